@@ -1,3 +1,5 @@
+import type { EventAttrs } from './attrs';
+
 /**
  * The common event every source is normalized into. Stored in the `events` table; times are
  * integer microseconds since the Unix epoch, UTC (forensic invariant 3).
@@ -68,8 +70,8 @@ export interface NormalizedEvent {
    * `activity:<Id>`, `state:<…>`. `null` when the record has no identity (never deduped).
    */
   recordKey: string | null;
-  /** Decoded, structured details (JSON-in-strings expanded, Name/Value arrays flattened). */
-  attrs: Record<string, unknown>;
+  /** Decoded, structured details; conventions in `attrs.ts`. */
+  attrs: EventAttrs;
   /** The verbatim record as text (the JSON object, or the CSV row as a JSON object of columns). */
   raw: string;
 }
