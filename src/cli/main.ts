@@ -3,6 +3,21 @@ import { Command, CommanderError } from 'commander';
 import { MAILTRAIL_VERSION } from '../shared/version';
 import { registerCase } from './commands/case';
 import { registerVerify } from './commands/verify';
+import { registerImport, registerQuarantine } from './commands/import';
+import { registerExport } from './commands/export';
+import { registerKeygen } from './commands/keygen';
+import { registerPackage } from './commands/package';
+import { registerReport } from './commands/report';
+import { registerCollect } from './commands/collect';
+import { registerUi } from './commands/ui';
+import { registerSearch } from './commands/search';
+import { registerAnalyze } from './commands/analyze';
+import { registerTag } from './commands/tag';
+import { registerComment } from './commands/comment';
+import { registerNote } from './commands/note';
+import { registerSessions } from './commands/sessions';
+import { registerEnrich } from './commands/enrich';
+import { registerEmulator } from './commands/emulator';
 import { EXIT } from './exit-codes';
 import { createRunner, processIo, type CliIo } from './runtime';
 
@@ -21,6 +36,22 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
     });
   registerCase(program, io, run);
   registerVerify(program, io, run);
+  registerImport(program, io, run);
+  registerQuarantine(program, io, run);
+  registerPackage(program, io, run);
+  registerReport(program, io, run);
+  registerExport(program, io, run);
+  registerKeygen(program, io, run);
+  registerCollect(program, io, run);
+  registerUi(program, io, run);
+  registerSearch(program, io, run);
+  registerAnalyze(program, io, run);
+  registerTag(program, io, run);
+  registerComment(program, io, run);
+  registerNote(program, io, run);
+  registerSessions(program, io, run);
+  registerEnrich(program, io, run);
+  registerEmulator(program, io, run);
   return { program, exitCode: () => run.exitCode };
 }
 

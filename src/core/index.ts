@@ -7,6 +7,10 @@ import type { CoreHandlers, PushEvent, PushPayload } from '../shared/ipc/contrac
 import { type CaseSession, createCase, openCase } from './case/case-file';
 import { systemClock, type Clock } from './clock';
 import { verifyAndRecord } from './custody/record-verification';
+import { reportHandlers } from './report/handlers';
+import { collectHandlers } from './collect/handlers';
+import { analysisHandlers } from './analyze/handlers';
+import { importHandlers } from './ingest/handlers';
 
 /** What the host supplies to the core. */
 export interface CorePorts {
@@ -56,6 +60,10 @@ export function createCore(ports: CorePorts = {}): Core {
       return { entries: s.journal.list(afterSeq ?? 0, limit ?? 200), total: s.journal.head().entries };
     },
     'custody:verify': async () => verifyAndRecord(requireCase()),
+    ...reportHandlers(requireCase, (event, payload) => ports.emit?.(event, payload)),
+    ...collectHandlers(requireCase, (event, payload) => ports.emit?.(event, payload)),
+    ...analysisHandlers(requireCase),
+    ...importHandlers(requireCase, (event, payload) => ports.emit?.(event, payload)),
   } satisfies CoreHandlers;
 
   return {

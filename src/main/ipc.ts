@@ -1,12 +1,14 @@
 /**
- * Registers every contract channel with `ipcMain` in one loop: the sender frame must be our own
- * renderer, the input is validated by the channel's zod schema, and errors cross as
- * `{ code, message }` inside a {@link WireResult}.
+ * Registers every channel (the core's and the host's) with `ipcMain` in one loop: the sender frame
+ * must be our own renderer, then the shared {@link dispatch} validates the input with the channel's
+ * zod schema and maps errors to `{ code, message }` inside a {@link WireResult}. Channels outside
+ * the contract have no handler, so Electron refuses them.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { toErrorPayload } from '../shared/errors';
-import { CHANNELS, contract, type Channel, type CoreHandlers, type WireResult } from '../shared/ipc/contract';
-import { formatSchemaError } from '../shared/ipc/validation';
+import { API_CHANNELS, type ApiHandlers, type WireResult } from '../shared/ipc/contract';
+import { dispatch } from '../shared/ipc/dispatch';
+
+export { dispatch };
 
 /** The part of `ipcMain` we use (so tests can pass a fake). */
 export interface IpcMainLike {
@@ -14,31 +16,17 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-/** Validates and dispatches one invocation (exported for tests and the loopback host's twin). */
-export async function dispatch(handlers: CoreHandlers, channel: Channel, raw: unknown): Promise<WireResult<unknown>> {
-  const parsed = contract[channel].input.safeParse(raw ?? {});
-  if (!parsed.success) {
-    return { ok: false, error: { code: 'INVALID_INPUT', message: `${channel}: ${formatSchemaError(parsed.error)}` } };
-  }
-  try {
-    const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
-    return { ok: true, value: await handler(parsed.data) };
-  } catch (err) {
-    return { ok: false, error: toErrorPayload(err) };
-  }
-}
-
 /**
- * Registers a handler for every channel of the contract.
+ * Registers a handler for every channel of the contract and the host contract.
  * @param isTrustedSender decides whether the invoking frame is our renderer.
  * @returns a function that removes the handlers.
  */
 export function registerContract(
   ipcMain: IpcMainLike,
-  handlers: CoreHandlers,
+  handlers: ApiHandlers,
   isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
 ): () => void {
-  for (const channel of CHANNELS) {
+  for (const channel of API_CHANNELS) {
     ipcMain.handle(channel, async (event, raw) => {
       if (!isTrustedSender(event)) {
         return {
@@ -50,6 +38,6 @@ export function registerContract(
     });
   }
   return () => {
-    for (const channel of CHANNELS) ipcMain.removeHandler(channel);
+    for (const channel of API_CHANNELS) ipcMain.removeHandler(channel);
   };
 }

@@ -1,18 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { protocol } from 'electron';
-import { APP_SCHEME, CONTENT_SECURITY_POLICY } from './security';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.json': 'application/json',
-};
+import { MIME_TYPES, RENDERER_HEADERS } from '../shared/web-policy';
+import { APP_SCHEME } from './security';
 
 /** Must run before `app.whenReady()`: the app scheme is standard and secure. */
 export function registerAppScheme(): void {
@@ -34,11 +24,7 @@ export function serveRenderer(root: string): void {
     try {
       const body = await readFile(file);
       return new Response(body, {
-        headers: {
-          'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-          'content-security-policy': CONTENT_SECURITY_POLICY,
-          'x-content-type-options': 'nosniff',
-        },
+        headers: { ...RENDERER_HEADERS, 'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream' },
       });
     } catch {
       return new Response('not found', { status: 404 });

@@ -28,20 +28,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-/** Content-Security-Policy sent with every renderer response: nothing remote, no eval, no plugins. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** Content-Security-Policy sent with every renderer response (shared with the loopback host). */
+export { CONTENT_SECURITY_POLICY } from '../shared/web-policy';
 
 /** True when a URL belongs to our own renderer. */
 export function isAppUrl(url: string | undefined | null): boolean {

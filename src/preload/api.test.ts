@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { buildApi, type IpcRendererLike } from './api';
+import { buildApi, toApiError, type IpcRendererLike } from './api';
 
 vi.mock('electron', () => ({ contextBridge: { exposeInMainWorld: vi.fn() }, ipcRenderer: {} }));
 
@@ -46,5 +46,36 @@ describe('preload api', () => {
     expect(listener).toHaveBeenCalledWith({ jobId: 'j', phase: 'p', done: 1, total: 2, unit: 'items' });
     off();
     expect(ipc.removeListener).toHaveBeenCalledWith('job:progress', wrapped);
+  });
+});
+
+describe('errors across contextBridge', () => {
+  it('rejects with plain objects in the preload (contextBridge keeps them whole) that the renderer turns back into Errors', async () => {
+    const ipc = fakeIpc({ ok: false, error: { code: 'INVALID_INPUT', message: 'query error at column 4: x', details: { column: 4 } } });
+    const err = await buildApi(ipc, { plainErrors: true })
+      .invoke('case:info', {})
+      .catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(Error);
+    // What contextBridge does to a rejection value: a structured copy.
+    const copied = structuredClone(err);
+    expect(copied).toEqual({
+      name: 'MailtrailError',
+      code: 'INVALID_INPUT',
+      message: 'query error at column 4: x',
+      details: { column: 4 },
+    });
+    const back = toApiError(copied);
+    expect(back).toBeInstanceOf(Error);
+    expect(back).toMatchObject({ code: 'INVALID_INPUT', message: 'query error at column 4: x', details: { column: 4 } });
+    expect(toApiError(new Error('boom'))).toMatchObject({ code: 'INTERNAL', message: 'boom' });
+  });
+
+  it('exposes the api built with plain errors', async () => {
+    const { ipcRenderer } = await import('electron');
+    Object.assign(ipcRenderer, { invoke: async () => ({ ok: false, error: { code: 'NO_CASE_OPEN', message: 'no case is open' } }) });
+    const { contextBridge } = await import('electron');
+    await import('./preload');
+    const api = vi.mocked(contextBridge.exposeInMainWorld).mock.calls[0]![1] as { invoke: (c: string, i: unknown) => Promise<unknown> };
+    await expect(api.invoke('case:info', {})).rejects.toEqual({ name: 'MailtrailError', code: 'NO_CASE_OPEN', message: 'no case is open' });
   });
 });

@@ -2,4 +2,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { buildApi } from './api';
 
-contextBridge.exposeInMainWorld('api', buildApi(ipcRenderer));
+// Plain-object rejections: contextBridge would strip `code` from an Error.
+contextBridge.exposeInMainWorld('api', buildApi(ipcRenderer, { plainErrors: true }));

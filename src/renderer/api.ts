@@ -1,4 +1,5 @@
-import type { MailtrailApi } from '../shared/ipc/contract';
+import { toApiError } from '../shared/ipc/api-client';
+import type { ApiChannel, ApiInput, ApiOutput, MailtrailApi } from '../shared/ipc/contract';
 
 declare global {
   interface Window {
@@ -7,7 +8,34 @@ declare global {
   }
 }
 
-/** The typed api the whole UI talks to. */
+/**
+ * The api the whole UI talks to: `window.api` with every rejection normalised to an `Error`
+ * carrying `code` (the preload rejects with plain objects, which survive contextBridge).
+ */
 export function api(): MailtrailApi {
-  return window.api;
+  const raw = window.api;
+  return {
+    invoke: (channel, input) => raw.invoke(channel, input).catch((err: unknown) => Promise.reject(toApiError(err))),
+    on: (event, listener) => raw.on(event, listener),
+  };
+}
+
+/** Calls one channel. */
+export function call<C extends ApiChannel>(channel: C, input: ApiInput<C>): Promise<ApiOutput<C>> {
+  return api().invoke(channel, input);
+}
+
+/** The error code carried by an api rejection, or `INTERNAL`. */
+export function errorCode(err: unknown): string {
+  return toApiError(err).code;
+}
+
+/** A one-line message for an api rejection. */
+export function errorMessage(err: unknown): string {
+  return toApiError(err).message;
+}
+
+/** `details` of an api rejection (e.g. `column` of a query error). */
+export function errorDetails(err: unknown): Record<string, unknown> | undefined {
+  return toApiError(err).details;
 }

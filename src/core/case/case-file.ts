@@ -56,6 +56,8 @@ export function assertTimeZone(zone: string): void {
 export class CaseSession {
   readonly journal: Journal;
   readonly evidence: EvidenceStore;
+  /** Kept in memory only, so a worker thread can open its own connection; never serialised or logged. */
+  #passphrase: string | null;
 
   constructor(
     readonly db: Db,
@@ -63,9 +65,25 @@ export class CaseSession {
     readonly examiner: string,
     readonly clock: Clock,
     readonly readOnly: boolean,
+    passphrase: string | null = null,
   ) {
     this.journal = new Journal(db, clock, examiner);
     this.evidence = new EvidenceStore(db, this.journal, clock);
+    this.#passphrase = passphrase;
+  }
+
+  /**
+   * What a worker thread needs to open a second connection to this case (`core/jobs`). Hand it only
+   * to `worker_threads` (in memory); never persist, log or send it anywhere else.
+   */
+  secondConnection(): { file: string; passphrase: string; examiner: string } {
+    if (this.#passphrase === null) throw new MailtrailError('UNSUPPORTED', 'this session cannot open a second connection');
+    return { file: this.file, passphrase: this.#passphrase, examiner: this.examiner };
+  }
+
+  /** Keeps `JSON.stringify(session)` from ever reaching the connection or the passphrase. */
+  toJSON(): { file: string; examiner: string; readOnly: boolean } {
+    return { file: this.file, examiner: this.examiner, readOnly: this.readOnly };
   }
 
   /** Describes the case. */
@@ -93,6 +111,7 @@ export class CaseSession {
     if (this.readOnly) throw new MailtrailError('UNSUPPORTED', 'cannot rekey a case opened read-only');
     if (!newPassphrase) throw new MailtrailError('INVALID_INPUT', 'the new passphrase is empty');
     rekeyDatabase(this.db, newPassphrase);
+    if (this.#passphrase !== null) this.#passphrase = newPassphrase;
     this.journal.append('case.rekey', { cipher: 'sqlcipher', legacy: 4 });
   }
 
@@ -120,7 +139,7 @@ export function createCase(options: CreateCaseOptions): CaseSession {
   try {
     migrate(db, file);
     const examiner = options.examiner.trim();
-    const session = new CaseSession(db, file, examiner, clock, false);
+    const session = new CaseSession(db, file, examiner, clock, false, options.passphrase);
     const row = {
       id: randomUUID(),
       name: options.name.trim(),
@@ -165,7 +184,7 @@ export function openCase(options: OpenCaseOptions): CaseSession {
     const row = readCase(db);
     if (!row) throw new MailtrailError('INVALID_INPUT', `${file} is not a Mailtrail case (no case record)`);
     const examiner = options.examiner?.trim() || row.examiner;
-    const session = new CaseSession(db, file, examiner, clock, readOnly);
+    const session = new CaseSession(db, file, examiner, clock, readOnly, options.passphrase);
     if (migrated && migrated.to !== migrated.from) {
       session.journal.append('case.migrate', { from: migrated.from, to: migrated.to, tool: `mailtrail ${MAILTRAIL_VERSION}` });
     }

@@ -79,6 +79,16 @@ export function toTimelineEvent(row: EventRow): TimelineEvent {
 /** Outcome of writing one record. */
 export type WriteOutcome = 'imported' | 'duplicate';
 
+/** Options of {@link EventWriter}. */
+export interface EventWriterOptions {
+  /**
+   * Add each imported event to the full-text index as it is written, from the values in hand (no
+   * read-back of the row). Only inside a transaction opened with {@link beginFtsBatch} and closed
+   * with {@link endFtsBatch}, which keep the index cursor exact. Used by bulk import.
+   */
+  inlineFts?: boolean;
+}
+
 /**
  * Writes normalized events with prepared statements (create one per batch or import). Callers
  * wrap batches in a transaction; one statement per event keeps inserts at bare-loop speed.
@@ -88,8 +98,17 @@ export class EventWriter {
   private readonly findStmt;
   private readonly sightingStmt;
   private readonly quarantineStmt;
+  private readonly ftsStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    options: EventWriterOptions = {},
+  ) {
+    this.ftsStmt = options.inlineFts
+      ? db.prepare(
+          'INSERT INTO events_fts (rowid, summary, operation, actor, mailbox, object, user_agent, client_app) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+      : null;
     this.insertStmt = db.prepare(
       `INSERT INTO events (ts_us, source, record_type, operation, category, actor, mailbox, client_ip, country, asn, as_org,
          user_agent, client_app, app_id, session_id, token_id, device_id, result, object, summary, record_key,
@@ -110,6 +129,18 @@ export class EventWriter {
    */
   write(
     ev: NormalizedEvent,
+    evidenceId: number,
+    recordIndex: number,
+    enrichment: EventEnrichment | null = null,
+    examinerAdded = false,
+  ): WriteOutcome {
+    return this.writeSerialized(ev, JSON.stringify(ev.attrs), evidenceId, recordIndex, enrichment, examinerAdded);
+  }
+
+  /** {@link write} with `attrs` already serialised (events normalized in another thread). */
+  writeSerialized(
+    ev: Omit<NormalizedEvent, 'attrs'>,
+    attrsJson: string,
     evidenceId: number,
     recordIndex: number,
     enrichment: EventEnrichment | null = null,
@@ -140,10 +171,13 @@ export class EventWriter {
       evidenceId,
       recordIndex,
       ev.raw,
-      JSON.stringify(ev.attrs),
+      attrsJson,
       examinerAdded ? 1 : 0,
     );
-    if (info.changes === 1) return 'imported';
+    if (info.changes === 1) {
+      this.ftsStmt?.run(info.lastInsertRowid, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp);
+      return 'imported';
+    }
     const existing = this.findStmt.get(ev.recordKey) as { id: number; evidence_id: number; record_index: number };
     if (existing.evidence_id !== evidenceId || existing.record_index !== recordIndex) {
       this.sightingStmt.run(existing.id, evidenceId, recordIndex);
@@ -184,6 +218,23 @@ export function indexPendingEvents(db: Db): number {
     return info.changes;
   });
   return write.immediate();
+}
+
+/**
+ * Opens an inline-FTS batch (call inside the batch's write transaction, before writing): indexes
+ * any events another writer left unindexed, so the cursor can move past this batch's events.
+ */
+export function beginFtsBatch(db: Db): void {
+  indexPendingEvents(db);
+}
+
+/** Closes an inline-FTS batch (same transaction): every event up to the newest is now indexed. */
+export function endFtsBatch(db: Db): void {
+  const maxId = (db.prepare('SELECT coalesce(max(id), 0) AS m FROM events').get() as { m: number }).m;
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    FTS_CURSOR,
+    String(maxId),
+  );
 }
 
 /** One event by id. */

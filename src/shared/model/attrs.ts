@@ -123,7 +123,15 @@ export interface EventAttrs {
   consent?: ConsentAttrs;
   signin?: SigninAttrs;
   search?: SearchAttrs;
-  /** Other decoded fields of the record (Name/Value arrays flattened, JSON-in-strings parsed). */
+  /**
+   * Other decoded fields of the record (Name/Value arrays flattened, JSON-in-strings parsed).
+   * Import fills it as: UAL `Parameters` and `OperationProperties` entries at the top
+   * (`fields.ForwardingSmtpAddress`, `fields.BlindCopyTo`, `fields.MailAccessType`), UAL
+   * `ExtendedProperties` / `DeviceProperties` as objects of those names, AAD `ModifiedProperties` as
+   * `{ [name]: { old, new } }`, Activities `CustomProperties` at the top (`fields.InternetMessageId`),
+   * sign-in and directory-audit extras by their Graph names, and `export` for the columns a CSV or
+   * PowerShell export wrapped around the record. See docs/formats.md.
+   */
   fields?: Record<string, unknown>;
   /** Set on examiner-added events. */
   manual?: { note: string };

@@ -6,12 +6,15 @@ import { MailtrailError } from '../../../shared/errors';
 import type { Db } from '../database';
 import { m0001Foundation } from './0001-foundation';
 import { m0002Events } from './0002-events';
+import { m0003Ingest } from './0003-ingest';
+import { m0004Collection } from './0004-collection';
+import { m0005Analysis } from './0005-analysis';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** All migrations, in order. Versions must be 1..n without gaps (a test checks it). */
-export const migrations: readonly Migration[] = [m0001Foundation, m0002Events];
+export const migrations: readonly Migration[] = [m0001Foundation, m0002Events, m0003Ingest, m0004Collection, m0005Analysis];
 
 /** The schema version this build writes. */
 export const LATEST_SCHEMA_VERSION = migrations.length;

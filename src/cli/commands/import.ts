@@ -1,0 +1,180 @@
+/**
+ * `mailtrail import CASE PATH... [--format F] [--mailbox UPN] [--json]`: stores every input as
+ * evidence, parses it, and prints a summary per file and in total (exit 1 when any file failed,
+ * after importing the others). Runs in-process with a progress bar on a TTY.
+ */
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { importPaths, type ImportProgress } from '../../core/ingest';
+import { FORMAT_INFO } from '../../core/ingest/format-info';
+import { listQuarantine } from '../../core/store/ingest-repo';
+import { isFormatId, type FormatId, type ImportReport } from '../../shared/model/ingest';
+import { EXIT } from '../exit-codes';
+import { withCase } from '../open-case';
+import { usageError, withCommonOptions, type CliIo, type CommandResult, type CommonOptions, type Runner } from '../runtime';
+
+interface ImportOptions extends CommonOptions {
+  format?: string;
+  mailbox?: string;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0)} MB`;
+}
+
+/** The exact `--json` shape: file keys in the documented order, `error` only on failed files. */
+export function importJson(report: ImportReport): unknown {
+  return {
+    files: report.files.map((f) => ({
+      path: f.path,
+      format: f.format,
+      sha256: f.sha256,
+      bytes: f.bytes,
+      read: f.read,
+      imported: f.imported,
+      duplicates: f.duplicates,
+      quarantined: f.quarantined,
+      ...(f.error !== undefined ? { error: f.error } : {}),
+    })),
+    read: report.read,
+    imported: report.imported,
+    duplicates: report.duplicates,
+    quarantined: report.quarantined,
+  };
+}
+
+/** Human summary lines. */
+export function importHuman(report: ImportReport, quarantineSamples: Map<number, string[]>): string[] {
+  const lines: string[] = [];
+  for (const f of report.files) {
+    if (f.error !== undefined) {
+      lines.push(`FAILED ${f.path}: ${f.error}`);
+      continue;
+    }
+    lines.push(
+      `${f.path}  ${f.format}  ${mb(f.bytes)}  read ${f.read}, imported ${f.imported}, duplicates ${f.duplicates}, quarantined ${f.quarantined}  sha256 ${f.sha256}`,
+    );
+    for (const q of (f.evidenceId !== null ? quarantineSamples.get(f.evidenceId) : undefined) ?? []) lines.push(`  quarantined ${q}`);
+  }
+  const failed = report.files.filter((f) => f.error !== undefined).length;
+  lines.push(
+    `total: ${report.files.length} file${report.files.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}, read ${report.read}, imported ${report.imported}, duplicates ${report.duplicates}, quarantined ${report.quarantined}`,
+  );
+  return lines;
+}
+
+/** Registers `import`. */
+export function registerImport(program: Command, io: CliIo, run: Runner): void {
+  withCommonOptions(
+    program
+      .command('import')
+      .description('import exports (files, folders, .zip, .gz) into a case: stored as evidence, then parsed')
+      .argument('<case>', 'case file')
+      .argument('<paths...>', 'files or folders to import')
+      .option('--format <format>', `input format instead of detection (${FORMAT_INFO.map((f) => f.id).join(', ')})`)
+      .option('--mailbox <upn>', 'owner of per-mailbox exports (Activities, inbox rules, mailbox settings) that do not name it')
+      .option('--examiner <name>', 'examiner performing the import'),
+  ).action(
+    run(async (file: string, paths: string[], opts: ImportOptions): Promise<CommandResult> => {
+      let format: FormatId | undefined;
+      if (opts.format !== undefined) {
+        if (!isFormatId(opts.format)) throw usageError(`unknown format ${opts.format} (one of ${FORMAT_INFO.map((f) => f.id).join(', ')})`);
+        format = opts.format;
+      }
+      return withCase(io, file, opts, async (session) => {
+        const tty = Boolean(io.stderr.isTTY) && !opts.json;
+        const bar = tty
+          ? new SingleBar({
+              format: '{phase} |{bar}| {percentage}% {mb} {records} records  {file}',
+              hideCursor: true,
+              stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } as never,
+              clearOnComplete: true,
+            })
+          : null;
+        let started = false;
+        const onProgress = (p: ImportProgress): void => {
+          if (!bar) return;
+          const payload = {
+            phase: p.phase.padEnd(8),
+            mb: `${mb(p.totalBytesDone)}/${mb(p.totalBytes)}`,
+            records: p.records,
+            file: p.path.length > 50 ? `…${p.path.slice(-49)}` : p.path,
+          };
+          if (!started) {
+            bar.start(Math.max(p.totalBytes, 1), 0, payload);
+            started = true;
+          }
+          bar.update(p.phase === 'parsing' ? p.totalBytesDone - p.fileBytes + Math.min(p.bytes, p.fileBytes) : p.totalBytesDone, payload);
+        };
+        let report: ImportReport;
+        try {
+          const batch = Number(io.env['MAILTRAIL_IMPORT_BATCH_RECORDS'] ?? '');
+          report = await importPaths(session, paths, {
+            format,
+            mailbox: opts.mailbox,
+            onProgress,
+            parallel: true,
+            ...(batch > 0 ? { batchRecords: batch } : {}),
+          });
+        } finally {
+          if (started) bar?.stop();
+        }
+        const samples = new Map<number, string[]>();
+        for (const f of report.files) {
+          if (f.evidenceId === null || f.quarantined === 0) continue;
+          const q = listQuarantine(session.db, { evidenceId: f.evidenceId, limit: 3 });
+          samples.set(
+            f.evidenceId,
+            q.items
+              .map((i) => `${i.location}: ${i.reason}`)
+              .concat(q.total > 3 ? [`… ${q.total - 3} more (mailtrail quarantine ${file} --evidence ${f.evidenceId})`] : []),
+          );
+        }
+        const failed = report.files.filter((f) => f.error !== undefined);
+        return {
+          json: importJson(report),
+          human: importHuman(report, samples),
+          ...(failed.length > 0
+            ? {
+                exitCode: EXIT.ERROR,
+                error: `${failed.length} of ${report.files.length} file${report.files.length === 1 ? '' : 's'} could not be imported (first: ${failed[0]!.path}: ${failed[0]!.error})`,
+              }
+            : {}),
+        };
+      });
+    }),
+  );
+}
+
+/** Registers `quarantine`: lists quarantined records with their location and reason. */
+export function registerQuarantine(program: Command, io: CliIo, run: Runner): void {
+  withCommonOptions(
+    program
+      .command('quarantine')
+      .description('list quarantined records (what could not be imported, where, and why)')
+      .argument('<case>', 'case file')
+      .option('--evidence <id>', 'only records of this evidence item')
+      .option('--limit <n>', 'how many (max 1000)', '100')
+      .option('--after <id>', 'continue after this quarantine id'),
+  ).action(
+    run(async (file: string, opts: CommonOptions & { evidence?: string; limit: string; after?: string }) =>
+      withCase(io, file, { ...opts, readOnly: true }, (session) => {
+        const page = listQuarantine(session.db, {
+          evidenceId: opts.evidence !== undefined ? Number(opts.evidence) : undefined,
+          limit: Number(opts.limit),
+          afterId: opts.after !== undefined ? Number(opts.after) : undefined,
+        });
+        return {
+          json: page,
+          human: [
+            ...page.items.map(
+              (q) =>
+                `#${q.id} evidence ${q.evidenceId} ${q.location}: ${q.reason}${q.raw ? `\n    ${q.raw.slice(0, 200).replace(/\s+/g, ' ')}` : ''}`,
+            ),
+            `${page.items.length} of ${page.total} quarantined record${page.total === 1 ? '' : 's'}`,
+          ],
+        };
+      }),
+    ),
+  );
+}

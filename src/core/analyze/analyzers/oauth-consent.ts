@@ -1,0 +1,122 @@
+/**
+ * OAuth consent to unfamiliar apps with mail scopes (m365-sources §6.3, §9; Microsoft "Detect and
+ * remediate illicit consent grants", Hawk risk categories): consent phishing gives an attacker a
+ * refresh token for the app that survives password resets.
+ */
+import type { FindingSeverity } from '../../../shared/model/analysis';
+import { eventsByCategory } from '../../store/analysis-repo';
+import { readResourceJson } from '../../enrich/resources';
+import { contextSeverity, iso, where, type AnalysisEvent, type Analyzer, type AnalyzerFinding } from './types';
+
+/** Scopes that read, send or configure mail. */
+const MAIL_SCOPE =
+  /^(mail\.|mailboxsettings\.|ews\.accessasuser\.all|imap\.accessasuser\.all|pop\.accessasuser\.all|smtp\.send|full_access_as_app|exchange\.manageasapp)/i;
+/** Scopes Hawk rates extremely dangerous or high risk besides mail. */
+const DANGEROUS_SCOPE =
+  /^(approleassignment\.readwrite\.all|rolemanagement\.readwrite\.directory|directory\.readwrite\.all|files\.|sites\.|chat\.|user\.readwrite|ediscovery\.|bitlockerkey\.read\.all)/i;
+
+interface KnownApps {
+  apps: { appId: string; name: string }[];
+}
+
+let known: Map<string, string> | null = null;
+function firstParty(appId: string | null): string | null {
+  if (!appId) return null;
+  known ??= new Map(readResourceJson<KnownApps>('microsoft-apps.json').apps.map((a) => [a.appId.toLowerCase(), a.name]));
+  return known.get(appId.toLowerCase()) ?? null;
+}
+
+export const oauthConsent: Analyzer = {
+  id: 'oauth-consent',
+  title: 'OAuth consent to unfamiliar apps',
+  description:
+    'Consent grants to applications that are not Microsoft first-party apps and that few users in the tenant use, for mail scopes (Mail.Read, Mail.Send, MailboxSettings.ReadWrite, EWS/IMAP/POP access) or other high-risk scopes. Admin consent or consent from a flagged session makes it high.',
+  run(ctx) {
+    const events = [...eventsByCategory(ctx.db, ['consent'])].filter((e) => e.attrs.consent);
+    const usersPerApp = new Map<string, Set<string>>();
+    for (const e of events) {
+      const app = (e.attrs.consent!.appId ?? e.attrs.consent!.appName ?? '').toLowerCase();
+      const set = usersPerApp.get(app) ?? new Set<string>();
+      set.add(e.actor ?? e.mailbox ?? '');
+      usersPerApp.set(app, set);
+    }
+    const groups = new Map<
+      string,
+      { events: AnalysisEvent[]; severity: FindingSeverity; scopes: Set<string>; name: string; admin: boolean; fromBad: boolean }
+    >();
+    for (const e of events) {
+      const c = e.attrs.consent!;
+      const appKey = (c.appId ?? c.appName ?? '').toLowerCase();
+      if (firstParty(c.appId)) continue;
+      const mail = c.scopes.filter((s) => MAIL_SCOPE.test(s));
+      const dangerous = c.scopes.filter((s) => DANGEROUS_SCOPE.test(s));
+      if (mail.length === 0 && dangerous.length === 0) continue;
+      const users = usersPerApp.get(appKey)?.size ?? 1;
+      const unfamiliar = users <= 2;
+      const bad = contextSeverity(ctx, e);
+      const fromBad = bad === 'high';
+      const writes = mail.some((s) => /readwrite|send|full_access|accessasuser/i.test(s));
+      const isState = e.source === 'mailbox-state';
+      let severity: FindingSeverity = unfamiliar ? 'medium' : 'low';
+      if (unfamiliar && (writes || c.isAdminConsent || fromBad || c.consentType === 'AllPrincipals')) severity = 'high';
+      if (fromBad) severity = 'high';
+      // A grant read from the tenant's current state says nothing about when or from where it was
+      // given: worth a review, not proof. The consent events themselves carry the verdict.
+      if (isState && severity === 'high') severity = 'medium';
+      if (!isState)
+        ctx.signals.actions.set(e.id, {
+          event: e,
+          kind: 'consent',
+          severity,
+          reason: `consent to "${c.appName ?? c.appId}" (${[...mail, ...dangerous].join(' ')})`,
+        });
+      const g = groups.get(appKey) ?? {
+        events: [],
+        severity: 'info' as FindingSeverity,
+        scopes: new Set<string>(),
+        name: c.appName ?? c.appId ?? 'unknown app',
+        admin: false,
+        fromBad: false,
+      };
+      g.events.push(e);
+      if (['info', 'low', 'medium', 'high'].indexOf(severity) > ['info', 'low', 'medium', 'high'].indexOf(g.severity))
+        g.severity = severity;
+      [...mail, ...dangerous].forEach((s) => g.scopes.add(s));
+      g.admin ||= !!c.isAdminConsent || c.consentType === 'AllPrincipals';
+      g.fromBad ||= fromBad;
+      groups.set(appKey, g);
+    }
+    const findings: AnalyzerFinding[] = [];
+    for (const [key, g] of groups) {
+      const first = g.events[0]!;
+      const users = [...new Set(g.events.map((e) => e.actor ?? e.mailbox).filter((a): a is string => !!a))];
+      findings.push({
+        fingerprint: key,
+        severity: g.severity,
+        title: `Consent to unfamiliar app "${g.name}" with ${[...g.scopes].slice(0, 4).join(', ')}`,
+        why:
+          `${users.join(', ') || 'A user'} granted "${g.name}"${first.attrs.consent?.appId ? ` (app id ${first.attrs.consent.appId})` : ''} the permissions ${[...g.scopes].join(', ')} at ${iso(first.tsUs)}${first.clientIp ? ` from ${where(first)}` : ''}. ` +
+          (users.length
+            ? `It is not a Microsoft first-party application and only ${users.length} user${users.length === 1 ? '' : 's'} in this case ${users.length === 1 ? 'uses' : 'use'} it.`
+            : 'It is not a Microsoft first-party application.') +
+          (g.events.every((e) => e.source === 'mailbox-state')
+            ? " Seen in the tenant's current grants only: find the consent event to learn when and from where it was given."
+            : '') +
+          (g.admin ? ' It was consented for the whole organisation (admin consent).' : '') +
+          (g.fromBad ? ' The consent came from a session or IP already judged anomalous.' : '') +
+          ' Consent phishing gives the attacker a refresh token that keeps working after the password is reset and MFA is enforced.',
+        nextSteps: [
+          'Look up the app in Entra ID (Enterprise applications): publisher, verified status, reply URLs, creation date.',
+          "If it is not a sanctioned app: revoke its grants (Remove-MgOauth2PermissionGrant), disable the service principal, and revoke the user's refresh tokens.",
+          'Search for activity by the app id (search `app:<id>`): mail it read or sent through Graph.',
+          'Check whether other users were sent the same consent link (message trace for the phishing mail).',
+        ],
+        eventIds: g.events.map((e) => e.id),
+        actors: users,
+        firstUs: first.tsUs,
+        lastUs: g.events[g.events.length - 1]!.tsUs,
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * `.zip` archives read from the evidence store itself (not from the file on disk): the archive is
+ * stored and hashed first, and its members are extracted from those stored bytes, so every member
+ * derives from exactly what the case holds.
+ */
+import { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { MailtrailError } from '../../shared/errors';
+import type { Db } from '../store/database';
+import { decodeChunk } from '../evidence/codec';
+import { chunkAt, itemById } from '../store/evidence-repo';
+
+/** True when `head` starts like a zip archive (local file header or empty-archive record). */
+export function isZip(head: Buffer): boolean {
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+}
+
+/** Random access over a sealed evidence item, chunk by chunk. */
+class EvidenceReader extends yauzl.RandomAccessReader {
+  private readonly chunkSize: number;
+  private readonly codec: 'identity' | 'deflate-raw';
+  private cache: { seq: number; data: Buffer } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly id: number,
+  ) {
+    super();
+    const row = itemById(db, id);
+    if (!row || row.state !== 'sealed') throw new MailtrailError('NOT_FOUND', `no evidence item ${id}`);
+    this.chunkSize = row.chunk_size;
+    this.codec = row.codec;
+  }
+
+  private chunk(seq: number): Buffer {
+    if (this.cache?.seq === seq) return this.cache.data;
+    const stored = chunkAt(this.db, this.id, seq);
+    const data = stored ? decodeChunk(this.codec, stored) : Buffer.alloc(0);
+    this.cache = { seq, data };
+    return data;
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    const chunk = (seq: number): Buffer => this.chunk(seq);
+    const chunkSize = this.chunkSize;
+    function* pieces(): Generator<Buffer> {
+      let pos = start;
+      while (pos < end) {
+        const seq = Math.floor(pos / chunkSize);
+        const data = chunk(seq);
+        const off = pos - seq * chunkSize;
+        if (off >= data.length) return;
+        const take = Math.min(data.length - off, end - pos);
+        yield data.subarray(off, off + take);
+        pos += take;
+      }
+    }
+    return Readable.from(pieces(), { objectMode: false });
+  }
+}
+
+/** One file inside an archive. */
+export interface ArchiveMember {
+  name: string;
+  size: number;
+  /** Why it cannot be read (encrypted, unsupported compression), else null. */
+  problem: string | null;
+  open(): Promise<Readable>;
+}
+
+/** Lists and opens the members of a stored zip archive; directories are skipped. */
+export async function* archiveMembers(db: Db, evidenceId: number, size: number): AsyncGenerator<ArchiveMember> {
+  const zip = await yauzl.fromRandomAccessReaderPromise(new EvidenceReader(db, evidenceId), size, {
+    lazyEntries: true,
+    autoClose: false,
+    strictFileNames: false,
+  });
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName.endsWith('/')) continue;
+      const problem = entry.isEncrypted()
+        ? 'encrypted archive member'
+        : !entry.canDecodeFileData()
+          ? `unsupported compression method ${entry.compressionMethod}`
+          : null;
+      yield {
+        name: entry.fileName,
+        size: entry.uncompressedSize,
+        problem,
+        open: () => zip.openReadStreamPromise(entry),
+      };
+    }
+  } finally {
+    zip.close();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Format detection from the start of the decoded text: JSON containers are recognised by the shape
+ * of their first records (and a Graph page's `@odata.context`), CSV exports by their header.
+ */
+import type { FormatId } from '../../shared/model/ingest';
+import { isObj, type Obj } from '../normalize/values';
+import { csvFormatOf, headerNames } from './csv-records';
+import { classifyJson, formatOfKind } from './json-records';
+import { CsvTokenizer, sniffDelimiter } from './readers/csv';
+import { JsonRecordScanner } from './readers/json';
+import type { TextInfo } from './text';
+
+const CSV_FORMATS = new Set<FormatId>(['purview-csv', 'ual-powershell-csv', 'entra-signin-csv', 'activities-csv', 'office-activity-csv']);
+
+/** True for formats read as CSV. */
+export function isCsvFormat(f: FormatId): boolean {
+  return CSV_FORMATS.has(f);
+}
+
+/** Result of detection: a format, or why none was found. */
+export type Detection = { format: FormatId; reason?: undefined } | { format: null; reason: string };
+
+const CONTEXT_HINTS: [RegExp, FormatId][] = [
+  [/auditLogs\/signIns/i, 'graph-signins'],
+  [/auditLogs\/directoryAudits/i, 'graph-directory-audits'],
+  [/auditLog\/queries\([^)]*\)\/records|auditLogRecord/i, 'graph-audit-records'],
+  [/messageRules/i, 'graph-message-rules'],
+  [/mailboxSettings/i, 'graph-mailbox-settings'],
+  [/oauth2PermissionGrants/i, 'graph-oauth2-grants'],
+  [/Activities/i, 'activities-json'],
+];
+
+function detectJson(sample: string, complete: boolean): Detection {
+  const scanner = new JsonRecordScanner();
+  const items = scanner.push(sample);
+  if (complete) scanner.end(items);
+  const ctxText = scanner.pageMeta()?.['@odata.context'];
+  const paged = scanner.pageMeta() !== null;
+  let unparsed = 0;
+  for (const item of items.slice(0, 20)) {
+    if (item.error) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(item.text);
+    } catch {
+      unparsed++;
+      continue;
+    }
+    let recs: unknown[] = Array.isArray(v) ? v : [v];
+    let pageOnLine = false;
+    if (isObj(v) && classifyJson(v) === null) {
+      const inner = Array.isArray(v['value']) ? v['value'] : Array.isArray(v['records']) ? v['records'] : null;
+      if (inner) {
+        recs = inner;
+        pageOnLine = true;
+        const odata = v['@odata.context'];
+        if (inner.length === 0 && typeof odata === 'string') for (const [re, f] of CONTEXT_HINTS) if (re.test(odata)) return { format: f };
+      }
+    }
+    for (const rec of recs.slice(0, 5)) {
+      if (!isObj(rec)) continue;
+      const kind = classifyJson(rec as Obj);
+      if (kind) return { format: formatOfKind(kind, paged || pageOnLine) };
+      const odata = (rec as Obj)['@odata.context'];
+      if (typeof odata === 'string') {
+        for (const [re, f] of CONTEXT_HINTS) if (re.test(odata)) return { format: f };
+      }
+    }
+  }
+  if (typeof ctxText === 'string') {
+    for (const [re, f] of CONTEXT_HINTS) if (re.test(ctxText)) return { format: f };
+  }
+  if (items.length === 0 && paged) return { format: null, reason: 'a JSON page with no records; give --format to import it' };
+  if (items.length === 0) return { format: null, reason: 'JSON data without a complete record in its first 256 KiB' };
+  return { format: null, reason: `JSON records of an unknown kind${unparsed ? ' (or not valid JSON)' : ''}` };
+}
+
+function detectCsv(sample: string): Detection {
+  const body = sample.replace(/^\uFEFF/, '').replace(/^(#TYPE[^\n]*\n|sep=.\r?\n)/i, '');
+  const firstLine = body.slice(0, body.indexOf('\n') < 0 ? body.length : body.indexOf('\n'));
+  const tok = new CsvTokenizer(/^sep=(.)/i.exec(sample.replace(/^\uFEFF/, ''))?.[1] ?? sniffDelimiter(firstLine));
+  const rows = tok.push(body);
+  if (rows.length === 0) tok.end(rows);
+  const header = rows[0];
+  if (!header || header.fields.length < 2) return { format: null, reason: 'neither JSON nor a CSV export with a header row' };
+  const names = headerNames(header.fields);
+  const f = csvFormatOf(names);
+  if (f) return { format: f };
+  return { format: null, reason: `CSV with unknown columns (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})` };
+}
+
+/** Detects the format of an input from its first decoded characters. */
+export function detectFormat(sample: string, info: TextInfo, bytes: number, complete = false): Detection {
+  if (bytes === 0) return { format: null, reason: 'empty file (0 bytes)' };
+  if (info.binary) return { format: null, reason: 'binary data, not a text export' };
+  const trimmed = sample.replace(/^\uFEFF/, '').trimStart();
+  if (trimmed.length === 0) return { format: null, reason: 'the file holds only whitespace' };
+  const c = trimmed[0];
+  if (c === '{' || c === '[') return detectJson(trimmed, complete);
+  return detectCsv(sample);
+}

@@ -1,0 +1,38 @@
+/** The `import` job: {@link importPaths} inside a worker thread, progress in the shared `Progress` shape. */
+import type { FormatId, ImportReport } from '../../shared/model/ingest';
+import type { JobHandler } from '../jobs/types';
+import { importPaths } from './import-paths';
+
+/** Input of the import job (structured-cloneable). */
+export interface ImportJobInput {
+  paths: string[];
+  format?: FormatId;
+  mailbox?: string;
+  /** Records per write transaction (tuning). */
+  batchRecords?: number;
+}
+
+/** Runs an import in the job's own case connection; progress is throttled to ~10 events/s. */
+export const importJob: JobHandler<ImportJobInput, ImportReport> = async (input, ctx) => {
+  let last = 0;
+  return importPaths(ctx.session, input.paths, {
+    format: input.format,
+    mailbox: input.mailbox,
+    batchRecords: input.batchRecords,
+    // The job's connection is its own: large files are parsed in a second thread.
+    parallel: true,
+    signal: ctx.signal,
+    onProgress: (p) => {
+      const now = Date.now();
+      if (p.phase !== 'indexing' && now - last < 100) return;
+      last = now;
+      ctx.progress({
+        phase: p.phase,
+        done: p.phase === 'parsing' ? p.records : p.totalBytesDone,
+        total: p.phase === 'parsing' ? null : p.totalBytes,
+        unit: p.phase === 'parsing' ? 'records' : 'bytes',
+        detail: p.path,
+      });
+    },
+  });
+};

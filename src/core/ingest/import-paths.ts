@@ -1,0 +1,314 @@
+/**
+ * Imports files, folders (recursively), `.zip` archives (every member) and `.gz` files: every input
+ * is stored as evidence first (raw first, SHA-256), then parsed with {@link ingestEvidence}. A file
+ * that cannot be read, or whose format cannot be determined, is reported with the reason (and
+ * journaled) while the others still import.
+ */
+import { createReadStream, type Dirent } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { MailtrailError } from '../../shared/errors';
+import type { EvidenceOrigin } from '../../shared/model/evidence';
+import type { FormatId, ImportFileResult, ImportReport } from '../../shared/model/ingest';
+import type { CaseSession } from '../case/case-file';
+import type { IpEnricher } from '../enrich';
+import type { EvidenceCodec } from '../evidence/codec';
+import { indexPendingEvents } from '../store/events-repo';
+import { archiveMembers, isZip } from './archive';
+import { isGzip } from './text';
+import { ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
+
+/** Progress of an import of several paths. */
+export interface ImportProgress {
+  phase: 'storing' | 'parsing' | 'indexing';
+  /** The file (or `archive!member`) being worked on. */
+  path: string;
+  /** 1-based position of the file among those found so far. */
+  file: number;
+  /** Bytes of this file stored or parsed so far. */
+  bytes: number;
+  /** Size of this file. */
+  fileBytes: number;
+  /** Records of this file parsed so far. */
+  records: number;
+  /** Bytes stored by the whole import so far, and the total size of the inputs found. */
+  totalBytesDone: number;
+  totalBytes: number;
+}
+
+/** Options of {@link importPaths}. */
+export interface ImportPathsOptions {
+  format?: FormatId | undefined;
+  mailbox?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: ImportProgress) => void) | undefined;
+  enricher?: IpEnricher | undefined;
+  /** Parse large files in a second thread (only when nothing else uses the session's connection meanwhile). */
+  parallel?: boolean | undefined;
+  /** Records per write transaction (tuning; default `BATCH_RECORDS`). */
+  batchRecords?: number | undefined;
+  /** Evidence codec for stored files (default: deflate-raw above {@link COMPRESS_ABOVE} bytes). */
+  codec?: EvidenceCodec | undefined;
+}
+
+/** Files larger than this are stored with the `deflate-raw` codec (text exports shrink ~8×). */
+export const COMPRESS_ABOVE = Number.POSITIVE_INFINITY;
+const MAX_ARCHIVE_DEPTH = 4;
+
+interface Input {
+  path: string;
+  bytes: number;
+  mtimeUs: number | null;
+  error?: string;
+}
+
+async function collect(paths: string[], out: Input[], seen: Set<string>): Promise<void> {
+  for (const given of paths) {
+    const path = resolve(given);
+    let st;
+    try {
+      st = await stat(path);
+    } catch (err) {
+      out.push({
+        path: given,
+        bytes: 0,
+        mtimeUs: null,
+        error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      });
+      continue;
+    }
+    if (st.isDirectory()) {
+      let real: string;
+      try {
+        real = await realpath(path);
+      } catch {
+        real = path;
+      }
+      if (seen.has(real)) continue;
+      seen.add(real);
+      let entries: Dirent[];
+      try {
+        entries = await readdir(path, { withFileTypes: true });
+      } catch (err) {
+        out.push({
+          path: given,
+          bytes: 0,
+          mtimeUs: null,
+          error: `cannot list folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        });
+        continue;
+      }
+      const names = entries
+        .filter((e) => e.isFile() || e.isDirectory() || e.isSymbolicLink())
+        .map((e) => join(path, e.name))
+        .sort();
+      await collect(names, out, seen);
+    } else if (st.isFile()) {
+      out.push({ path, bytes: st.size, mtimeUs: Math.round(st.mtimeMs * 1000) });
+    } else {
+      out.push({ path: given, bytes: 0, mtimeUs: null, error: 'not a regular file' });
+    }
+  }
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(b, 0, 4, 0);
+    return b.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function emptyResult(path: string, error?: string): ImportFileResult {
+  return {
+    path,
+    format: null,
+    sha256: '',
+    bytes: 0,
+    read: 0,
+    imported: 0,
+    duplicates: 0,
+    quarantined: 0,
+    evidenceId: null,
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * Imports `paths` into the case.
+ * @returns one result per file (archive members individually) and the totals.
+ */
+export async function importPaths(session: CaseSession, paths: string[], opts: ImportPathsOptions = {}): Promise<ImportReport> {
+  if (session.readOnly) throw new MailtrailError('UNSUPPORTED', 'the case is open read-only');
+  const inputs: Input[] = [];
+  await collect(paths, inputs, new Set());
+  const totalBytes = inputs.reduce((s, i) => s + i.bytes, 0);
+  const files: ImportFileResult[] = [];
+  let doneBytes = 0;
+  let fileNo = 0;
+
+  const checkCancel = (): void => {
+    if (opts.signal?.aborted) throw new MailtrailError('CANCELLED', 'import cancelled');
+  };
+
+  /** Stores a byte source, then ingests it (recursing into archives). */
+  const importSource = async (
+    display: string,
+    open: () => NodeJS.ReadableStream | AsyncIterable<Buffer>,
+    size: number,
+    origin: EvidenceOrigin,
+    kind: string,
+    depth: number,
+  ): Promise<void> => {
+    checkCancel();
+    fileNo++;
+    const file = fileNo;
+    const before = doneBytes;
+    const progress = (phase: ImportProgress['phase'], bytes: number, records: number): void =>
+      opts.onProgress?.({
+        phase,
+        path: display,
+        file,
+        bytes,
+        fileBytes: size,
+        records,
+        totalBytesDone: before + (phase === 'storing' ? bytes : size),
+        totalBytes,
+      });
+    const codec: EvidenceCodec = opts.codec ?? (size > COMPRESS_ABOVE ? 'deflate-raw' : 'identity');
+    let stored;
+    try {
+      stored = await session.evidence.add(
+        open() as AsyncIterable<Buffer>,
+        { kind, origin, codec },
+        { signal: opts.signal, onProgress: (b) => progress('storing', b, 0) },
+      );
+    } catch (err) {
+      if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
+      files.push(emptyResult(display, `cannot read: ${(err as Error).message}`));
+      return;
+    }
+    doneBytes = before + size;
+    const item = stored.item;
+    const base: ImportFileResult = { ...emptyResult(display), sha256: item.sha256, bytes: item.bytes, evidenceId: item.id };
+    // Archives: the members, read from the stored bytes.
+    const head = await firstBytes(session, item.id);
+    if (isGzip(head) && depth < MAX_ARCHIVE_DEPTH) {
+      const inner = display.replace(/\.gz$/i, '') || `${display}.out`;
+      const member = basename(inner);
+      await importSource(
+        `${display}!${member}`,
+        () => session.evidence.open(item.id).pipe(createGunzip()),
+        size * 8,
+        {
+          type: 'file',
+          path: origin.type === 'file' ? origin.path : display,
+          member: origin.type === 'file' && origin.member ? `${origin.member}!${member}` : member,
+          mtimeUs: null,
+        },
+        'archive-member',
+        depth + 1,
+      );
+      return;
+    }
+    if (isZip(head) && depth < MAX_ARCHIVE_DEPTH) {
+      try {
+        for await (const m of archiveMembers(session.db, item.id, item.bytes)) {
+          const memberDisplay = `${display}!${m.name}`;
+          if (m.problem) {
+            files.push(emptyResult(memberDisplay, m.problem));
+            continue;
+          }
+          await importSource(
+            memberDisplay,
+            () => streamOf(m.open()),
+            m.size,
+            {
+              type: 'file',
+              path: origin.type === 'file' ? origin.path : display,
+              member: origin.type === 'file' && origin.member ? `${origin.member}!${m.name}` : m.name,
+              mtimeUs: null,
+            },
+            'archive-member',
+            depth + 1,
+          );
+        }
+      } catch (err) {
+        if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
+        files.push({ ...base, error: `cannot read the archive: ${(err as Error).message}` });
+        session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
+      }
+      return;
+    }
+    try {
+      const s = await ingestEvidence(session, item.id, {
+        format: opts.format,
+        mailbox: opts.mailbox,
+        signal: opts.signal,
+        enricher: opts.enricher,
+        batchRecords: opts.batchRecords,
+        parallel: opts.parallel,
+        onProgress: (p) => progress('parsing', p.bytes, p.records),
+      });
+      files.push({ ...base, format: s.format, read: s.read, imported: s.imported, duplicates: s.duplicates, quarantined: s.quarantined });
+    } catch (err) {
+      if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
+      const reason = err instanceof UnreadableEvidenceError ? err.message : `cannot parse: ${(err as Error).message}`;
+      files.push({ ...base, error: reason });
+      session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason });
+    }
+  };
+
+  for (const input of inputs) {
+    if (input.error) {
+      files.push(emptyResult(input.path, input.error));
+      continue;
+    }
+    let head: Buffer;
+    try {
+      head = await readHead(input.path);
+    } catch (err) {
+      files.push(emptyResult(input.path, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`));
+      continue;
+    }
+    await importSource(
+      input.path,
+      () => createReadStream(input.path, { highWaterMark: 1024 * 1024 }),
+      input.bytes,
+      { type: 'file', path: input.path, member: null, mtimeUs: input.mtimeUs },
+      isZip(head) ? 'archive' : 'file',
+      0,
+    );
+  }
+  opts.onProgress?.({
+    phase: 'indexing',
+    path: '',
+    file: fileNo,
+    bytes: 0,
+    fileBytes: 0,
+    records: 0,
+    totalBytesDone: totalBytes,
+    totalBytes,
+  });
+  indexPendingEvents(session.db);
+  const sum = (k: 'read' | 'imported' | 'duplicates' | 'quarantined'): number => files.reduce((s, f) => s + f[k], 0);
+  return { files, read: sum('read'), imported: sum('imported'), duplicates: sum('duplicates'), quarantined: sum('quarantined') };
+}
+
+async function firstBytes(session: CaseSession, id: number): Promise<Buffer> {
+  const stream = session.evidence.open(id);
+  for await (const chunk of stream) {
+    stream.destroy();
+    return (chunk as Buffer).subarray(0, 4);
+  }
+  return Buffer.alloc(0);
+}
+
+async function* streamOf(p: Promise<NodeJS.ReadableStream>): AsyncGenerator<Buffer> {
+  const s = await p;
+  for await (const chunk of s as AsyncIterable<Buffer>) yield chunk;
+}

@@ -1,0 +1,332 @@
+/**
+ * Streams the records out of JSON containers without loading the document: a top-level array
+ * (content blobs, `ConvertTo-Json`, pretty arrays), a page object (`{"value": […]}` from Graph and
+ * the Activities API, `{"records": […]}` from Event Hub), consecutive top-level objects, and JSON
+ * Lines. Each record is returned as its verbatim text with the line it starts on; parsing is the
+ * caller's (`JSON.parse` per record). JSON Lines are read line by line so one broken line is one
+ * quarantined record; in the other containers a broken record can only be detected at the end of
+ * the enclosing value.
+ */
+import { MAX_RECORD_CHARS } from './csv';
+
+/** One record's text, or a piece of input that is not a record. */
+export interface JsonItem {
+  text: string;
+  /** 1-based line the item starts on. */
+  line: number;
+  /** Why the item is not a record (then `text` holds what was read). */
+  error?: string;
+}
+
+/** Members of the page object seen before its record array (`@odata.context`, …). */
+export type PageMeta = Record<string, unknown>;
+
+const WRAPPER_KEYS = new Set(['value', 'records', 'Records', 'Value']);
+
+function countLf(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 0xfeff;
+}
+
+/** Incremental record scanner. */
+export class JsonRecordScanner {
+  private buf = '';
+  private pos = 0;
+  private mode: 'detect' | 'lines' | 'stream' = 'detect';
+  private baseLine = 1;
+  private countedPos = 0;
+  private depth = 0;
+  private inString = false;
+  /** Depth inside the record array (1 for a top-level array, 2 inside a page's `value`), or 0 for top-level objects. */
+  private arrayDepth = 0;
+  private recordStart = -1;
+  private recordLine = 0;
+  private scalarStart = -1;
+  private topIsObject = false;
+  private topStart = -1;
+  private keyStart = -1;
+  private lastKey: string | null = null;
+  private expectValueForKey: string | null = null;
+  private meta: PageMeta | null = null;
+
+  /** Page members seen before the record array, once known. */
+  pageMeta(): PageMeta | null {
+    return this.meta;
+  }
+
+  /** True when the container is JSON Lines. */
+  isLines(): boolean {
+    return this.mode === 'lines';
+  }
+
+  private lineAt(p: number): number {
+    if (p > this.countedPos) {
+      this.baseLine += countLf(this.buf, this.countedPos, p);
+      this.countedPos = p;
+    }
+    return this.baseLine;
+  }
+
+  /** Adds text; returns the items it completed. */
+  push(text: string, out: JsonItem[] = []): JsonItem[] {
+    this.compact();
+    this.buf += text;
+    if (this.mode === 'detect') this.detect(false);
+    if (this.mode === 'lines') this.scanLines(false, out);
+    else if (this.mode === 'stream') this.scanStream(out);
+    return out;
+  }
+
+  /** Ends the input; reports an unterminated record or container. */
+  end(out: JsonItem[] = []): JsonItem[] {
+    if (this.mode === 'detect') this.detect(true);
+    if (this.mode === 'lines') {
+      this.scanLines(true, out);
+      return out;
+    }
+    this.scanStream(out);
+    const rest = this.buf.slice(this.recordStart >= 0 ? this.recordStart : this.scalarStart >= 0 ? this.scalarStart : this.pos);
+    if (this.recordStart >= 0 || this.scalarStart >= 0) {
+      out.push({ text: rest, line: this.recordLine || this.lineAt(this.pos), error: 'record not terminated (file truncated?)' });
+    } else if (this.depth > 0 && !(this.topIsObject && this.arrayDepth === 0 && this.topStart < 0)) {
+      out.push({ text: rest.trim(), line: this.lineAt(this.pos), error: 'JSON container not closed (file truncated?)' });
+    } else if (rest.trim().length > 0) {
+      out.push({ text: rest.trim(), line: this.lineAt(this.pos), error: 'text after the end of the JSON data' });
+    }
+    this.buf = '';
+    this.pos = 0;
+    this.countedPos = 0;
+    return out;
+  }
+
+  private compact(): void {
+    const keep = Math.min(...[this.pos, this.recordStart, this.scalarStart, this.topStart, this.keyStart].filter((x) => x >= 0));
+    if (keep <= 0) return;
+    this.lineAt(keep);
+    this.buf = this.buf.slice(keep);
+    this.pos -= keep;
+    this.countedPos -= keep;
+    if (this.recordStart >= 0) this.recordStart -= keep;
+    if (this.scalarStart >= 0) this.scalarStart -= keep;
+    if (this.topStart >= 0) this.topStart -= keep;
+    if (this.keyStart >= 0) this.keyStart -= keep;
+  }
+
+  private detect(final: boolean): void {
+    let i = 0;
+    while (i < this.buf.length && isWs(this.buf.charCodeAt(i))) i++;
+    if (i >= this.buf.length) {
+      if (final) this.mode = 'stream';
+      return;
+    }
+    if (this.buf.charCodeAt(i) === 123) {
+      const nl = this.buf.indexOf('\n', i);
+      if (nl < 0 && !final) {
+        if (this.buf.length < 1 << 20) return;
+        this.mode = 'stream';
+        return;
+      }
+      const first = this.buf.slice(i, nl < 0 ? this.buf.length : nl).trim();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(first);
+      } catch {
+        this.mode = 'stream';
+        return;
+      }
+      // One object on one line: JSON Lines, unless it is the whole input and a page (`{"value": […]}`).
+      const page =
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        [...WRAPPER_KEYS].some((k) => Array.isArray((parsed as Record<string, unknown>)[k]));
+      this.mode = page && this.buf.slice(nl < 0 ? this.buf.length : nl).trim().length === 0 ? 'stream' : 'lines';
+      return;
+    }
+    this.mode = 'stream';
+  }
+
+  private scanLines(final: boolean, out: JsonItem[]): void {
+    const s = this.buf;
+    let pos = this.pos;
+    for (;;) {
+      const nl = s.indexOf('\n', pos);
+      if (nl < 0 && !final) break;
+      const end = nl < 0 ? s.length : nl;
+      let text = s.slice(pos, end);
+      if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+      const line = this.lineAt(pos);
+      if (text.trim().length > 0) out.push({ text, line });
+      if (nl < 0) {
+        pos = s.length;
+        break;
+      }
+      pos = nl + 1;
+      if (end - pos > MAX_RECORD_CHARS) break;
+    }
+    this.pos = pos;
+    if (!final && this.buf.length - this.pos > MAX_RECORD_CHARS) {
+      out.push({
+        text: this.buf.slice(this.pos, this.pos + 1000),
+        line: this.lineAt(this.pos),
+        error: `line longer than ${MAX_RECORD_CHARS} characters`,
+      });
+      this.pos = this.buf.length;
+    }
+  }
+
+  private emitRecord(end: number, out: JsonItem[]): void {
+    out.push({ text: this.buf.slice(this.recordStart, end), line: this.recordLine });
+    this.recordStart = -1;
+  }
+
+  private scanStream(out: JsonItem[]): void {
+    const s = this.buf;
+    const len = s.length;
+    let pos = this.pos;
+    while (pos < len) {
+      if (this.inString) {
+        let q = s.indexOf('"', pos);
+        for (;;) {
+          if (q < 0) break;
+          let bs = 0;
+          for (let k = q - 1; k >= 0 && s.charCodeAt(k) === 92; k--) bs++;
+          if (bs % 2 === 0) break;
+          q = s.indexOf('"', q + 1);
+        }
+        if (q < 0) {
+          pos = len;
+          break;
+        }
+        this.inString = false;
+        pos = q + 1;
+        if (this.keyStart >= 0) {
+          this.lastKey = s.slice(this.keyStart + 1, q);
+          this.keyStart = -1;
+        }
+        if (this.scalarStart >= 0 && this.depth === this.arrayDepth) continue;
+        continue;
+      }
+      const c = s.charCodeAt(pos);
+      if (isWs(c)) {
+        pos++;
+        continue;
+      }
+      const atElementLevel = this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0;
+      if (atElementLevel && this.scalarStart < 0 && c !== 44 && c !== 93 && c !== 123) {
+        this.scalarStart = pos; // a non-object array element
+        this.recordLine = this.lineAt(pos);
+      }
+      switch (c) {
+        case 34: // "
+          this.inString = true;
+          if (this.topIsObject && this.depth === 1 && this.arrayDepth === 0 && this.expectValueForKey === null) this.keyStart = pos;
+          pos++;
+          break;
+        case 58: // :
+          if (this.lastKey !== null && this.depth === 1 && this.topIsObject && this.arrayDepth === 0) this.expectValueForKey = this.lastKey;
+          this.lastKey = null;
+          pos++;
+          break;
+        case 123: // {
+        case 91: {
+          // [
+          if (this.depth === 0) {
+            this.topIsObject = c === 123;
+            if (c === 91) this.arrayDepth = 1;
+            else {
+              this.topStart = pos;
+              this.recordStart = pos;
+              this.recordLine = this.lineAt(pos);
+            }
+          } else if (
+            c === 91 &&
+            this.topIsObject &&
+            this.depth === 1 &&
+            this.arrayDepth === 0 &&
+            this.expectValueForKey !== null &&
+            WRAPPER_KEYS.has(this.expectValueForKey)
+          ) {
+            // The page's record array: what came before it is page metadata.
+            const head = s.slice(this.topStart, pos).replace(/,?\s*"[^"]*"\s*:\s*$/, '');
+            try {
+              this.meta = JSON.parse(`${head.trim().replace(/,\s*$/, '')}}`) as PageMeta;
+            } catch {
+              this.meta = {};
+            }
+            this.recordStart = -1;
+            this.topStart = -1;
+            this.arrayDepth = 2;
+          } else if (c === 123 && this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
+            this.recordStart = pos;
+            this.recordLine = this.lineAt(pos);
+          }
+          if (this.depth === 1 && this.topIsObject) this.expectValueForKey = null;
+          this.depth++;
+          pos++;
+          break;
+        }
+        case 125: // }
+        case 93: {
+          // ]
+          if (this.scalarStart >= 0 && this.depth === this.arrayDepth && c === 93) {
+            out.push({ text: s.slice(this.scalarStart, pos).trim(), line: this.recordLine, error: 'array element is not an object' });
+            this.scalarStart = -1;
+          }
+          this.depth--;
+          pos++;
+          if (this.depth < 0) {
+            out.push({ text: s.slice(pos - 1, Math.min(len, pos + 200)), line: this.lineAt(pos - 1), error: 'unexpected closing bracket' });
+            this.depth = 0;
+            break;
+          }
+          if (this.recordStart >= 0 && this.arrayDepth > 0 && this.depth === this.arrayDepth) this.emitRecord(pos, out);
+          else if (this.depth === 0) {
+            if (this.recordStart >= 0 && this.arrayDepth === 0) this.emitRecord(pos, out);
+            this.arrayDepth = 0;
+            this.topIsObject = false;
+            this.topStart = -1;
+            this.expectValueForKey = null;
+          } else if (this.depth === 1 && this.arrayDepth === 2 && c === 93) {
+            this.arrayDepth = 0; // the page's array closed; the rest of the page object is metadata
+          }
+          break;
+        }
+        case 44: // ,
+          if (this.scalarStart >= 0 && this.depth === this.arrayDepth) {
+            out.push({ text: s.slice(this.scalarStart, pos).trim(), line: this.recordLine, error: 'array element is not an object' });
+            this.scalarStart = -1;
+          }
+          if (this.depth === 1 && this.topIsObject) this.expectValueForKey = null;
+          pos++;
+          break;
+        default:
+          if (this.depth === 0) {
+            // Text outside any JSON value: report the line and move on.
+            const nl = s.indexOf('\n', pos);
+            if (nl < 0 && len - pos < 4096) {
+              this.pos = pos;
+              return;
+            }
+            const end = nl < 0 ? len : nl;
+            out.push({ text: s.slice(pos, end).trim(), line: this.lineAt(pos), error: 'not JSON' });
+            pos = end;
+          } else pos++;
+          break;
+      }
+      if (this.recordStart >= 0 && pos - this.recordStart > MAX_RECORD_CHARS) {
+        out.push({
+          text: s.slice(this.recordStart, this.recordStart + 1000),
+          line: this.recordLine,
+          error: `record longer than ${MAX_RECORD_CHARS} characters`,
+        });
+        this.recordStart = -1;
+      }
+    }
+    this.pos = pos;
+  }
+}

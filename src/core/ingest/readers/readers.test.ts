@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { CsvTokenizer, sniffDelimiter, type CsvRow } from './csv';
+import { JsonRecordScanner, type JsonItem } from './json';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures');
+const SAMPLES = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'samples');
+
+function tokenize(text: string, step: number, delimiter = ','): CsvRow[] {
+  const t = new CsvTokenizer(delimiter);
+  const rows: CsvRow[] = [];
+  for (let i = 0; i < text.length; i += step) t.push(text.slice(i, i + step), rows);
+  t.end(rows);
+  return rows;
+}
+
+function scan(text: string, step: number): { items: JsonItem[]; scanner: JsonRecordScanner } {
+  const scanner = new JsonRecordScanner();
+  const items: JsonItem[] = [];
+  for (let i = 0; i < text.length; i += step) scanner.push(text.slice(i, i + step), items);
+  scanner.end(items);
+  return { items, scanner };
+}
+
+describe('CsvTokenizer', () => {
+  const files = [
+    join(FIXTURES, 'purview-csv', 'new-layout.csv'),
+    join(FIXTURES, 'entra-signin-csv', 'InteractiveSignIns_2026-01-24.csv'),
+    join(FIXTURES, 'office-activity-csv', 'officeactivity.csv'),
+    join(SAMPLES, 'huntress-ctf-2023-rogue-inbox', 'purview.csv'),
+    join(SAMPLES, 'msticpy', 'demo_exchange_data.csv'),
+  ];
+  for (const file of files) {
+    it(`tokenizes ${file.split('/').slice(-2).join('/')} exactly like csv-parse, whatever the chunking`, () => {
+      const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+      const expected = parse(text, { relax_column_count: true }) as string[][];
+      for (const step of [1, 3, 64, 4096, text.length]) {
+        if (step === 1 && text.length > 200_000) continue;
+        expect(
+          tokenize(text, step).map((r) => r.fields),
+          `step ${step}`,
+        ).toEqual(expected);
+      }
+    });
+  }
+
+  it('numbers records by their first physical line (CRLF, LF, quoted newlines)', () => {
+    const rows = tokenize('a,b\r\n1,"x\r\ny"\r\n2,z\n3,"q""q"\n', 5);
+    expect(rows.map((r) => [r.line, r.fields])).toEqual([
+      [1, ['a', 'b']],
+      [2, ['1', 'x\r\ny']],
+      [4, ['2', 'z']],
+      [5, ['3', 'q"q']],
+    ]);
+  });
+
+  it('reports an unterminated quoted field at the end of a truncated file', () => {
+    const rows = tokenize('a,b\n1,"{""cut', 4);
+    expect(rows[1]).toMatchObject({ line: 2, error: 'unterminated quoted field (file truncated?)', fields: ['1', '{"cut'] });
+  });
+
+  it('sniffs the delimiter of the header', () => {
+    expect(sniffDelimiter('a;b;"c,d"\n')).toBe(';');
+    expect(sniffDelimiter('a,b\n')).toBe(',');
+    expect(sniffDelimiter('a\tb\tc\n')).toBe('\t');
+  });
+});
+
+describe('JsonRecordScanner', () => {
+  const recs = [{ a: 1, s: 'x"}]' }, { b: [1, { c: '\\' }] }, { d: 'é' }];
+  const variants: [string, string][] = [
+    ['array', JSON.stringify(recs)],
+    ['pretty array with CRLF', JSON.stringify(recs, null, 2).replace(/\n/g, '\r\n')],
+    ['page', JSON.stringify({ '@odata.context': 'ctx', value: recs, '@odata.nextLink': 'n' })],
+    ['event hub', JSON.stringify({ records: recs })],
+    ['JSON Lines', recs.map((r) => JSON.stringify(r)).join('\n') + '\n'],
+    ['concatenated pretty objects', recs.map((r) => JSON.stringify(r, null, 1)).join('\n')],
+  ];
+  for (const [name, text] of variants) {
+    it(`returns the verbatim records of a ${name}, whatever the chunking`, () => {
+      for (const step of [1, 2, 7, 1000]) {
+        const { items } = scan(text, step);
+        expect(
+          items.filter((i) => i.error),
+          `step ${step}`,
+        ).toEqual([]);
+        expect(
+          items.map((i) => JSON.parse(i.text) as unknown),
+          `step ${step}`,
+        ).toEqual(recs);
+        for (const i of items) expect(text.includes(i.text)).toBe(true);
+      }
+    });
+  }
+
+  it('keeps page metadata and line numbers', () => {
+    const { items, scanner } = scan(
+      '{\n "@odata.context": "https://graph/$metadata#users(\'a%40b.c\')/messageRules",\n "value": [\n  {"id": 1},\n  {"id": 2}\n ]\n}',
+      5,
+    );
+    expect(scanner.pageMeta()).toEqual({ '@odata.context': "https://graph/$metadata#users('a%40b.c')/messageRules" });
+    expect(items.map((i) => i.line)).toEqual([4, 5]);
+  });
+
+  it('quarantines one broken JSON line and goes on', () => {
+    const { items, scanner } = scan('{"a":1}\n{"b":\n{"c":3}\n', 3);
+    expect(scanner.isLines()).toBe(true);
+    expect(items.map((i) => i.text)).toEqual(['{"a":1}', '{"b":', '{"c":3}']);
+    expect(items.map((i) => i.line)).toEqual([1, 2, 3]);
+  });
+
+  it('reports a truncated array', () => {
+    const { items } = scan('[{"a":1},{"b":{"c":', 4);
+    expect(items[0]).toEqual({ text: '{"a":1}', line: 1 });
+    expect(items[1]).toMatchObject({ error: 'record not terminated (file truncated?)' });
+  });
+
+  it('reports elements that are not objects', () => {
+    const { items } = scan('[1, {"a":2}, "x"]', 2);
+    expect(items.map((i) => [i.text, i.error ?? null])).toEqual([
+      ['1', 'array element is not an object'],
+      ['{"a":2}', null],
+      ['"x"', 'array element is not an object'],
+    ]);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * The producing half of the import: evidence bytes → text → records of a format → normalized
+ * events or quarantine reasons, handed to a {@link RecordTarget} (written directly, or sent to the
+ * writer thread). Shared by the single-thread and the two-thread import so a record is read the
+ * same way in both.
+ */
+import { createHash } from 'node:crypto';
+import type { NormalizedEvent } from '../../shared/model/event';
+import type { FormatId } from '../../shared/model/ingest';
+import { decodeChunk } from '../evidence/codec';
+import { RecordError, type NormalizeContext } from '../normalize/event';
+import { mailboxFromODataContext } from '../normalize/mailbox-state';
+import { isObj } from '../normalize/values';
+import type { Db } from '../store/database';
+import { chunkAt, itemById } from '../store/evidence-repo';
+import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-records';
+import { detectFormat, isCsvFormat } from './detect';
+import { classifyJson, normalizeJsonRecord } from './json-records';
+import { CsvTokenizer, sniffDelimiter, type CsvRow } from './readers/csv';
+import { JsonRecordScanner, type JsonItem } from './readers/json';
+import { TextReader, type TextChunk } from './text';
+import { MailtrailError } from '../../shared/errors';
+
+/** Why an item could not be parsed at all (reported per file by `importPaths`). */
+export class UnreadableEvidenceError extends MailtrailError {
+  constructor(message: string) {
+    super('INVALID_INPUT', message);
+  }
+}
+
+/** Receives every record read, in order, with its 0-based position and a human location. */
+export interface RecordTarget {
+  event(index: number, location: string, ev: NormalizedEvent): void;
+  reject(index: number, location: string, reason: string, raw: string | null): void;
+}
+
+const SAMPLE_CHARS = 256 * 1024;
+
+/**
+ * Final touches every event gets before it is written: an identity from its content when the
+ * source has none (re-imports stay idempotent), and the quarantine reason for text that was not
+ * valid UTF-8. Returns the reason, or null when the event is fine.
+ */
+export function prepareEvent(ev: NormalizedEvent, invalidUtf8: boolean): string | null {
+  if (invalidUtf8 && ev.raw.includes('\uFFFD'))
+    return 'contains bytes that are not valid UTF-8 (the file is not UTF-8 text; re-export it as UTF-8)';
+  if (ev.recordKey === null) ev.recordKey = `${ev.source}:h:${createHash('sha256').update(ev.raw).digest('hex').slice(0, 32)}`;
+  return null;
+}
+
+/** A text reader over a stored evidence item, chunk by chunk (synchronous). */
+export function evidenceText(db: Db, evidenceId: number): TextReader {
+  const row = itemById(db, evidenceId);
+  if (!row || row.state !== 'sealed') throw new MailtrailError('NOT_FOUND', `no evidence item ${evidenceId}`);
+  let seq = 0;
+  return new TextReader(() => {
+    const stored = chunkAt(db, evidenceId, seq++);
+    return stored ? decodeChunk(row.codec, stored) : null;
+  });
+}
+
+/** The first text of an item and its format (given, or detected from that text). */
+export function sampleAndDetect(reader: TextReader, bytes: number, given: FormatId | undefined): { format: FormatId; sample: TextChunk[] } {
+  const sample: TextChunk[] = [];
+  let chars = 0;
+  let complete = false;
+  while (chars < SAMPLE_CHARS) {
+    const c = reader.next();
+    if (c === null) {
+      complete = true;
+      break;
+    }
+    sample.push(c);
+    chars += c.text.length;
+  }
+  if (reader.info.gzip)
+    throw new UnreadableEvidenceError(
+      'gzip-compressed data (import the file: the importer stores its decompressed content as its own evidence item)',
+    );
+  if (given) return { format: given, sample };
+  const d = detectFormat(sample.map((c) => c.text).join(''), reader.info, bytes, complete);
+  if (!d.format) throw new UnreadableEvidenceError(d.reason);
+  return { format: d.format, sample };
+}
+
+/** The record parser of a format. */
+export function parserFor(format: FormatId, ctx: NormalizeContext, target: RecordTarget): RecordParser {
+  return isCsvFormat(format) ? new CsvParser(format, ctx, target) : new JsonParser(format, ctx, target);
+}
+
+function normalizeSafely(fn: () => NormalizedEvent): NormalizedEvent | string {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RecordError) return err.message;
+    // An unexpected failure in a mapping must not lose the record: quarantine it with the error.
+    return `could not be normalized: ${(err as Error).message}`;
+  }
+}
+
+/** A format's record reader: text in, records to the target. */
+export interface RecordParser {
+  push(text: string): void;
+  end(): void;
+}
+
+export const ENVELOPE_UAL = new Set<FormatId>(['purview-csv', 'ual-powershell-csv']);
+
+export class CsvParser implements RecordParser {
+  private tokenizer: CsvTokenizer | null = null;
+  private header: string[] | null = null;
+  private pre = '';
+  private index = 0;
+  private readonly rows: CsvRow[] = [];
+
+  constructor(
+    private readonly format: FormatId,
+    private readonly ctx: NormalizeContext,
+    private readonly sink: RecordTarget,
+  ) {}
+
+  private handle(row: CsvRow): void {
+    if (this.header === null) {
+      const first = (row.fields[0] ?? '').replace(/^\uFEFF/, '').trim();
+      if (row.fields.length === 1 && (first === '' || first.startsWith('#TYPE') || /^sep=.$/i.test(first))) return; // PowerShell / Excel preamble
+      this.header = headerNames(row.fields);
+      if (!csvCompatible(this.format, this.header)) {
+        throw new UnreadableEvidenceError(`the header does not look like ${this.format} (columns: ${this.header.slice(0, 8).join(', ')})`);
+      }
+      return;
+    }
+    if (row.fields.length === 1 && row.fields[0] === '' && !row.error) return; // blank line
+    const location = `line ${row.line}`;
+    const i = this.index++;
+    if (row.error) return this.sink.reject(i, location, row.error, row.text);
+    const h = this.header;
+    if (row.fields.length > h.length && row.fields.slice(h.length).some((f) => f.trim() !== '')) {
+      return this.sink.reject(i, location, `row has ${row.fields.length} fields, the header has ${h.length}`, row.text);
+    }
+    const obj = rowObject(h, row.fields.length > h.length ? row.fields.slice(0, h.length) : row.fields);
+    // Purview / PowerShell rows: the record is AuditData (kept verbatim); the other columns go to attrs.
+    const audit = ENVELOPE_UAL.has(this.format) ? obj['AuditData'] : undefined;
+    this.ctx.raw = typeof audit === 'string' && audit.length > 0 ? audit : JSON.stringify(obj);
+    const r = normalizeSafely(() => normalizeCsvRow(this.format, obj, this.ctx));
+    if (typeof r === 'string') this.sink.reject(i, location, r, row.text);
+    else this.sink.event(i, location, r);
+  }
+
+  push(text: string): void {
+    if (this.tokenizer === null) {
+      this.pre += text;
+      if (this.pre.indexOf('\n') < 0 && this.pre.length < 1 << 20) return;
+      this.startTokenizer();
+      return;
+    }
+    this.tokenizer.push(text, this.rows);
+    this.drain();
+  }
+
+  private startTokenizer(): void {
+    const lead = this.pre.replace(/^\uFEFF/, '');
+    const explicit = /^sep=(.)/i.exec(lead)?.[1];
+    this.tokenizer = new CsvTokenizer(explicit ?? sniffDelimiter(lead.replace(/^(#TYPE[^\n]*\n)/i, '')));
+    this.tokenizer.push(this.pre, this.rows);
+    this.pre = '';
+    this.drain();
+  }
+
+  private drain(): void {
+    for (const row of this.rows) this.handle(row);
+    this.rows.length = 0;
+  }
+
+  end(): void {
+    if (this.tokenizer === null) this.startTokenizer();
+    this.tokenizer!.end(this.rows);
+    this.drain();
+  }
+}
+
+function csvCompatible(format: FormatId, header: string[]): boolean {
+  const detected = csvFormatOf(header);
+  if (detected === format) return true;
+  // Purview and PowerShell CSVs share the row mapping.
+  return ENVELOPE_UAL.has(format) && detected !== null && ENVELOPE_UAL.has(detected);
+}
+
+export class JsonParser implements RecordParser {
+  private readonly scanner = new JsonRecordScanner();
+  private readonly items: JsonItem[] = [];
+  private index = 0;
+  private metaSeen = false;
+  private readonly baseMailbox: string | null;
+
+  constructor(
+    private readonly format: FormatId,
+    private readonly ctx: NormalizeContext,
+    private readonly sink: RecordTarget,
+  ) {
+    this.baseMailbox = ctx.mailbox;
+  }
+
+  private handle(item: JsonItem): void {
+    if (!this.metaSeen && this.scanner.pageMeta()) {
+      this.metaSeen = true;
+      this.ctx.mailbox = this.baseMailbox ?? mailboxFromODataContext(this.scanner.pageMeta()?.['@odata.context']);
+    }
+    const location = this.scanner.isLines() ? `line ${item.line}` : `record ${this.index + 1} (line ${item.line})`;
+    if (item.error) return this.sink.reject(this.index++, location, item.error, item.text);
+    let value: unknown;
+    try {
+      value = JSON.parse(item.text);
+    } catch (err) {
+      return this.sink.reject(this.index++, location, `not valid JSON: ${(err as Error).message}`, item.text);
+    }
+    // A JSON Lines line may itself hold an array of records (a content blob per line) or a page.
+    let records: unknown[] = Array.isArray(value) ? value : [value];
+    if (isObj(value) && classifyJson(value) === null) {
+      const inner = Array.isArray(value['value']) ? value['value'] : Array.isArray(value['records']) ? value['records'] : null;
+      if (inner) {
+        records = inner;
+        if (this.baseMailbox === null) this.ctx.mailbox = mailboxFromODataContext(value['@odata.context']) ?? this.ctx.mailbox;
+      }
+    }
+    for (let k = 0; k < records.length; k++) {
+      const rec: unknown = records[k];
+      const loc = records.length > 1 ? `${location}, element ${k + 1}` : location;
+      if (!isObj(rec)) {
+        this.sink.reject(this.index++, loc, 'not a JSON object', JSON.stringify(rec) ?? String(rec));
+        continue;
+      }
+      this.ctx.raw = records.length > 1 ? JSON.stringify(rec) : item.text;
+      const r = normalizeSafely(() => normalizeJsonRecord(rec, this.format, this.ctx));
+      if (typeof r === 'string') this.sink.reject(this.index++, loc, r, this.ctx.raw);
+      else this.sink.event(this.index++, loc, r);
+    }
+  }
+
+  push(text: string): void {
+    this.scanner.push(text, this.items);
+    for (const item of this.items) this.handle(item);
+    this.items.length = 0;
+  }
+
+  end(): void {
+    this.scanner.end(this.items);
+    for (const item of this.items) this.handle(item);
+    this.items.length = 0;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Bytes → text for every parser, synchronously (the import loop runs inside write transactions):
+ * the encoding is decided once from the start of the input (UTF-8 with or without BOM; UTF-16
+ * LE/BE by BOM or by NUL pattern, as Windows PowerShell writes it; Windows-1252 when the start is
+ * not valid UTF-8, as Excel and `Export-Csv -Encoding Default` write it). Later bytes that are not
+ * valid UTF-8 become U+FFFD and are flagged, so the records holding them are quarantined instead
+ * of silently altered. gzip input is recognised (and opened by the importer, not here).
+ */
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+
+/** Encodings the reader decides between. */
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/** A decoded piece of text and how many source bytes have been consumed up to its end. */
+export interface TextChunk {
+  text: string;
+  /** Bytes of the input consumed so far. */
+  bytes: number;
+}
+
+/** What the reader found out about the input. */
+export interface TextInfo {
+  encoding: TextEncodingName;
+  bom: boolean;
+  /** The input is gzip-compressed (not decoded here). */
+  gzip: boolean;
+  /** True once bytes that are not valid UTF-8 were replaced (U+FFFD) after the sniffed start. */
+  invalidUtf8: boolean;
+  /** True when the start looks like binary data (NULs in 8-bit text, control bytes). */
+  binary: boolean;
+}
+
+const SNIFF = 64 * 1024;
+
+/** True for the gzip magic number. */
+export function isGzip(b: Buffer): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/** Largest prefix length of `b` that ends on a UTF-8 character boundary. */
+export function utf8Boundary(b: Buffer): number {
+  let i = b.length;
+  for (let k = 0; k < 4 && i > 0; k++) {
+    const c = b[i - 1]!;
+    if ((c & 0xc0) === 0x80) {
+      i--;
+      continue;
+    }
+    if (c >= 0xc0) {
+      const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return b.length - (i - 1) >= need ? b.length : i - 1;
+    }
+    return b.length;
+  }
+  return b.length;
+}
+
+function looksBinary(b: Buffer): boolean {
+  let ctrl = 0;
+  const n = Math.min(b.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    if (c === 0) return true;
+    if (c < 9 || (c > 13 && c < 32 && c !== 27)) ctrl++;
+  }
+  return n > 0 && ctrl / n > 0.05;
+}
+
+function decideEncoding(head: Buffer): { encoding: TextEncodingName; bom: number } {
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
+  // UTF-16 without BOM: ASCII text has a NUL in every other byte.
+  if (head.length >= 4) {
+    let evenNul = 0;
+    let oddNul = 0;
+    const n = Math.min(head.length, 1024) & ~1;
+    for (let i = 0; i < n; i += 2) {
+      if (head[i] === 0) evenNul++;
+      if (head[i + 1] === 0) oddNul++;
+    }
+    if (oddNul > n / 4 && evenNul === 0) return { encoding: 'utf-16le', bom: 0 };
+    if (evenNul > n / 4 && oddNul === 0) return { encoding: 'utf-16be', bom: 0 };
+  }
+  return { encoding: isUtf8(head.subarray(0, utf8Boundary(head))) ? 'utf-8' : 'windows-1252', bom: 0 };
+}
+
+/** A fresh {@link TextInfo}. */
+export function newTextInfo(): TextInfo {
+  return { encoding: 'utf-8', bom: false, gzip: false, invalidUtf8: false, binary: false };
+}
+
+/** Pull-based decoder over a synchronous byte source (`next()` returns `null` at the end). */
+export class TextReader {
+  readonly info: TextInfo = newTextInfo();
+  private decoder: TextDecoder | null = null;
+  private pending: Buffer[] = [];
+  private consumed = 0;
+  private carry: Buffer = Buffer.alloc(0) as Buffer;
+  private ended = false;
+  private finished = false;
+
+  constructor(private readonly source: () => Buffer | null) {}
+
+  private start(): void {
+    let head: Buffer = Buffer.alloc(0);
+    while (head.length < SNIFF) {
+      const b = this.source();
+      if (b === null) {
+        this.ended = true;
+        break;
+      }
+      this.pending.push(b);
+      head = head.length === 0 ? b : Buffer.concat([head, b]);
+    }
+    const info = this.info;
+    if (isGzip(head)) info.gzip = true;
+    const { encoding, bom } = decideEncoding(head);
+    info.encoding = encoding;
+    info.bom = bom > 0;
+    info.binary = info.gzip || (encoding !== 'utf-16le' && encoding !== 'utf-16be' && looksBinary(head.subarray(bom)));
+    this.decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
+    this.pending = head.length > 0 ? [head.subarray(bom)] : [];
+    this.consumed = bom;
+  }
+
+  private decode(piece: Buffer, final: boolean): string {
+    if (this.info.encoding === 'utf-8' && !this.info.invalidUtf8) {
+      const joined = this.carry.length > 0 ? Buffer.concat([this.carry, piece]) : piece;
+      const cut = final ? joined.length : utf8Boundary(joined);
+      if (!isUtf8(joined.subarray(0, cut))) this.info.invalidUtf8 = true;
+      this.carry = joined.subarray(cut);
+    }
+    return this.decoder!.decode(piece, { stream: !final });
+  }
+
+  /** The next piece of text, or `null` at the end of the input. */
+  next(): TextChunk | null {
+    if (this.decoder === null) this.start();
+    if (this.finished) return null;
+    for (;;) {
+      const b = this.pending.length > 0 ? this.pending.shift()! : this.ended ? null : this.source();
+      if (b === null) {
+        this.ended = true;
+        this.finished = true;
+        const tail = this.decode(Buffer.alloc(0), true);
+        return tail.length > 0 ? { text: tail, bytes: this.consumed } : null;
+      }
+      this.consumed += b.length;
+      const text = this.decode(b, false);
+      if (text.length > 0) return { text, bytes: this.consumed };
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The writing half of the import, shared by the single-thread and the two-thread paths: records
+ * into the case (inside the caller's transaction) with counts, per-import IP enrichment cache, and
+ * the closing journal entry of an item.
+ */
+import type { NormalizedEvent } from '../../shared/model/event';
+import type { FormatId } from '../../shared/model/ingest';
+import type { CaseSession } from '../case/case-file';
+import type { IpEnricher } from '../enrich';
+import { EventWriter, type EventEnrichment } from '../store/events-repo';
+import { quarantinedAt } from '../store/ingest-repo';
+import type { TextInfo } from './text';
+
+const MAX_QUARANTINE_RAW = 1024 * 1024;
+
+/** Counts of one item's records as written. */
+export interface Counts {
+  read: number;
+  imported: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+/** Writes records into the case (inside the caller's transaction) and counts them. */
+export class RecordWriter {
+  private readonly writer: EventWriter;
+  private readonly isQuarantined: (e: number, i: number) => boolean;
+  readonly counts: Counts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
+
+  constructor(
+    session: CaseSession,
+    private readonly evidenceId: number,
+    inlineFts: boolean,
+  ) {
+    this.writer = new EventWriter(session.db, { inlineFts });
+    this.isQuarantined = quarantinedAt(session.db);
+  }
+
+  /** A normalized event, `attrs` already serialised. */
+  event(index: number, ev: Omit<NormalizedEvent, 'attrs'>, attrsJson: string, enrichment: EventEnrichment | null): void {
+    this.counts.read++;
+    if (this.writer.writeSerialized(ev, attrsJson, this.evidenceId, index, enrichment) === 'imported') this.counts.imported++;
+    else this.counts.duplicates++;
+  }
+
+  /** A record that could not be read or normalized (a re-run finds the row and does not add it twice). */
+  reject(index: number, location: string, reason: string, raw: string | null): void {
+    this.counts.read++;
+    this.counts.quarantined++;
+    if (this.isQuarantined(this.evidenceId, index)) return;
+    const text = raw !== null && raw.length > MAX_QUARANTINE_RAW ? `${raw.slice(0, MAX_QUARANTINE_RAW)}…[truncated]` : raw;
+    this.writer.quarantine(this.evidenceId, index, location, reason, text);
+  }
+}
+
+/** Caches IP enrichment per import (few distinct IPs, many events). */
+export function cachedEnricher(enricher: IpEnricher): (ip: string | null) => EventEnrichment | null {
+  const cache = new Map<string, EventEnrichment | null>();
+  return (ip) => {
+    if (ip === null) return null;
+    let e = cache.get(ip);
+    if (e === undefined) {
+      e = enricher.lookup(ip);
+      if (cache.size > 100_000) cache.clear();
+      cache.set(ip, e);
+    }
+    return e;
+  };
+}
+
+/** When the bytes were observed: the HTTP request time for responses, else the acquisition time. */
+export function observedAt(item: { acquiredAtUs: number; origin: { type: string } }): number {
+  const o = item.origin as { type: string; requestedAtUs?: unknown };
+  return o.type === 'http' && typeof o.requestedAtUs === 'number' ? o.requestedAtUs : item.acquiredAtUs;
+}
+
+/** Journals the item's summary and records its parsed count (call inside the last transaction). */
+export function finishItem(
+  session: CaseSession,
+  item: { id: number; sha256: string },
+  format: FormatId,
+  info: TextInfo,
+  mailbox: string | null,
+  c: Counts,
+): void {
+  session.evidence.setCounts(item.id, { parsed: c.read });
+  session.journal.append('import.evidence', {
+    evidence_id: item.id,
+    sha256: item.sha256,
+    format,
+    encoding: `${info.encoding}${info.bom ? ' with BOM' : ''}`,
+    mailbox,
+    read: c.read,
+    imported: c.imported,
+    duplicates: c.duplicates,
+    quarantined: c.quarantined,
+  });
+}

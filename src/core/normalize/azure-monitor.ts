@@ -1,0 +1,87 @@
+/**
+ * Entra logs delivered by Azure Monitor diagnostic settings (Event Hub, storage account, Log
+ * Analytics): `{time, category, operationName, properties{…}}`. Sign-in categories go to the
+ * sign-in mapping, `AuditLogs` to the directory-audit mapping, other categories (Graph activity,
+ * risk events, provisioning, …) to a generic mapping kept under the directory-audit family.
+ */
+import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
+import { normalizeDirectoryAudit } from './directory-audit';
+import { makeEvent, RecordError, type NormalizeContext } from './event';
+import { canonicalIp } from './ip';
+import { normalizeSignin, signInEventTypeOf } from './signin';
+import { parseMachineTimeUs, parseUsDateUs } from './time';
+import { clip, first, int, lower, normalizeResult, obj, str, trimKeys, type Obj } from './values';
+
+function graphActivityCategory(method: string | null, uri: string | null): EventCategory {
+  const u = (uri ?? '').toLowerCase();
+  const m = (method ?? '').toUpperCase();
+  if (u.includes('/messagerules')) return m === 'GET' ? 'other' : 'rule-change';
+  if (u.includes('/sendmail') || (u.includes('/messages/') && u.endsWith('/send'))) return 'mail-send';
+  if ((u.includes('/messages') || u.includes('/mailfolders')) && m === 'GET') return 'mail-read';
+  if (u.includes('/messages') && m === 'DELETE') return 'mail-delete';
+  if (u.includes('/oauth2permissiongrants') && m !== 'GET') return 'consent';
+  return 'other';
+}
+
+/** Normalizes one Azure Monitor Entra record (keys may be lower-cased or PascalCased by exporters). */
+export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): NormalizedEvent {
+  const r = trimKeys(input);
+  const category = str(r['category'] ?? r['Category']);
+  const props = obj(r['properties'] ?? r['Properties']) ?? {};
+  const timeText = str(r['time'] ?? r['Time']);
+  // The envelope `time` is the delivery time (often minutes after the event); only a fallback.
+  const envTs = timeText === null ? null : (parseMachineTimeUs(timeText) ?? parseUsDateUs(timeText));
+  const eventType = signInEventTypeOf(category);
+  if (eventType !== null) {
+    const withIp =
+      props['ipAddress'] === undefined && r['callerIpAddress'] !== undefined ? { ...props, ipAddress: r['callerIpAddress'] } : props;
+    return normalizeSignin(withIp, ctx, { eventType, tsUs: envTs });
+  }
+  if (category?.toLowerCase() === 'auditlogs')
+    return normalizeDirectoryAudit(props, ctx, { tsUs: envTs, operation: str(r['operationName'] ?? r['OperationName']) });
+  const tsUs = parseMachineTimeUs(props['activityDateTime']) ?? parseMachineTimeUs(props['createdDateTime']) ?? envTs;
+  if (tsUs === null) throw new RecordError(`Azure Monitor record has no valid time (${JSON.stringify(timeText)})`);
+  const operation = str(r['operationName'] ?? r['OperationName']) ?? category ?? 'Azure Monitor record';
+  const method = str(props['requestMethod']);
+  const uri = str(props['requestUri']);
+  const actor = lower(props['userPrincipalName']) ?? lower(props['userId']) ?? lower(props['servicePrincipalId']) ?? lower(r['identity']);
+  const ip = canonicalIp(first(props['ipAddress'], r['callerIpAddress']));
+  const id = first(props['id'], props['requestId'], r['correlationId']);
+  let summary: string;
+  let cat: EventCategory = 'other';
+  let object: string | null;
+  if (method !== null || uri !== null) {
+    cat = graphActivityCategory(method, uri);
+    object = uri;
+    const status = int(props['responseStatusCode']);
+    summary = `${method ?? 'Graph request'} ${clip(uri ?? '', 140)}${actor ? ` by ${actor}` : ''}${ip ? ` from ${ip}` : ''}${status !== null ? ` → ${status}` : ''}`;
+  } else {
+    const risk = str(props['riskEventType']);
+    object = risk ?? str(props['activityDisplayName']);
+    summary = `${operation}${risk ? ` ${risk}` : ''}${actor ? ` for ${actor}` : ''}${ip ? ` from ${ip}` : ''}${str(props['riskLevel']) ? ` (${str(props['riskLevel'])})` : ''}`;
+  }
+  const httpStatus = int(props['responseStatusCode']);
+  return makeEvent(
+    {
+      tsUs,
+      source: 'directory-audit',
+      operation,
+      category: cat,
+      summary,
+      recordKey: id ? `azmon:${(category ?? 'unknown').toLowerCase()}:${id}` : null,
+      attrs: { fields: { category, ...props } },
+    },
+    ctx,
+    {
+      recordType: category,
+      actor,
+      clientIp: ip,
+      userAgent: str(props['userAgent']),
+      appId: str(props['appId']),
+      sessionId: str(props['sessionId'] ?? props['signInActivityId']),
+      tokenId: str(props['uniqueTokenIdentifier']),
+      result: httpStatus !== null ? (httpStatus < 400 ? 'success' : 'failure') : normalizeResult(r['resultType'] ?? r['resultSignature']),
+      object,
+    },
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Entra directory audits → {@link NormalizedEvent}: Graph `directoryAudit` (also inside Azure
+ * Monitor `AuditLogs` `properties`) and Log Analytics `AuditLogs` rows (JSON-in-string columns).
+ * Consent activities fill `attrs.consent`.
+ */
+import type { ConsentAttrs } from '../../shared/model/attrs';
+import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
+import { makeEvent, RecordError, type NormalizeContext } from './event';
+import { canonicalIp } from './ip';
+import { parseMachineTimeUs } from './time';
+import {
+  arr,
+  bool,
+  clip,
+  first,
+  isObj,
+  lower,
+  modifiedProperties,
+  nameValues,
+  normalizeResult,
+  obj,
+  q,
+  str,
+  trimKeys,
+  words,
+  type Obj,
+} from './values';
+
+const CONSENT = new Set([
+  'consent to application',
+  'add delegated permission grant',
+  'add app role assignment to service principal',
+  'add app role assignment grant to user',
+  'add oauth2permissiongrant',
+]);
+
+function scopesOf(text: string | null): string[] {
+  if (text === null) return [];
+  const m = text.match(/Scope:\s*([^,\]]*)/g);
+  if (m) return [...new Set(m.flatMap((x) => x.replace(/^Scope:\s*/, '').split(/\s+/)).filter((x) => x.length > 0))];
+  return words(text.replace(/^"|"$/g, '').replace(/\s+/g, ';'));
+}
+
+/** Normalizes one directory audit (Graph shape). */
+export function normalizeDirectoryAudit(
+  input: Obj,
+  ctx: NormalizeContext,
+  hint: { tsUs?: number | null; operation?: string | null } = {},
+): NormalizedEvent {
+  const a = trimKeys(input);
+  const tsUs = parseMachineTimeUs(a['activityDateTime']) ?? parseMachineTimeUs(a['createdDateTime']) ?? hint.tsUs ?? null;
+  if (tsUs === null) throw new RecordError('directory audit has no valid activityDateTime');
+  const operation = str(a['activityDisplayName']) ?? str(a['operationName']) ?? hint.operation ?? null;
+  if (operation === null) throw new RecordError('directory audit has no activityDisplayName');
+  const id = str(a['id']);
+  const by = obj(a['initiatedBy']) ?? {};
+  const user = obj(by['user']);
+  const app = obj(by['app']);
+  const actor =
+    lower(user?.['userPrincipalName']) ?? lower(app?.['servicePrincipalName']) ?? lower(app?.['displayName']) ?? lower(user?.['id']);
+  const ip = canonicalIp(str(user?.['ipAddress']));
+  const targets = arr(a['targetResources']).filter(isObj);
+  const details = nameValues(a['additionalDetails']);
+  const fields: Obj = {};
+  if (Object.keys(details).length > 0) fields['additionalDetails'] = details;
+  const targetFields = targets.map((t) => ({
+    id: t['id'] ?? null,
+    displayName: t['displayName'] ?? null,
+    type: t['type'] ?? t['Type'] ?? null,
+    userPrincipalName: t['userPrincipalName'] ?? null,
+    modifiedProperties: modifiedProperties(t['modifiedProperties']),
+  }));
+  if (targetFields.length > 0) fields['targetResources'] = targetFields;
+  for (const k of ['category', 'loggedByService', 'operationType', 'correlationId', 'resultReason'])
+    if (str(a[k]) !== null) fields[k] = a[k];
+  const t0 = targets[0];
+  const object = str(t0?.['userPrincipalName']) ?? str(t0?.['displayName']) ?? str(t0?.['id']);
+  const opKey = operation.toLowerCase().replace(/\.$/, '').trim();
+  let category: EventCategory = 'admin';
+  const attrs: { consent?: ConsentAttrs; fields: Obj } = { fields };
+  let summary = `${operation}${object ? ` ${q(object)}` : ''}${actor ? ` by ${actor}` : ''}${ip ? ` from ${ip}` : ''}`;
+  if (CONSENT.has(opKey)) {
+    category = 'consent';
+    const sp = targets.find((t) => str(t['type'] ?? t['Type'])?.toLowerCase() === 'serviceprincipal') ?? t0;
+    const mp: Record<string, { old: unknown; new: unknown }> = {};
+    for (const t of targetFields) Object.assign(mp, t.modifiedProperties);
+    const perms =
+      str(mp['ConsentAction.Permissions']?.new) ?? str(mp['DelegatedPermissionGrant.Scope']?.new) ?? str(mp['AppRole.Value']?.new);
+    const scopes = scopesOf(perms);
+    attrs.consent = {
+      appId: str(mp['TargetId.ServicePrincipalNames']?.new) ?? str(details['AppId']) ?? str(sp?.['id']),
+      appName: str(sp?.['displayName']),
+      scopes,
+      isAdminConsent: bool(mp['ConsentContext.IsAdminConsent']?.new),
+      consentType: perms ? (/ConsentType:\s*(\w+)/.exec(perms)?.[1] ?? null) : null,
+    };
+    summary = `${operation}${attrs.consent.appName ? ` ${q(attrs.consent.appName)}` : ''}${actor ? ` by ${actor}` : ''}${scopes.length > 0 ? `: ${clip(scopes.join(' '), 80)}` : ''}${attrs.consent.isAdminConsent ? ' (admin consent)' : ''}`;
+  }
+  return makeEvent({ tsUs, source: 'directory-audit', operation, category, summary, recordKey: id ? `audit:${id}` : null, attrs }, ctx, {
+    recordType: str(a['category']),
+    actor,
+    clientIp: ip,
+    userAgent: first(details['User-Agent'], details['UserAgent']),
+    appId: str(app?.['appId']),
+    result: normalizeResult(a['result']),
+    object,
+  });
+}
+
+/** Recovers a Graph-shaped directory audit from a Log Analytics `AuditLogs` row. */
+export function fromAuditLogsRow(row: Obj): Obj {
+  return {
+    id: row['Id'],
+    activityDateTime: row['ActivityDateTime'] ?? row['TimeGenerated'],
+    activityDisplayName: row['ActivityDisplayName'] ?? row['OperationName'],
+    category: row['Category'],
+    correlationId: row['CorrelationId'],
+    result: row['Result'],
+    resultReason: row['ResultReason'],
+    loggedByService: row['LoggedByService'],
+    operationType: row['AADOperationType'],
+    initiatedBy: obj(row['InitiatedBy']) ?? {},
+    targetResources: arr(row['TargetResources']),
+    additionalDetails: arr(row['AdditionalDetails']),
+  };
+}

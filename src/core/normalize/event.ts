@@ -1,0 +1,67 @@
+/**
+ * What every normalizer shares: the context a record is read in, the quarantine error, and a
+ * builder that fills the columns a family does not have with `null`.
+ */
+import type { EventAttrs } from '../../shared/model/attrs';
+import type { EventCategory, EventSource, NormalizedEvent } from '../../shared/model/event';
+
+/** Where a record was read, for the normalizer. */
+export interface NormalizeContext {
+  /** The verbatim record text stored as `raw`. */
+  raw: string;
+  /** Lower-cased owner of per-mailbox data (Activities, message rules) when the record lacks it. */
+  mailbox: string | null;
+  /** When the evidence was acquired (µs): the time of point-in-time state records. */
+  observedAtUs: number;
+}
+
+/** A record that cannot be normalized; the message is the quarantine reason. */
+export class RecordError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'RecordError';
+  }
+}
+
+/** Fields a normalizer must decide; everything else defaults to `null`. */
+export interface EventCore {
+  tsUs: number;
+  source: EventSource;
+  operation: string;
+  category: EventCategory;
+  summary: string;
+  recordKey: string | null;
+  attrs: EventAttrs;
+}
+
+/** Builds a {@link NormalizedEvent} from the decided fields plus optional columns. */
+export function makeEvent(core: EventCore, ctx: NormalizeContext, cols: Partial<NormalizedEvent> = {}): NormalizedEvent {
+  return {
+    tsUs: core.tsUs,
+    source: core.source,
+    recordType: cols.recordType ?? null,
+    operation: core.operation,
+    category: core.category,
+    actor: cols.actor ?? null,
+    mailbox: cols.mailbox ?? null,
+    clientIp: cols.clientIp ?? null,
+    userAgent: cols.userAgent ?? null,
+    clientApp: cols.clientApp ?? null,
+    appId: cols.appId ?? null,
+    sessionId: cols.sessionId ?? null,
+    tokenId: cols.tokenId ?? null,
+    deviceId: cols.deviceId ?? null,
+    result: cols.result ?? null,
+    object: cols.object ?? null,
+    summary: core.summary,
+    recordKey: core.recordKey,
+    attrs: core.attrs,
+    raw: ctx.raw,
+  };
+}
+
+/** Throws the quarantine error for a record without a usable timestamp. */
+export function requireTime(tsUs: number | null, what: string): number {
+  if (tsUs === null) throw new RecordError(`no valid timestamp (${what})`);
+  return tsUs;
+}

@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import type { NormalizeContext } from './event';
+import { canonicalIp } from './ip';
+import { parsePythonLiteral } from './python-literal';
+import { describeRule, ruleFromParameters, ruleSummary } from './rules';
+import { normalizeSignin } from './signin';
+import { parseDotNetDateUs, parseIsoUs, parseUsDateUs } from './time';
+import { normalizeUal } from './ual';
+import { recordTypeName } from './ual/record-types';
+import { bool, decodeJsonString, nameValues, normalizeResult, psHashtable, trimKeys } from './values';
+
+const ctx = (raw = '{}'): NormalizeContext => ({ raw, mailbox: null, observedAtUs: 0 });
+
+describe('time', () => {
+  it('reads UAL CreationTime without a zone as UTC and Graph 7-digit fractions to the microsecond', () => {
+    expect(parseIsoUs('2023-09-20T04:05:03')).toBe(Date.UTC(2023, 8, 20, 4, 5, 3) * 1000);
+    expect(parseIsoUs('2026-01-24T06:54:24.0000000Z ')).toBe(Date.UTC(2026, 0, 24, 6, 54, 24) * 1000);
+    expect(parseIsoUs('2026-07-17T13:48:10.9301252Z')).toBe(Date.UTC(2026, 6, 17, 13, 48, 10) * 1000 + 930125);
+    expect(parseIsoUs('2026-07-16T15:31:34.1881867+00:00')).toBe(Date.UTC(2026, 6, 16, 15, 31, 34) * 1000 + 188186);
+    expect(parseIsoUs('2026-01-01T02:00:00+02:00')).toBe(Date.UTC(2026, 0, 1) * 1000);
+    expect(parseIsoUs('2026-01-01T00:00:00-0130')).toBe(Date.UTC(2026, 0, 1, 1, 30) * 1000);
+    expect(parseIsoUs('2023-07-26 23:00:20.889')).toBe(Date.UTC(2023, 6, 26, 23, 0, 20) * 1000 + 889000);
+  });
+
+  it('refuses what is not an ISO time instead of guessing', () => {
+    for (const bad of [
+      '9/20/2023 4:05:03 AM',
+      '2023-02-30T00:00:00',
+      '2023-13-01',
+      '20.09.2023 04:05',
+      '2023-09-20T04:05:03Q',
+      '',
+      'now',
+    ]) {
+      expect(parseIsoUs(bad), bad).toBeNull();
+    }
+  });
+
+  it('reads US-locale text only where a format uses it, and refuses day-first text', () => {
+    expect(parseUsDateUs('9/20/2023 4:05:03 AM')).toBe(Date.UTC(2023, 8, 20, 4, 5, 3) * 1000);
+    expect(parseUsDateUs('3/24/2022 2:42:35 PM')).toBe(Date.UTC(2022, 2, 24, 14, 42, 35) * 1000);
+    expect(parseUsDateUs('12/31/2025 12:00:00 AM')).toBe(Date.UTC(2025, 11, 31, 0, 0, 0) * 1000);
+    expect(parseUsDateUs('24/01/2026 18:40')).toBeNull();
+  });
+
+  it('reads .NET JSON dates from Windows PowerShell', () => {
+    expect(parseDotNetDateUs('/Date(1695182703000)/')).toBe(1695182703000 * 1000);
+    expect(parseDotNetDateUs('\\/Date(1695182703000+0200)\\/')).toBe(1695182703000 * 1000);
+  });
+
+  it('is independent of the process time zone', () => {
+    const before = process.env['TZ'];
+    process.env['TZ'] = 'Pacific/Kiritimati';
+    try {
+      expect(parseIsoUs('2023-09-20T04:05:03')).toBe(Date.UTC(2023, 8, 20, 4, 5, 3) * 1000);
+      expect(parseUsDateUs('9/20/2023 4:05:03 AM')).toBe(Date.UTC(2023, 8, 20, 4, 5, 3) * 1000);
+    } finally {
+      if (before === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = before;
+    }
+  });
+});
+
+describe('canonicalIp', () => {
+  it('strips ports and brackets and compresses IPv6', () => {
+    expect(canonicalIp('185.73.124.135:19823')).toBe('185.73.124.135');
+    expect(canonicalIp('[2603:1036:302:4091::5]:51902')).toBe('2603:1036:302:4091::5');
+    expect(canonicalIp('2001:0DB8:0000:0000:0000:0000:0000:0042')).toBe('2001:db8::42');
+    expect(canonicalIp('FE80::')).toBe('fe80::');
+    expect(canonicalIp('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(canonicalIp(' 1.2.3.4 ')).toBe('1.2.3.4');
+  });
+
+  it('returns null for placeholders and junk', () => {
+    for (const bad of ['<null>', 'Not Available', '', '1.2.3', '999.1.1.1', 'abc', null, 42])
+      expect(canonicalIp(bad), String(bad)).toBeNull();
+  });
+});
+
+describe('values', () => {
+  it('reads string booleans and result vocabularies', () => {
+    expect([bool('True'), bool('false'), bool(' TRUE '), bool(true), bool('maybe')]).toEqual([true, false, true, true, null]);
+    expect(
+      ['Succeeded', 'Success', 'True', 'success', 'Failed', 'False', 'failure', 'PartiallySucceeded', 'Redirect'].map(normalizeResult),
+    ).toEqual(['success', 'success', 'success', 'success', 'failure', 'failure', 'failure', 'partial', 'redirect']);
+  });
+
+  it('flattens Name/Value arrays, decoding JSON-in-strings and keeping repeated names', () => {
+    expect(
+      nameValues([
+        { Name: ' additionalDetails ', Value: '{"AppId":"x"}' },
+        { Name: 'A', Value: '1' },
+        { Name: 'A', Value: '2' },
+        { Name: 'A', Value: '3' },
+        { Name: 'RuleName' },
+      ]),
+    ).toEqual({ additionalDetails: { AppId: 'x' }, A: ['1', '2', '3'], RuleName: null });
+    expect(nameValues('[{"Name":"MailAccessType","Value":"Bind"}]')).toEqual({ MailAccessType: 'Bind' });
+    expect(nameValues(['@{Value=Bind; Name=MailAccessType}', '@{Value=False; Name=IsThrottled}'])).toEqual({
+      MailAccessType: 'Bind',
+      IsThrottled: 'False',
+    });
+    expect(psHashtable('not a hashtable')).toBeNull();
+  });
+
+  it('trims keys with stray whitespace and decodes JSON only when it is JSON', () => {
+    expect(trimKeys({ 'ExternalAccess ': false, Id: 'x' })).toEqual({ ExternalAccess: false, Id: 'x' });
+    expect(decodeJsonString('[\r\n  true\r\n]')).toEqual([true]);
+    expect(decodeJsonString('{broken')).toBe('{broken');
+    expect(decodeJsonString('plain')).toBe('plain');
+  });
+});
+
+describe('python literal (CrowdStrike retriever CustomProperties)', () => {
+  it('reads dict reprs with both quote styles, escapes, True/False/None', () => {
+    expect(
+      parsePythonLiteral(
+        `{'UserName': 'CONTOSO\\\\ceo', 'Subject': "CEO's wire", 'n': 3, 'ok': True, 'x': None, 'l': [1, 'a'], 't': (1,)}`,
+      ),
+    ).toEqual({
+      UserName: 'CONTOSO\\ceo',
+      Subject: "CEO's wire",
+      n: 3,
+      ok: true,
+      x: null,
+      l: [1, 'a'],
+      t: [1],
+    });
+    expect(() => parsePythonLiteral("{'a': 'unterminated")).toThrow(/unterminated/);
+    expect(() => parsePythonLiteral("{'a': __import__('os')}")).toThrow();
+  });
+});
+
+describe('inbox rules', () => {
+  it('summarises a New-InboxRule as in the issue', () => {
+    const rule = ruleFromParameters(
+      'create',
+      nameValues([
+        { Name: 'MoveToFolder', Value: 'RSS Feeds' },
+        { Name: 'Name', Value: '.' },
+        { Name: 'SubjectContainsWords', Value: 'invoice' },
+        { Name: 'MarkAsRead', Value: 'True' },
+      ]),
+    );
+    expect(ruleSummary('New-InboxRule', rule, 'ceo@contoso.com')).toBe(
+      'New-InboxRule "." on ceo@contoso.com: move to RSS Feeds, mark as read, when subject contains "invoice"',
+    );
+  });
+
+  it('recognises forwarding and rules without conditions', () => {
+    const rule = ruleFromParameters('create', { ForwardTo: '"Evil" [SMTP:Evil@X.example];b@y.example', DeleteMessage: 'True' });
+    expect(rule.actions).toEqual({ delete: true, forwardTo: ['evil@x.example', 'b@y.example'] });
+    expect(describeRule(rule)).toBe('delete, forward to evil@x.example, b@y.example (no conditions: every message)');
+  });
+});
+
+describe('UAL normalization', () => {
+  it('maps a New-InboxRule record with a port on ClientIP, a trailing-space key and "True" result', () => {
+    const ev = normalizeUal(
+      {
+        CreationTime: '2023-09-26T01:56:15',
+        Id: '85D29E27-be28-4f2c-96c8-08dbbe33c473',
+        Operation: 'New-InboxRule',
+        RecordType: 1,
+        ResultStatus: 'True',
+        Workload: 'Exchange',
+        ClientIP: '185.73.124.135:19823',
+        ObjectId: 'NAMPR10A011.PROD.OUTLOOK.COM/Microsoft Exchange Hosted Organizations/x/f757cb79\\.',
+        UserId: 'CEO@Contoso.com',
+        'ExternalAccess ': false,
+        Parameters: [
+          { Name: 'MoveToFolder', Value: 'RSS Feeds' },
+          { Name: 'Name', Value: '.' },
+          { Name: 'SubjectContainsWords', Value: 'invoice' },
+          { Name: 'MarkAsRead', Value: 'True' },
+        ],
+        AppAccessContext: { UniqueTokenId: 'uti', AADSessionId: 'aad-session' },
+        SessionId: 'exo-session',
+      },
+      ctx(),
+    );
+    expect(ev).toMatchObject({
+      tsUs: Date.UTC(2023, 8, 26, 1, 56, 15) * 1000,
+      source: 'ual',
+      recordType: 'ExchangeAdmin',
+      operation: 'New-InboxRule',
+      category: 'rule-change',
+      actor: 'ceo@contoso.com',
+      mailbox: 'ceo@contoso.com',
+      clientIp: '185.73.124.135',
+      result: 'success',
+      object: '.',
+      sessionId: 'exo-session',
+      tokenId: 'uti',
+      recordKey: 'ual:85d29e27-be28-4f2c-96c8-08dbbe33c473',
+      summary: 'New-InboxRule "." on ceo@contoso.com: move to RSS Feeds, mark as read, when subject contains "invoice"',
+    });
+    expect(ev.attrs.fields?.['ExternalAccess']).toBe(false);
+  });
+
+  it('summarises MailItemsAccessed Sync as in the issue', () => {
+    const ev = normalizeUal(
+      {
+        CreationTime: '2026-01-24T07:01:00',
+        Id: 'x',
+        Operation: 'MailItemsAccessed',
+        RecordType: 50,
+        ClientIPAddress: '185.73.124.135',
+        MailboxOwnerUPN: 'ceo@contoso.com',
+        UserId: 'ceo@contoso.com',
+        OperationProperties: [
+          { Name: 'MailAccessType', Value: 'Sync' },
+          { Name: 'IsThrottled', Value: 'False' },
+        ],
+        Folders: [{ Path: '\\Inbox' }],
+        OperationCount: 532,
+      },
+      ctx(),
+    );
+    expect(ev.summary).toBe('MailItemsAccessed Sync of Inbox (532 items) from 185.73.124.135');
+    expect(ev.category).toBe('mail-read');
+    expect(ev.attrs.mailAccess).toEqual({
+      accessType: 'Sync',
+      throttled: false,
+      operationCount: 532,
+      folders: [{ path: 'Inbox', itemCount: 0 }],
+      messageIds: [],
+    });
+  });
+
+  it('treats a UserLoginFailed with ResultStatus Success as a failure and keeps the AADSTS code', () => {
+    const ev = normalizeUal(
+      {
+        CreationTime: '2026-01-24T06:39:00',
+        Id: 'f',
+        Operation: 'UserLoginFailed',
+        RecordType: 15,
+        ResultStatus: 'Success',
+        UserId: 'a@b.c',
+        ErrorNumber: '50126',
+        LogonError: 'InvalidUserNameOrPassword',
+        ExtendedProperties: [{ Name: 'UserAgent', Value: 'BAV2ROPC' }],
+      },
+      ctx(),
+    );
+    expect(ev).toMatchObject({ category: 'logon', result: 'failure', userAgent: 'BAV2ROPC' });
+    expect(ev.attrs.signin).toMatchObject({ errorCode: 50126, failureReason: 'InvalidUserNameOrPassword' });
+  });
+
+  it('quarantines records without operation or time', () => {
+    expect(() => normalizeUal({ Id: 'x', CreationTime: '2026-01-01T00:00:00' }, ctx())).toThrow(/Operation/);
+    expect(() => normalizeUal({ Id: 'x', Operation: 'Send', CreationTime: '24.01.2026' }, ctx())).toThrow(/ISO 8601/);
+  });
+
+  it('names record types from numbers, strings and Graph camelCase', () => {
+    expect([recordTypeName(50), recordTypeName('15'), recordTypeName('exchangeItemAggregated'), recordTypeName(999)]).toEqual([
+      'ExchangeItemAggregated',
+      'AzureActiveDirectoryStsLogon',
+      'ExchangeItemAggregated',
+      'RecordType 999',
+    ]);
+  });
+});
+
+describe('sign-in normalization', () => {
+  it('maps the linkable identifiers and the failure', () => {
+    const ev = normalizeSignin(
+      {
+        id: 'ABC',
+        createdDateTime: '2026-01-24T06:40:01.1234567Z',
+        userPrincipalName: 'CEO@contoso.com',
+        ipAddress: '2001:0db8::0001',
+        appId: 'app',
+        appDisplayName: 'OfficeHome',
+        sessionId: 'sid',
+        uniqueTokenIdentifier: 'uti',
+        deviceDetail: { deviceId: 'dev' },
+        userAgent: 'axios/1.6.0',
+        status: { errorCode: 50126, failureReason: 'Invalid username or password.' },
+        signInEventTypes: ['nonInteractiveUser'],
+      },
+      ctx(),
+    );
+    expect(ev).toMatchObject({
+      tsUs: Date.UTC(2026, 0, 24, 6, 40, 1) * 1000 + 123456,
+      source: 'signin',
+      recordType: 'nonInteractiveUser',
+      actor: 'ceo@contoso.com',
+      clientIp: '2001:db8::1',
+      sessionId: 'sid',
+      tokenId: 'uti',
+      deviceId: 'dev',
+      result: 'failure',
+      recordKey: 'signin:abc',
+    });
+    expect(ev.attrs.signin?.errorCode).toBe(50126);
+  });
+});

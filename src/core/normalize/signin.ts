@@ -1,0 +1,155 @@
+/**
+ * Entra sign-ins → {@link NormalizedEvent}: Graph `signIn` (v1.0 and beta), the Entra portal
+ * download (CSV rows are mapped to the Graph names first), Azure Monitor `properties` and
+ * Log Analytics `SigninLogs` rows. Reference §5 and §7.3.
+ */
+import type { SigninAttrs } from '../../shared/model/attrs';
+import type { NormalizedEvent } from '../../shared/model/event';
+import { makeEvent, RecordError, type NormalizeContext } from './event';
+import { canonicalIp } from './ip';
+import { parseMachineTimeUs } from './time';
+import { arr, bool, clip, first, int, isObj, lower, obj, str, trimKeys, type Obj } from './values';
+
+const EVENT_TYPES: Record<string, string> = {
+  signinlogs: 'interactiveUser',
+  noninteractiveusersigninlogs: 'nonInteractiveUser',
+  aadnoninteractiveusersigninlogs: 'nonInteractiveUser',
+  serviceprincipalsigninlogs: 'servicePrincipal',
+  aadserviceprincipalsigninlogs: 'servicePrincipal',
+  microsoftserviceprincipalsigninlogs: 'servicePrincipal',
+  managedidentitysigninlogs: 'managedIdentity',
+  aadmanagedidentitysigninlogs: 'managedIdentity',
+};
+
+/** The `signInEventType` implied by an Azure Monitor category or Log Analytics table name. */
+export function signInEventTypeOf(category: string | null): string | null {
+  return category === null ? null : (EVENT_TYPES[category.toLowerCase()] ?? null);
+}
+
+function location(v: unknown): SigninAttrs['location'] {
+  const l = obj(v);
+  if (!l) return null;
+  return { city: str(l['city']), state: str(l['state']), countryOrRegion: str(l['countryOrRegion']) };
+}
+
+/**
+ * Normalizes one sign-in object (Graph shape; Azure Monitor `properties`). `hint` carries what the
+ * envelope knows (category → sign-in type, envelope time when the object has none).
+ */
+export function normalizeSignin(
+  input: Obj,
+  ctx: NormalizeContext,
+  hint: { eventType?: string | null; tsUs?: number | null } = {},
+): NormalizedEvent {
+  const s = trimKeys(input);
+  const tsUs = parseMachineTimeUs(s['createdDateTime']) ?? hint.tsUs ?? null;
+  if (tsUs === null) throw new RecordError('sign-in has no valid createdDateTime');
+  const id = str(s['id']);
+  const status = obj(s['status']) ?? {};
+  const errorCode = int(status['errorCode'] ?? s['errorCode'] ?? s['resultType']);
+  const failureReason = str(status['failureReason'] ?? s['resultDescription']);
+  const device = obj(s['deviceDetail']) ?? {};
+  const types = arr(s['signInEventTypes'])
+    .map((x) => str(x))
+    .filter((x): x is string => x !== null);
+  const eventType =
+    types[0] ??
+    hint.eventType ??
+    (bool(s['isInteractive']) === false ? 'nonInteractiveUser' : bool(s['isInteractive']) === true ? 'interactiveUser' : null);
+  const actor = lower(s['userPrincipalName']) ?? lower(s['servicePrincipalName']) ?? lower(s['userId']);
+  const ip = canonicalIp(first(s['ipAddress']));
+  const appName = str(s['appDisplayName']);
+  const resourceName = str(s['resourceDisplayName']);
+  const loc = location(s['location']);
+  const riskTypes = [...arr(s['riskEventTypes_v2']), ...arr(s['riskEventTypes'])].map((x) => str(x)).filter((x): x is string => x !== null);
+  const signin: SigninAttrs = {
+    errorCode,
+    failureReason: errorCode === 0 ? null : failureReason,
+    clientAppUsed: str(s['clientAppUsed']),
+    authenticationProtocol: str(s['authenticationProtocol']),
+    authenticationRequirement: str(s['authenticationRequirement']),
+    signInEventType: eventType,
+    isInteractive: bool(s['isInteractive']) ?? (eventType === null ? null : eventType === 'interactiveUser'),
+    conditionalAccessStatus: str(s['conditionalAccessStatus']),
+    riskLevel: str(s['riskLevelDuringSignIn'] ?? s['riskLevelAggregated']),
+    riskEventTypes: [...new Set(riskTypes)],
+    location: loc,
+    resourceId: str(s['resourceId']),
+    resourceName,
+    appName,
+  };
+  const fields: Obj = {};
+  for (const k of [
+    'correlationId',
+    'originalTransferMethod',
+    'incomingTokenType',
+    'clientCredentialType',
+    'crossTenantAccessType',
+    'userType',
+    'homeTenantId',
+    'resourceTenantId',
+    'autonomousSystemNumber',
+    'riskState',
+    'riskDetail',
+    'tokenIssuerType',
+    'servicePrincipalId',
+    'userId',
+    'userDisplayName',
+  ]) {
+    const v = s[k];
+    if (v !== undefined && v !== null && v !== '') fields[k] = v;
+  }
+  const authDetails = arr(s['authenticationDetails']);
+  if (authDetails.length > 0) fields['authenticationDetails'] = authDetails;
+  const ca = arr(s['appliedConditionalAccessPolicies']).filter(isObj);
+  if (ca.length > 0) fields['appliedConditionalAccessPolicies'] = ca.map((p) => ({ displayName: p['displayName'], result: p['result'] }));
+  if (Object.keys(device).length > 0) fields['deviceDetail'] = device;
+  const result = errorCode === null ? (lower(status['result']) ?? null) : errorCode === 0 ? 'success' : 'failure';
+  const target = appName && resourceName && appName !== resourceName ? `${appName} (${resourceName})` : (appName ?? resourceName);
+  const where = [ip, loc?.countryOrRegion].filter(Boolean).join(', ');
+  const outcome =
+    result === 'failure' ? `failure ${errorCode}${failureReason ? ` ${clip(failureReason, 80)}` : ''}` : (result ?? 'unknown result');
+  const kind = eventType && eventType !== 'interactiveUser' ? ` (${eventType})` : '';
+  const summary = `Sign-in${kind}${actor ? ` by ${actor}` : ''}${target ? ` to ${target}` : ''}${where ? ` from ${where}` : ''}: ${outcome}`;
+  return makeEvent(
+    {
+      tsUs,
+      source: 'signin',
+      operation: 'Sign-in activity',
+      category: 'logon',
+      summary,
+      recordKey: id ? `signin:${id.toLowerCase()}` : null,
+      attrs: { signin, fields },
+    },
+    ctx,
+    {
+      recordType: eventType,
+      actor,
+      clientIp: ip,
+      userAgent: str(s['userAgent']),
+      clientApp: str(s['clientAppUsed']),
+      appId: str(s['appId']),
+      sessionId: str(s['sessionId']),
+      tokenId: str(s['uniqueTokenIdentifier']),
+      deviceId: str(device['deviceId']),
+      result,
+      object: target,
+    },
+  );
+}
+
+/** Recovers a Graph-shaped sign-in from a Log Analytics `SigninLogs` row (PascalCase, JSON-in-string columns). */
+export function fromSigninLogsRow(row: Obj): Obj {
+  const camel = (k: string): string => k.charAt(0).toLowerCase() + k.slice(1);
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(row)) out[camel(k)] = v;
+  out['createdDateTime'] = row['CreatedDateTime'] ?? row['TimeGenerated'];
+  out['id'] = row['Id'] ?? row['OriginalRequestId'];
+  out['ipAddress'] = row['IPAddress'];
+  out['status'] = obj(row['Status']) ?? { errorCode: row['ResultType'], failureReason: row['ResultDescription'] };
+  out['deviceDetail'] = obj(row['DeviceDetail']) ?? {};
+  out['location'] = obj(row['LocationDetails']) ?? null;
+  out['appliedConditionalAccessPolicies'] = arr(row['ConditionalAccessPolicies']);
+  out['authenticationDetails'] = arr(row['AuthenticationDetails']);
+  return out;
+}

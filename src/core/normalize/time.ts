@@ -1,0 +1,124 @@
+/**
+ * Timestamps → integer µs since the epoch, UTC (forensic invariant 3). Every parser here is strict
+ * and locale-free: ISO 8601 (UAL `CreationTime` without a zone is UTC; Graph's 7 fractional digits
+ * are truncated to µs), .NET JSON dates (`/Date(ms)/`) and, only where a format is known to use it,
+ * the US `M/D/YYYY h:mm:ss AM/PM` text. `Date.parse` is never used.
+ */
+import { DateTime } from 'luxon';
+
+const DIGIT0 = 48;
+
+function digits(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const d = s.charCodeAt(i) - DIGIT0;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+}
+
+/**
+ * Parses ISO 8601 `YYYY-MM-DD[(T| )hh:mm[:ss[.f…]]][Z|±hh[:]mm]`, surrounding whitespace ignored.
+ * No zone means UTC (UAL `CreationTime`, Panther's `2023-07-26 23:00:20.889`).
+ * @returns µs since the epoch, or `null` when `s` is not such a timestamp.
+ */
+export function parseIsoUs(input: string): number | null {
+  const s = input.trim();
+  const len = s.length;
+  if (len < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  let h = 0;
+  let mi = 0;
+  let sec = 0;
+  let us = 0;
+  let offsetMin = 0;
+  let i = 10;
+  if (i < len) {
+    const sep = s.charCodeAt(i);
+    if (sep !== 84 && sep !== 116 && sep !== 32) return null; // T t space
+    h = digits(s, i + 1, 2);
+    if (s.charCodeAt(i + 3) !== 58) return null;
+    mi = digits(s, i + 4, 2);
+    if (h < 0 || h > 24 || mi < 0 || mi > 59) return null;
+    i += 6;
+    if (i < len && s.charCodeAt(i) === 58) {
+      sec = digits(s, i + 1, 2);
+      if (sec < 0 || sec > 60) return null;
+      i += 3;
+      if (i < len && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+        i++;
+        const start = i;
+        while (i < len) {
+          const c = s.charCodeAt(i) - DIGIT0;
+          if (c < 0 || c > 9) break;
+          if (i - start < 6) us = us * 10 + c;
+          i++;
+        }
+        const n = i - start;
+        if (n === 0) return null;
+        for (let k = n; k < 6; k++) us *= 10;
+      }
+    }
+    if (i < len) {
+      const z = s.charCodeAt(i);
+      if ((z === 90 || z === 122) && i === len - 1) i++;
+      else if (z === 43 || z === 45) {
+        const oh = digits(s, i + 1, 2);
+        let om: number;
+        if (s.charCodeAt(i + 3) === 58) {
+          om = digits(s, i + 4, 2);
+          i += 6;
+        } else {
+          om = len >= i + 5 ? digits(s, i + 3, 2) : 0;
+          i += len >= i + 5 ? 5 : 3;
+        }
+        if (oh < 0 || om < 0 || oh > 18 || om > 59) return null;
+        offsetMin = (z === 45 ? -1 : 1) * (oh * 60 + om);
+      } else return null;
+    }
+    if (i !== len) return null;
+    if (h === 24 && (mi !== 0 || sec !== 0 || us !== 0)) return null;
+  }
+  const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(sec, 59)) - offsetMin * 60_000;
+  return ms * 1000 + us;
+}
+
+const DOTNET_DATE = /^\\?\/Date\((-?\d+)([+-]\d{4})?\)\\?\/$/;
+
+/** Parses a .NET JSON date (`/Date(1695182703000)/`, Windows PowerShell `ConvertTo-Json`); the offset suffix is informational. */
+export function parseDotNetDateUs(input: string): number | null {
+  const m = DOTNET_DATE.exec(input.trim());
+  return m ? Number(m[1]) * 1000 : null;
+}
+
+const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp][Mm]))?$/;
+
+/**
+ * Parses US-locale text `M/D/YYYY h:mm[:ss] [AM|PM]` as UTC. Only for fields a format is known to
+ * write that way (older Purview `CreationDate`, Activities `ReceivedTime`); a first number above 12
+ * (day-first text) is refused rather than guessed.
+ */
+export function parseUsDateUs(input: string): number | null {
+  const m = US_DATE.exec(input.trim());
+  if (!m) return null;
+  const ampm = m[7]?.toUpperCase();
+  const fmt = `M/d/yyyy ${ampm ? 'h' : 'H'}:mm${m[6] ? ':ss' : ''}${ampm ? ' a' : ''}`;
+  const text = `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''}${ampm ? ` ${ampm}` : ''}`;
+  const dt = DateTime.fromFormat(text, fmt, { zone: 'utc', locale: 'en-US' });
+  return dt.isValid ? dt.toMillis() * 1000 : null;
+}
+
+/** ISO 8601 or a .NET JSON date. */
+export function parseMachineTimeUs(input: unknown): number | null {
+  if (typeof input === 'number' && Number.isFinite(input)) return null;
+  if (typeof input !== 'string' || input.length === 0) return null;
+  return parseIsoUs(input) ?? parseDotNetDateUs(input);
+}

@@ -1,0 +1,414 @@
+/**
+ * Unified Audit Log records (Purview export `AuditData`, Management Activity API, Graph
+ * `auditLogRecord.auditData`, `Search-UnifiedAuditLog`, Sentinel OfficeActivity, Defender
+ * `RawEventData`) → {@link NormalizedEvent}. Field names per reference §3; the per-operation
+ * details (rules, forwarding, mail access, send, consent, logons, searches) fill `attrs`.
+ */
+import type { EventAttrs, MailAccessAttrs, SendAttrs } from '../../../shared/model/attrs';
+import type { EventCategory, NormalizedEvent } from '../../../shared/model/event';
+import { makeEvent, RecordError, type NormalizeContext } from '../event';
+import { canonicalIp } from '../ip';
+import { ruleForwards, ruleFromParameters, ruleFromUpdateInboxRules, ruleSummary } from '../rules';
+import { parseIsoUs, parseMachineTimeUs } from '../time';
+import {
+  arr,
+  bool,
+  clip,
+  first,
+  int,
+  isObj,
+  lower,
+  modifiedProperties,
+  nameValues,
+  normalizeResult,
+  obj,
+  q,
+  str,
+  trimKeys,
+  words,
+  type Obj,
+} from '../values';
+import { recordTypeName } from './record-types';
+
+/** Values a container (CSV columns, Graph envelope, PowerShell object) offers when the record lacks them. */
+export interface UalFallback {
+  tsUs?: number | null;
+  id?: string | null;
+  operation?: string | null;
+  actor?: string | null;
+  recordType?: unknown;
+  clientIp?: string | null;
+}
+
+const RULE_CMDLETS: Record<string, 'create' | 'modify' | 'remove'> = {
+  'new-inboxrule': 'create',
+  'set-inboxrule': 'modify',
+  'enable-inboxrule': 'modify',
+  'disable-inboxrule': 'modify',
+  'remove-inboxrule': 'remove',
+};
+
+const FORWARDING_CMDLETS = new Set(['set-mailbox', 'set-mailuser', 'set-remotemailbox', 'enable-remotemailbox', 'new-mailbox']);
+const TRANSPORT_RULE_CMDLETS = new Set(['new-transportrule', 'set-transportrule']);
+const TRANSPORT_FORWARD_PARAMS = ['RedirectMessageTo', 'BlindCopyTo', 'AddToRecipients', 'CopyTo', 'AddManagerAsRecipientType'];
+
+const LOGON_OPS = new Set([
+  'userloggedin',
+  'userloginfailed',
+  'passwordlogoninitialauthusingpassword',
+  'mailboxlogin',
+  'signinevent',
+  'tokenissued',
+]);
+const READ_OPS = new Set(['mailitemsaccessed', 'messagebind', 'folderbind', 'mailboxitemsaccessed']);
+const SEND_OPS = new Set(['send', 'sendas', 'sendonbehalf']);
+const DELETE_OPS = new Set(['softdelete', 'harddelete', 'movetodeleteditems', 'purge']);
+const SEARCH_OPS = new Set(['searchqueryinitiatedexchange', 'searchqueryinitiatedsharepoint', 'searchqueryperformed']);
+const CONSENT_OPS = new Set([
+  'consent to application.',
+  'add delegated permission grant.',
+  'add app role assignment to service principal.',
+  'add app role assignment grant to user.',
+  'add oauth2permissiongrant.',
+]);
+const FILE_WORKLOADS = new Set(['sharepoint', 'onedrive']);
+
+function upn(v: unknown): string | null {
+  const s = lower(v);
+  return s === null || s === 'not available' ? null : s;
+}
+
+function looksLikeUpn(s: string | null): s is string {
+  return s !== null && /^[^\s@\\/]+@[^\s@\\/]+\.[^\s@\\/]+$/.test(s);
+}
+
+/** Strips Graph's OData annotations (`"RecordType@odata.type": "#Int64"`, `@odata.type`) at every depth. */
+export function stripODataAnnotations(o: Obj): Obj {
+  const out: Obj = {};
+  for (const k in o) {
+    if (k.includes('@odata.')) continue;
+    const v = o[k];
+    out[k] = Array.isArray(v) ? v.map((x) => (isObj(x) ? stripODataAnnotations(x) : x)) : isObj(v) ? stripODataAnnotations(v) : v;
+  }
+  return out;
+}
+
+function ualCategory(opLower: string, recordType: string | null, workload: string | null, forwarding: boolean): EventCategory {
+  if (RULE_CMDLETS[opLower] || opLower === 'updateinboxrules') return forwarding ? 'forwarding' : 'rule-change';
+  if (forwarding) return 'forwarding';
+  if (LOGON_OPS.has(opLower) || recordType === 'AzureActiveDirectoryStsLogon' || recordType === 'AzureActiveDirectoryAccountLogon')
+    return 'logon';
+  if (READ_OPS.has(opLower)) return 'mail-read';
+  if (SEND_OPS.has(opLower)) return 'mail-send';
+  if (DELETE_OPS.has(opLower)) return 'mail-delete';
+  if (SEARCH_OPS.has(opLower) || recordType === 'ExchangeSearch') return 'search';
+  if (CONSENT_OPS.has(opLower)) return 'consent';
+  if (workload !== null && FILE_WORKLOADS.has(workload.toLowerCase())) return 'file';
+  if (
+    recordType === 'ExchangeAdmin' ||
+    recordType === 'AzureActiveDirectory' ||
+    recordType === 'SecurityComplianceCenterEOPCmdlet' ||
+    recordType === 'DataCenterSecurityCmdlet'
+  ) {
+    return 'admin';
+  }
+  return 'other';
+}
+
+function folderName(path: string | null): string | null {
+  if (path === null) return null;
+  const p = path.replace(/^\\+/, '');
+  return p.length > 0 ? p : path;
+}
+
+function mailAccess(r: Obj, props: Obj): MailAccessAttrs {
+  const folders: MailAccessAttrs['folders'] = [];
+  const messageIds: string[] = [];
+  for (const f of arr(r['Folders'] ?? r['AggregatedRecordFoldersData'])) {
+    if (!isObj(f)) continue;
+    const items = arr(f['FolderItems']);
+    folders.push({ path: folderName(str(f['Path'])), itemCount: items.length });
+    for (const it of items) {
+      const id = isObj(it) ? str(it['InternetMessageId']) : null;
+      if (id !== null) messageIds.push(id);
+    }
+  }
+  return {
+    accessType: str(props['MailAccessType']),
+    throttled: bool(props['IsThrottled']) === true,
+    operationCount: int(r['OperationCount'] ?? r['AuditOperationsCountInAggregatedRecord']),
+    folders,
+    messageIds,
+  };
+}
+
+function sendAttrs(r: Obj): SendAttrs {
+  const item = obj(r['Item']) ?? {};
+  const recipients: string[] = [];
+  for (const x of arr(r['recipientList'] ?? r['RecipientList'])) {
+    const a = isObj(x) ? lower(x['Address'] ?? x['address']) : lower(x);
+    if (a !== null) recipients.push(a);
+  }
+  return {
+    subject: str(item['Subject']),
+    internetMessageId: str(item['InternetMessageId']),
+    recipients,
+    sendAs: lower(r['SendAsUserSmtp']),
+    sendOnBehalfOf: lower(r['SendOnBehalfOfUserSmtp']),
+  };
+}
+
+/** Scopes out of AAD's `ConsentAction.Permissions` text (`... Scope:  openid Mail.Read, CreatedDateTime ...`). */
+function scopesFromPermissions(text: string): string[] {
+  const out: string[] = [];
+  const re = /Scope:\s*([^,\]]*)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    for (const s of m[1]!.split(/\s+/)) if (s.length > 0 && !out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+function targetName(r: Obj): string | null {
+  for (const t of arr(r['Target'])) if (isObj(t) && int(t['Type']) === 1) return str(t['ID']);
+  return null;
+}
+
+/** Recovers Sentinel `OfficeActivity` column names (and JSON-in-string columns) as a UAL record. */
+export function fromOfficeActivity(row: Obj): Obj {
+  const r: Obj = { ...row };
+  const rename: [string, string][] = [
+    ['Client_IPAddress', 'ClientIPAddress'],
+    ['OfficeWorkload', 'Workload'],
+    ['OfficeId', 'Id'],
+    ['Logon_Type', 'LogonType'],
+  ];
+  for (const [from, to] of rename) if (r[to] === undefined && r[from] !== undefined) r[to] = r[from];
+  if (r['CreationTime'] === undefined && r['TimeGenerated'] !== undefined) r['CreationTime'] = r['TimeGenerated'];
+  if (r['Id'] === undefined && r['SourceRecordId'] !== undefined) r['Id'] = r['SourceRecordId'];
+  if (r['ClientIP'] === undefined && r['ClientIP_'] !== undefined) r['ClientIP'] = r['ClientIP_'];
+  for (const k of [
+    'Folders',
+    'OperationProperties',
+    'Parameters',
+    'ExtendedProperties',
+    'ModifiedProperties',
+    'AppAccessContext',
+    'Item',
+    'AffectedItems',
+    'Folder',
+    'DestFolder',
+    'DeviceProperties',
+    'Actor',
+    'Target',
+  ]) {
+    const v = r[k];
+    if (typeof v === 'string' && v.length > 0) r[k] = obj(v) ?? (arr(v).length > 0 ? arr(v) : v);
+  }
+  return r;
+}
+
+/**
+ * Normalizes one UAL record. Throws {@link RecordError} (quarantine) when it has neither an
+ * operation nor a usable time.
+ */
+export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback = {}): NormalizedEvent {
+  const r = trimKeys(input);
+  const operation = first(r['Operation'], fb.operation);
+  if (operation === null) throw new RecordError('record has no Operation');
+  const opLower = operation.toLowerCase();
+  const created = r['CreationTime'];
+  const tsUs = (typeof created === 'string' ? (parseIsoUs(created) ?? parseMachineTimeUs(created)) : null) ?? fb.tsUs ?? null;
+  if (tsUs === null) {
+    throw new RecordError(
+      created === undefined ? 'record has no CreationTime' : `CreationTime ${JSON.stringify(created)} is not an ISO 8601 time`,
+    );
+  }
+  const id = first(r['Id'], fb.id);
+  const recordType = recordTypeName(r['RecordType'] ?? fb.recordType ?? null);
+  const workload = str(r['Workload']);
+  const actor = upn(r['UserId']) ?? upn(fb.actor) ?? null;
+  const aac = obj(r['AppAccessContext']) ?? {};
+  const params = nameValues(r['Parameters']);
+  const props = nameValues(r['OperationProperties']);
+  const ext = nameValues(r['ExtendedProperties']);
+  const device = nameValues(r['DeviceProperties']);
+  // Cmdlet parameters and operation properties are the record's own fields: flattened to the top
+  // of `fields` (`fields.ForwardingSmtpAddress`, `fields.MailAccessType`; parameters win a clash).
+  const fields: Obj = { ...props, ...params };
+  if (Object.keys(ext).length > 0) fields['ExtendedProperties'] = ext;
+  if (Object.keys(device).length > 0) fields['DeviceProperties'] = device;
+  if (Array.isArray(r['ModifiedProperties']) && r['ModifiedProperties'].some((x) => isObj(x))) {
+    const mp = modifiedProperties(r['ModifiedProperties']);
+    if (Object.keys(mp).length > 0) fields['ModifiedProperties'] = mp;
+  }
+  if (workload !== null) fields['Workload'] = workload;
+  const logonType = r['LogonType'];
+  if (logonType !== undefined && logonType !== null) fields['LogonType'] = logonType;
+  const external = bool(r['ExternalAccess']);
+  if (external !== null) fields['ExternalAccess'] = external;
+
+  const attrs: EventAttrs = { fields };
+  let mailbox = upn(r['MailboxOwnerUPN']);
+  let object: string | null = str(r['ObjectId']);
+  let summary: string | null = null;
+  let forwarding = false;
+  const ipText = first(r['ClientIPAddress'], r['ClientIP'], r['ActorIpAddress'], fb.clientIp);
+  const clientIp = canonicalIp(ipText);
+  if (clientIp === null && ipText !== null) fields['ClientIPText'] = ipText;
+  const from = clientIp ? ` from ${clientIp}` : '';
+
+  const ruleOp = RULE_CMDLETS[opLower];
+  if (ruleOp) {
+    const enabled = opLower === 'enable-inboxrule' ? true : opLower === 'disable-inboxrule' ? false : undefined;
+    const rule = ruleFromParameters(ruleOp, params, enabled);
+    if (rule.name === null && object !== null && object.includes('\\')) rule.name = object.slice(object.lastIndexOf('\\') + 1);
+    attrs.rule = rule;
+    forwarding = ruleForwards(rule);
+    const explicit = lower(params['Mailbox']);
+    const identityMailbox = lower(params['Identity'])?.split('\\')[0] ?? null;
+    mailbox = mailbox ?? (looksLikeUpn(explicit) ? explicit : looksLikeUpn(identityMailbox) ? identityMailbox : explicit ? null : actor);
+    object = rule.name ?? object;
+    summary = ruleSummary(operation, rule, mailbox);
+  } else if (opLower === 'updateinboxrules') {
+    const rule = ruleFromUpdateInboxRules(props);
+    attrs.rule = rule;
+    forwarding = ruleForwards(rule);
+    object = rule.name ?? rule.id;
+    summary = ruleSummary(`${operation} (${str(props['RuleOperation']) ?? 'rule change'})`, rule, mailbox);
+  } else if (
+    FORWARDING_CMDLETS.has(opLower) &&
+    ('ForwardingSmtpAddress' in params || 'ForwardingAddress' in params || 'DeliverToMailboxAndForward' in params)
+  ) {
+    forwarding = true;
+    const smtp = str(params['ForwardingSmtpAddress']);
+    const fwd = {
+      forwardingSmtpAddress: smtp ? smtp.replace(/^smtp:/i, '').toLowerCase() : null,
+      forwardingAddress: str(params['ForwardingAddress']),
+      deliverToMailboxAndForward: bool(params['DeliverToMailboxAndForward']),
+    };
+    attrs.forwarding = fwd;
+    const identity = lower(params['Identity']) ?? lower(object);
+    mailbox = mailbox ?? (looksLikeUpn(identity) ? identity : null);
+    const target = fwd.forwardingSmtpAddress ?? fwd.forwardingAddress;
+    const what =
+      target !== null
+        ? `forward to ${target}${fwd.deliverToMailboxAndForward === true ? ' (keep a copy)' : fwd.deliverToMailboxAndForward === false ? ' (no copy kept)' : ''}`
+        : 'forwarding removed';
+    summary = `${operation} on ${mailbox ?? identity ?? object ?? 'mailbox'}: ${what}`;
+  } else if (TRANSPORT_RULE_CMDLETS.has(opLower) && TRANSPORT_FORWARD_PARAMS.some((p) => p in params)) {
+    forwarding = true;
+    const targets = TRANSPORT_FORWARD_PARAMS.filter((p) => p in params).map((p) => `${p} ${words(params[p]).join(', ')}`);
+    object = str(params['Name']) ?? str(params['Identity']) ?? object;
+    summary = `${operation}${object ? ` ${q(object)}` : ''}: ${targets.join('; ')}`;
+  } else if (READ_OPS.has(opLower)) {
+    const ma = mailAccess(r, props);
+    attrs.mailAccess = ma;
+    const names = ma.folders.map((f) => f.path ?? '?');
+    const n = ma.operationCount ?? ma.folders.reduce((s, f) => s + f.itemCount, 0);
+    object = names.length > 0 ? names.join(', ') : object;
+    summary = `${operation}${ma.accessType ? ` ${ma.accessType}` : ''}${names.length > 0 ? ` of ${clip(names.join(', '), 80)}` : ''} (${n} item${n === 1 ? '' : 's'})${from}${ma.throttled ? ', throttled' : ''}`;
+  } else if (SEND_OPS.has(opLower)) {
+    const s = sendAttrs(r);
+    attrs.send = s;
+    object = s.subject ?? object;
+    const as = s.sendAs ? ` as ${s.sendAs}` : s.sendOnBehalfOf ? ` on behalf of ${s.sendOnBehalfOf}` : '';
+    const to = s.recipients.length > 0 ? ` to ${clip(s.recipients.join(', '), 80)}` : '';
+    summary = `${operation}${as}${s.subject !== null ? ` ${q(s.subject)}` : ''}${to}${from}`;
+  } else if (DELETE_OPS.has(opLower)) {
+    const items = arr(r['AffectedItems']);
+    const subjects = items.map((x) => (isObj(x) ? str(x['Subject']) : null)).filter((x): x is string => x !== null);
+    const f = folderName(str(obj(r['Folder'])?.['Path']));
+    object = subjects[0] ?? f ?? object;
+    summary = `${operation} of ${items.length} item${items.length === 1 ? '' : 's'}${f ? ` from ${f}` : ''}${subjects.length > 0 ? ` (${clip(subjects.map((s) => `"${s}"`).join(', '), 80)})` : ''}${from}`;
+  } else if (SEARCH_OPS.has(opLower)) {
+    const query = first(r['QueryText'], r['SearchQuery'], r['QueryString'], props['QueryText']);
+    attrs.search = { query };
+    object = query ?? object;
+    summary = `${operation}${query !== null ? ` ${q(query)}` : ''}${from}`;
+  } else if (CONSENT_OPS.has(opLower)) {
+    const mp = (fields['ModifiedProperties'] ?? {}) as Record<string, { old: unknown; new: unknown }>;
+    const perms = str(mp['ConsentAction.Permissions']?.new) ?? str(mp['DelegatedPermissionGrant.Scope']?.new) ?? '';
+    const scopes = perms.includes('Scope:') ? scopesFromPermissions(perms) : words(perms.replace(/\s+/g, ';'));
+    const additional = obj(ext['additionalDetails']) ?? {};
+    const appId = first(mp['TargetId.ServicePrincipalNames']?.new, additional['AppId'], r['ObjectId']);
+    const appName = targetName(r);
+    attrs.consent = {
+      appId,
+      appName,
+      scopes,
+      isAdminConsent: bool(mp['ConsentContext.IsAdminConsent']?.new),
+      consentType: /ConsentType:\s*(\w+)/.exec(perms)?.[1] ?? null,
+    };
+    object = appName ?? appId ?? object;
+    summary = `${operation}${object ? ` ${q(object)}` : ''}${actor ? ` by ${actor}` : ''}${scopes.length > 0 ? `: ${clip(scopes.join(' '), 80)}` : ''}${attrs.consent.isAdminConsent ? ' (admin consent)' : ''}`;
+  } else if (LOGON_OPS.has(opLower) || recordType === 'AzureActiveDirectoryStsLogon') {
+    const errorCode = int(r['ErrorNumber'] ?? r['ErrorCode']);
+    const failure = str(r['LogonError']) ?? (opLower === 'userloginfailed' ? (str(ext['ResultStatusDetail']) ?? 'failed') : null);
+    attrs.signin = {
+      errorCode,
+      failureReason: failure,
+      clientAppUsed: null,
+      authenticationProtocol: null,
+      authenticationRequirement: null,
+      signInEventType: null,
+      isInteractive: null,
+      conditionalAccessStatus: null,
+      riskLevel: null,
+      riskEventTypes: [],
+      location: null,
+      resourceId: str(r['ObjectId']),
+      resourceName: null,
+      appName: null,
+    };
+    object = str(r['ObjectId']);
+    summary = `${operation}${actor ? ` ${actor}` : ''}${from}${failure ? `: ${failure}${errorCode ? ` (${errorCode})` : ''}` : ''}`;
+  }
+
+  const ua = first(ext['UserAgent'], r['UserAgent'], device['UserAgent']);
+  const result = ualResult(opLower, r, ext);
+  const sessionId = first(r['SessionId'], aac['AADSessionId'], device['SessionId']);
+  const ev = makeEvent(
+    {
+      tsUs,
+      source: 'ual',
+      operation,
+      category: ualCategory(opLower, recordType, workload, forwarding),
+      summary: summary ?? defaultSummary(operation, actor, object, clientIp),
+      recordKey: id !== null ? `ual:${id.toLowerCase()}` : null,
+      attrs,
+    },
+    ctx,
+    {
+      recordType,
+      actor,
+      mailbox,
+      clientIp,
+      userAgent: ua,
+      clientApp: first(r['ClientInfoString'], aac['ClientAppName'], r['ClientAppName']),
+      appId: first(r['AppId'], r['ClientAppId'], r['ApplicationId'], aac['ClientAppId']),
+      sessionId,
+      tokenId: first(aac['UniqueTokenId'], r['UniqueTokenIdentifier'], r['UniqueTokenId']),
+      deviceId: first(r['DeviceId'], device['Id']),
+      result,
+      object: object !== null ? clip(object, 500) : null,
+    },
+  );
+  return ev;
+}
+
+function ualResult(opLower: string, r: Obj, ext: Obj): string | null {
+  if (opLower === 'userloginfailed') return 'failure';
+  const err = int(r['ErrorNumber']);
+  if (err !== null && err !== 0) return 'failure';
+  if (str(r['LogonError']) !== null) return 'failure';
+  if (opLower === 'userloggedin') return 'success';
+  return normalizeResult(r['ResultStatus']) ?? normalizeResult(ext['ResultStatusDetail']);
+}
+
+function defaultSummary(operation: string, actor: string | null, object: string | null, ip: string | null): string {
+  let s = operation;
+  if (actor) s += ` by ${actor}`;
+  if (object) s += ` on ${clip(object, 100)}`;
+  if (ip) s += ` from ${ip}`;
+  return s;
+}

@@ -1,0 +1,77 @@
+/** The flat event record every export format starts from: stored fields plus examiners' notes. */
+import type { TimelineEvent } from '../../../shared/model/event';
+import { isoUs } from '../../../shared/time/format';
+import type { EventNotes } from '../sources/annotations';
+
+/** An event with its notes, as exported. */
+export interface ExportRecord {
+  id: number;
+  ts_us: number;
+  /** ISO 8601 UTC with microseconds. */
+  time: string;
+  source: string;
+  record_type: string | null;
+  operation: string;
+  category: string;
+  actor: string | null;
+  mailbox: string | null;
+  client_ip: string | null;
+  country: string | null;
+  asn: number | null;
+  as_org: string | null;
+  user_agent: string | null;
+  client_app: string | null;
+  app_id: string | null;
+  session_id: string | null;
+  token_id: string | null;
+  device_id: string | null;
+  result: string | null;
+  object: string | null;
+  summary: string;
+  record_key: string | null;
+  evidence_id: number;
+  record_index: number;
+  examiner_added: boolean;
+  tags: string[];
+  starred: boolean;
+  comments: { author: string; time: string; text: string }[];
+  attrs: TimelineEvent['attrs'];
+  raw: string;
+}
+
+/** Builds the export record of `ev`. */
+export function exportRecord(ev: TimelineEvent, notes: EventNotes | undefined): ExportRecord {
+  return {
+    id: ev.id,
+    ts_us: ev.tsUs,
+    time: isoUs(ev.tsUs),
+    source: ev.source,
+    record_type: ev.recordType,
+    operation: ev.operation,
+    category: ev.category,
+    actor: ev.actor,
+    mailbox: ev.mailbox,
+    client_ip: ev.clientIp,
+    country: ev.country,
+    asn: ev.asn,
+    as_org: ev.asOrg,
+    user_agent: ev.userAgent,
+    client_app: ev.clientApp,
+    app_id: ev.appId,
+    session_id: ev.sessionId,
+    token_id: ev.tokenId,
+    device_id: ev.deviceId,
+    result: ev.result,
+    object: ev.object,
+    summary: ev.summary,
+    record_key: ev.recordKey,
+    evidence_id: ev.evidenceId,
+    record_index: ev.recordIndex,
+    examiner_added: ev.examinerAdded,
+    tags: notes?.tags.map((t) => t.name) ?? [],
+    starred: notes?.starred ?? false,
+    comments: notes?.comments.map((c) => ({ author: c.author, time: isoUs(c.atUs), text: c.text })) ?? [],
+    attrs: ev.attrs,
+    raw: ev.raw,
+  };
+}

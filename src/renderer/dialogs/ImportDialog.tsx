@@ -1,0 +1,216 @@
+/**
+ * Import: files, folders, .zip and .gz, stored as evidence (hashed first) then parsed in a worker.
+ * Progress bar and cancel while it runs; then a per-file report that adds up (read = imported +
+ * duplicates + quarantined) with each file's SHA-256.
+ */
+import { useEffect, useState } from 'react';
+import type { FormatId, ImportReport } from '../../shared/model/ingest';
+import type { Progress } from '../../shared/model/progress';
+import { api, call, errorCode, errorMessage } from '../api';
+import { Hash, ProgressBar } from '../components/bits';
+import { Modal } from '../components/Modal';
+import { bytes, n } from '../lib/format';
+import { useAsync } from '../lib/use-async';
+import { useApp } from '../state';
+
+export function ImportDialog({ onClose }: { onClose: () => void }) {
+  const { host, bumpData, notify } = useApp();
+  const formats = useAsync(() => call('import:formats', {}), []);
+  const [paths, setPaths] = useState('');
+  const [format, setFormat] = useState<FormatId | ''>('');
+  const [jobId] = useState(() => `import-${Date.now().toString(36)}`);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [running, setRunning] = useState(false);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => api().on('import:progress', (p) => p.jobId === jobId && setProgress(p)), [jobId]);
+  const list = paths
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const add = (more: string[]) => setPaths((text) => [...text.split('\n').filter((l) => l.trim()), ...more].join('\n'));
+  const browse = async (purpose: 'evidence' | 'folder') => {
+    try {
+      const { paths: chosen } = await call('dialog:open', { purpose, multiple: true });
+      if (chosen.length) add(chosen);
+    } catch (err) {
+      notify('error', errorMessage(err));
+    }
+  };
+  const start = async () => {
+    setRunning(true);
+    setError(null);
+    setReport(null);
+    try {
+      const r = await call('import:start', { jobId, paths: list, ...(format ? { format } : {}) });
+      setReport(r);
+      const failed = r.files.filter((f) => f.error).length;
+      notify(
+        failed ? 'info' : 'ok',
+        `Imported ${n(r.imported)} events from ${n(r.files.length)} files${failed ? ` (${failed} could not be imported)` : ''}.`,
+      );
+    } catch (err) {
+      setError(
+        errorCode(err) === 'CANCELLED'
+          ? 'Cancelled. Batches already committed stay; importing the same files again completes it.'
+          : errorMessage(err),
+      );
+    } finally {
+      setRunning(false);
+      bumpData();
+    }
+  };
+  const cancel = async () => {
+    try {
+      await call('import:cancel', { jobId });
+    } catch (err) {
+      notify('error', errorMessage(err));
+    }
+  };
+  return (
+    <Modal
+      title="Import evidence"
+      onClose={onClose}
+      wide
+      busy={running}
+      testId="import-dialog"
+      footer={
+        running ? (
+          <button type="button" className="btn danger" onClick={() => void cancel()} data-testid="import-cancel">
+            Cancel import
+          </button>
+        ) : report ? (
+          <>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                setReport(null);
+                setPaths('');
+              }}
+            >
+              Import more
+            </button>
+            <button type="button" className="btn primary" onClick={onClose} data-testid="import-done">
+              Done
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="btn primary"
+              disabled={list.length === 0}
+              onClick={() => void start()}
+              data-testid="import-start"
+            >
+              Import {list.length > 0 ? `${list.length} path${list.length === 1 ? '' : 's'}` : ''}
+            </button>
+          </>
+        )
+      }
+    >
+      {!report && !running && (
+        <div className="form-grid">
+          <label className="field full">
+            <span>Files, folders (read recursively), .zip or .gz archives: one path per line</span>
+            <textarea
+              name="paths"
+              rows={5}
+              className="mono"
+              spellCheck={false}
+              value={paths}
+              onChange={(e) => setPaths(e.target.value)}
+              placeholder="/evidence/AuditLog_2026-01-05.csv"
+            />
+          </label>
+          {host.nativeDialogs && (
+            <div className="full row">
+              <button type="button" className="btn" onClick={() => void browse('evidence')}>
+                Add files…
+              </button>
+              <button type="button" className="btn" onClick={() => void browse('folder')}>
+                Add folder…
+              </button>
+            </div>
+          )}
+          <label className="field full">
+            <span>Format</span>
+            <select name="format" value={format} onChange={(e) => setFormat(e.target.value as FormatId | '')}>
+              <option value="">Detect automatically (recommended)</option>
+              {formats.data?.formats.map((f) => (
+                <option key={f.id} value={f.id} title={f.description}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="full muted" style={{ fontSize: 12 }}>
+            Every file is stored verbatim and SHA-256 hashed before it is parsed. Records that cannot be read are quarantined with the
+            reason, never dropped; records already in the case are counted as duplicates and their new location is kept.
+          </div>
+        </div>
+      )}
+      {running && <ProgressBar progress={progress} label={progress ? `${progress.phase}` : 'starting'} />}
+      {error && (
+        <div className="banner bad" role="alert">
+          {error}
+        </div>
+      )}
+      {report && (
+        <div className="stack" data-testid="import-report">
+          <div className="banner ok">
+            {n(report.read)} records read = {n(report.imported)} imported + {n(report.duplicates)} duplicates + {n(report.quarantined)}{' '}
+            quarantined
+          </div>
+          <table className="data fixed">
+            <colgroup>
+              <col />
+              <col style={{ width: 150 }} />
+              <col style={{ width: 140 }} />
+              <col style={{ width: 70 }} />
+              <col style={{ width: 70 }} />
+              <col style={{ width: 70 }} />
+              <col style={{ width: 70 }} />
+              <col style={{ width: 70 }} />
+            </colgroup>
+            <thead>
+              <tr>
+                <th>File</th>
+                <th>Format</th>
+                <th>SHA-256</th>
+                <th className="num">Size</th>
+                <th className="num">Read</th>
+                <th className="num">Imported</th>
+                <th className="num">Dupl.</th>
+                <th className="num">Quar.</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.files.map((f) => (
+                <tr key={f.path}>
+                  <td title={f.path}>
+                    <div className="path-cell mono">
+                      <span dir="ltr">{f.path}</span>
+                    </div>
+                    {f.error && <div className="field-error">{f.error}</div>}
+                  </td>
+                  <td>{f.format ?? '—'}</td>
+                  <td>{f.sha256 ? <Hash value={f.sha256} /> : '—'}</td>
+                  <td className="num">{bytes(f.bytes)}</td>
+                  <td className="num">{n(f.read)}</td>
+                  <td className="num">{n(f.imported)}</td>
+                  <td className="num">{n(f.duplicates)}</td>
+                  <td className="num">{n(f.quarantined)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * Offline import: the input formats Mailtrail reads, and what an import reports. The parsers live
+ * in `core/ingest/<format>`; the normalizers (one per source family) in `core/normalize`.
+ */
+import type { EventSource } from './event';
+import type { EvidenceItem, EvidenceOrigin } from './evidence';
+
+/** Every input format, auto-detected unless given (`--format`, `import:start { format }`). */
+export const FORMAT_IDS = [
+  /** Purview portal audit search export (new and classic column layouts). */
+  'purview-csv',
+  /** `Search-UnifiedAuditLog | Export-Csv`. */
+  'ual-powershell-csv',
+  /** `Search-UnifiedAuditLog | ConvertTo-Json`. */
+  'ual-powershell-json',
+  /** Raw audit records: Management API content blobs, JSON Lines, pretty arrays, Sentinel OfficeActivity rows. */
+  'ual-json',
+  /** Graph audit log query records (`auditLogRecord`), pages or arrays. */
+  'graph-audit-records',
+  /** Graph `auditLogs/signIns`, pages or arrays. */
+  'graph-signins',
+  /** Graph `auditLogs/directoryAudits`, pages or arrays. */
+  'graph-directory-audits',
+  /** Entra admin center sign-in download, CSV. */
+  'entra-signin-csv',
+  /** Entra admin center sign-in download, JSON. */
+  'entra-signin-json',
+  /** Azure Monitor diagnostic settings (Event Hub / storage / Log Analytics) Entra records. */
+  'azure-monitor-entra',
+  /** Outlook REST v2.0 Activities API JSON (`value` of activities). */
+  'activities-json',
+  /** CrowdStrike `retriever.py` Activities CSV. */
+  'activities-csv',
+  /** Graph `messageRules` of a mailbox. */
+  'graph-message-rules',
+  /** Graph `mailboxSettings` of a mailbox. */
+  'graph-mailbox-settings',
+  /** Graph `oauth2PermissionGrants`. */
+  'graph-oauth2-grants',
+  /** `Get-InboxRule | ConvertTo-Json`. */
+  'inbox-rules-powershell',
+  /** Sentinel / Log Analytics OfficeActivity query results saved as CSV (any subset of columns). */
+  'office-activity-csv',
+] as const;
+export type FormatId = (typeof FORMAT_IDS)[number];
+
+/** True when `id` names a format. */
+export function isFormatId(id: unknown): id is FormatId {
+  return typeof id === 'string' && (FORMAT_IDS as readonly string[]).includes(id);
+}
+
+/** A format as listed to the examiner (`import:formats`, `docs/formats.md`). */
+export interface FormatInfo {
+  id: FormatId;
+  label: string;
+  description: string;
+  /** Source family its records are normalized as. */
+  family: EventSource;
+  /** Usual file name endings, for file pickers. */
+  extensions: string[];
+}
+
+/** What ingesting one stored evidence item produced. `read = imported + duplicates + quarantined`. */
+export interface IngestSummary {
+  evidenceId: number;
+  format: FormatId;
+  read: number;
+  imported: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+/** One input file (or archive member) of an import. */
+export interface ImportFileResult {
+  /** The path as given (archive members: `archive.zip!member/path`). */
+  path: string;
+  /** Detected or given format; `null` when it could not be determined. */
+  format: FormatId | null;
+  /** SHA-256 of the stored bytes (the file as it is on disk), `''` when it could not be read. */
+  sha256: string;
+  bytes: number;
+  read: number;
+  imported: number;
+  duplicates: number;
+  quarantined: number;
+  /** The evidence item holding the bytes, when stored. */
+  evidenceId: number | null;
+  /** Why the file could not be imported (the others still were). */
+  error?: string;
+}
+
+/** What an import of several paths produced; totals are sums over the files. */
+export interface ImportReport {
+  files: ImportFileResult[];
+  read: number;
+  imported: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+/** A quarantined record. */
+export interface QuarantineItem {
+  id: number;
+  evidenceId: number;
+  /** 0-based position of the record in its evidence item. */
+  recordIndex: number;
+  /** Human location, e.g. `line 12`, `record 5 (line 40)`. */
+  location: string;
+  reason: string;
+  /** The record's text as read (may be truncated for huge records), `null` when unreadable. */
+  raw: string | null;
+}
+
+/** An evidence item as listed (`evidence:list`), with every further acquisition of the same bytes. */
+export interface EvidenceListEntry extends EvidenceItem {
+  sightings: { origin: EvidenceOrigin; acquiredAtUs: number; custodySeq: number }[];
+}

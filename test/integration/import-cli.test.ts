@@ -1,0 +1,82 @@
+// `mailtrail import` through the real binary: the exact --json shape, per-file failures with exit 1
+// after importing the others, idempotent re-runs, the quarantine listing, and a verified case.
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mailtrail } from '../helpers/cli';
+import { tempDir } from '../helpers/case';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const env = { MAILTRAIL_PASSPHRASE: 'cli import test' };
+
+describe('mailtrail import', () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+  const file = join(dir, 'case.mtcase');
+
+  it('imports files and a folder, reports failed files and exits 1 after importing the others', () => {
+    expect(mailtrail(['case', 'create', file, '--name', 'Import', '--examiner', 'E'], env).status).toBe(0);
+    const r = mailtrail(
+      [
+        'import',
+        file,
+        join(FIXTURES, 'purview-csv/new-layout.csv'),
+        join(FIXTURES, 'graph-signins'),
+        join(FIXTURES, 'purview-csv/binary-junk.csv'),
+        join(dir, 'missing.csv'),
+        '--json',
+      ],
+      env,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/2 of 4 files could not be imported/);
+    const out = r.json();
+    expect(Object.keys(out)).toEqual(['files', 'read', 'imported', 'duplicates', 'quarantined']);
+    const files = out['files'] as Record<string, unknown>[];
+    expect(files.map((f) => Object.keys(f))).toEqual([
+      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined'],
+      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined'],
+      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'error'],
+      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'error'],
+    ]);
+    expect(files.map((f) => [f['format'], f['read'], f['imported'], f['duplicates'], f['quarantined']])).toEqual([
+      ['purview-csv', 11, 10, 1, 0],
+      ['graph-signins', 2, 2, 0, 0],
+      [null, 0, 0, 0, 0],
+      [null, 0, 0, 0, 0],
+    ]);
+    expect(files[2]!['error']).toMatch(/binary data/);
+    expect(files[3]!['error']).toMatch(/cannot read: ENOENT/);
+    expect(files[2]!['sha256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(out).toMatchObject({ read: 13, imported: 12, duplicates: 1, quarantined: 0 });
+  });
+
+  it('re-importing imports nothing new (exit 0, human summary)', () => {
+    const r = mailtrail(['import', file, join(FIXTURES, 'purview-csv/new-layout.csv')], env);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/new-layout\.csv {2}purview-csv .* read 11, imported 0, duplicates 11, quarantined 0/);
+    expect(r.stdout).toMatch(/^total: 1 file, read 11, imported 0, duplicates 11, quarantined 0$/m);
+  });
+
+  it('prints quarantined records with file position and reason', () => {
+    const r = mailtrail(['import', file, join(FIXTURES, 'purview-csv/broken-row.csv')], env);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/quarantined line 3: AuditData is not valid JSON/);
+    expect(r.stdout).toMatch(/quarantined line 4: row has 9 fields, the header has 8/);
+    const q = mailtrail(['quarantine', file, '--json'], env);
+    expect(q.status).toBe(0);
+    expect((q.json()['items'] as { location: string }[]).map((i) => i.location)).toEqual(['line 3', 'line 4']);
+  });
+
+  it('refuses an unknown --format as a usage error and honours a given one', () => {
+    expect(mailtrail(['import', file, join(FIXTURES, 'graph-signins/page.json'), '--format', 'nope'], env).status).toBe(2);
+    const r = mailtrail(['import', file, join(FIXTURES, 'purview-csv/header-only.csv'), '--format', 'entra-signin-csv', '--json'], env);
+    expect(r.status).toBe(1);
+    expect((r.json()['files'] as { error: string }[])[0]!.error).toMatch(/does not look like entra-signin-csv/);
+  });
+
+  it('leaves a case that verifies', () => {
+    const v = mailtrail(['verify', file], env);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/^ok/);
+  });
+});

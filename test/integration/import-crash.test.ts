@@ -1,0 +1,93 @@
+// A `mailtrail import` killed (SIGKILL) in the middle of parsing leaves a consistent case: the
+// committed batches stay, nothing half-written remains, a re-run completes the import with counts
+// that add up, the full-text index covers every event, and `mailtrail verify` passes.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { syntheticPurview } from '../../bench/import.bench';
+import { openCase } from '../../src/core/case/case-file';
+import { BIN, mailtrail } from '../helpers/cli';
+import { tempDir } from '../helpers/case';
+import { rawOpen } from '../helpers/raw-db';
+
+const N = 12_000;
+const env = { MAILTRAIL_PASSPHRASE: 'crash test', MAILTRAIL_IMPORT_BATCH_RECORDS: '500' };
+
+async function writeExport(file: string): Promise<void> {
+  const gen = syntheticPurview(11);
+  const out = createWriteStream(file);
+  out.write(gen.header);
+  for (let i = 0; i < N; i++) if (!out.write(gen.record(i, N).row)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+function count(file: string, sql: string): number {
+  const db = rawOpen(file, env.MAILTRAIL_PASSPHRASE);
+  try {
+    db.pragma('busy_timeout=10000');
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('crash in the middle of an import', () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+  const file = join(dir, 'crash.mtcase');
+  const input = join(dir, 'purview.csv');
+
+  it('is consistent after SIGKILL and a re-run completes it', async () => {
+    await writeExport(input);
+    expect(mailtrail(['case', 'create', file, '--name', 'Crash', '--examiner', 'E'], env).status).toBe(0);
+
+    const child = spawn(process.execPath, [BIN, 'import', file, input, '--json'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit');
+    // Kill it once some batches are committed and before it finishes.
+    let committed = 0;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      if (child.exitCode !== null) break;
+      try {
+        committed = count(file, 'SELECT count(*) AS n FROM events');
+      } catch {
+        continue; // locked while a batch commits
+      }
+      if (committed >= 1000) break;
+    }
+    child.kill('SIGKILL');
+    await exited;
+    expect(committed).toBeGreaterThanOrEqual(1000);
+    const before = count(file, 'SELECT count(*) AS n FROM events');
+    expect(before).toBeLessThan(N);
+    // Whole batches only: the committed records are exactly the first `before` of the file.
+    expect(count(file, 'SELECT coalesce(max(record_index) + 1, 0) AS n FROM events')).toBe(before);
+
+    // Opening the case again (read-write) must succeed and leave it verifiable.
+    const s = openCase({ file, passphrase: env.MAILTRAIL_PASSPHRASE });
+    s.close();
+    expect(mailtrail(['verify', file], env).status).toBe(0);
+
+    const rerun = mailtrail(['import', file, input, '--json'], env);
+    expect(rerun.status).toBe(0);
+    const report = rerun.json() as { read: number; imported: number; duplicates: number; quarantined: number };
+    expect(report).toMatchObject({ read: N, imported: N - before, duplicates: before, quarantined: 0 });
+    expect(count(file, 'SELECT count(*) AS n FROM events')).toBe(N);
+    expect(
+      count(
+        file,
+        "SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH 'MailItemsAccessed OR UserLoggedIn OR UserLoginFailed OR Send OR SoftDelete OR FileAccessed OR NewInboxRule OR SetMailbox OR Update OR Consent'",
+      ),
+    ).toBeGreaterThan(N * 0.9);
+    expect(count(file, "SELECT count(*) AS n FROM evidence_items WHERE state = 'staging'")).toBe(0);
+    const v = mailtrail(['verify', file], env);
+    expect(v.status).toBe(0);
+  }, 240_000);
+});
