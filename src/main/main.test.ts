@@ -112,7 +112,7 @@ describe('electron main process', () => {
 
   it("runs heavy work in worker threads from the bundle's worker entry beside main.cjs", async () => {
     const { resolveWorkerEntry } = await import('../core/jobs/runner');
-    expect(resolveWorkerEntry()).toMatchObject({ file: expect.stringMatching(/[\\/]worker\.cjs$/) });
+    expect(resolveWorkerEntry()).toMatchObject({ file: expect.stringMatching(/[\\/]worker\.js$/) });
   });
 
   it('opens exactly one window with the pinned webPreferences, loading the app scheme', () => {

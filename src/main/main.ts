@@ -17,7 +17,7 @@ import { createMainWindow } from './window';
 
 const dataDir = configureDataDir(app, process.env);
 // Heavy work (imports) runs in worker threads: the bundle's worker entry sits beside this file.
-setJobWorkerEntry(join(__dirname, 'worker.cjs'));
+setJobWorkerEntry(join(__dirname, 'worker.js'));
 app.enableSandbox();
 registerAppScheme();
 

@@ -94,8 +94,11 @@ function Workbench({ host, initialPrefs, initialCase }: { host: HostInfo; initia
 
   const notify = useCallback((kind: Notice['kind'], text: string) => {
     const id = ++noticeId.current;
-    setNotices((list) => [...list.slice(-4), { id, kind, text }]);
-    window.setTimeout(() => setNotices((list) => list.filter((x) => x.id !== id)), kind === 'error' ? 12_000 : 5_000);
+    setNotices((list) => [...list.slice(-2), { id, kind, text }]);
+    window.setTimeout(
+      () => setNotices((list) => list.filter((x) => x.id !== id)),
+      kind === 'error' ? 12_000 : kind === 'ok' ? 3_500 : 6_000,
+    );
   }, []);
   const setPrefs = useCallback(
     async (patch: Partial<Prefs>) => {

@@ -158,6 +158,32 @@ describe('workbench (loopback host)', () => {
     await screenshot(page, '05-events');
   });
 
+  it('saves the search as a view and brings it back', async () => {
+    await page.getByTestId('views').click();
+    await page.getByPlaceholder('Save current as…').fill('Inbox rules');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Saved views' }).getByText('Inbox rules').waitFor();
+    await page.getByTestId('views').click();
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=query]') as HTMLInputElement).value === '');
+    await page.getByTestId('views').click();
+    await page.getByRole('dialog', { name: 'Saved views' }).getByText('Inbox rules').click();
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-testid=query]') as HTMLInputElement).value.startsWith('operation:New-InboxRule'),
+    );
+  });
+
+  it('moves through the grid with the keyboard, the detail pane following', async () => {
+    const rows = page.locator('[data-testid=events-grid] [role=row][data-id]');
+    await rows.nth(1).waitFor();
+    const second = await rows.nth(1).getAttribute('data-id');
+    await rows.first().click();
+    await page.getByTestId('detail-pane').waitFor();
+    await page.locator('.grid-scroll').press('ArrowDown');
+    await page.waitForFunction((id) => document.querySelector('[data-testid=detail-pane]')?.getAttribute('data-event-id') === id, second);
+    await page.locator('.grid-scroll').press('ArrowUp');
+  });
+
   it('opens an event, tags, stars and comments it', async () => {
     await page.locator('[data-testid=events-grid] [role=row][data-id]').first().click();
     const detail = page.getByTestId('detail-pane');
@@ -229,6 +255,20 @@ describe('workbench (loopback host)', () => {
     await dialog.getByTestId('dialog-close').click();
   });
 
+  it('seals an evidence package and shows its manifest hash', async () => {
+    await page.getByRole('button', { name: 'Evidence package…' }).click();
+    const dialog = page.getByTestId('package-dialog');
+    const out = join(ui.dataDir, 'fabrikam.mtpkg');
+    await dialog.locator('input[type=text]').first().fill(out);
+    await dialog.getByRole('button', { name: 'Seal package' }).click();
+    const result = dialog.getByTestId('export-result');
+    await result.waitFor({ timeout: 90_000 });
+    expect(await result.textContent()).toMatch(/manifest [0-9a-f]{12}/);
+    await screenshot(page, '08-package');
+    expect(existsSync(out)).toBe(true);
+    await dialog.getByTestId('dialog-close').click();
+  });
+
   it('changes display zone and theme in Settings', async () => {
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-screen').waitFor();
@@ -238,6 +278,7 @@ describe('workbench (loopback host)', () => {
     await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
     await screenshot(page, '09-settings-dark');
     await timelineLoad(page, () => page.getByTestId('nav-timeline').click());
+    await page.locator('[data-testid=events-grid] [role=gridcell]').first().waitFor();
     await screenshot(page, '04-timeline-dark');
     await page.getByTestId('nav-custody').click();
     const first = await page.getByTestId('journal').locator('tbody tr').first().textContent();

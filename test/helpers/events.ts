@@ -46,9 +46,9 @@ export function ev(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
 }
 
 /**
- * A temporary case ready for analysis (applies the 0005 schema when the migration list does not
- * include it yet) with a `write(events)` that stores events with enrichment and refreshes the
- * indexes; it returns the new event ids in order.
+ * A temporary case ready for analysis with a `write(events)` that stores events with enrichment (as
+ * ingestion does) and refreshes the indexes; it returns the new event ids in order. (The 0005 schema
+ * is applied here only if a build's migration list lacks it.)
  */
 export async function analysisCase() {
   const t = tempCase();

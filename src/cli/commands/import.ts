@@ -113,7 +113,6 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
             format,
             mailbox: opts.mailbox,
             onProgress,
-            parallel: true,
             ...(batch > 0 ? { batchRecords: batch } : {}),
           });
         } finally {

@@ -19,8 +19,6 @@ export const importJob: JobHandler<ImportJobInput, ImportReport> = async (input,
     format: input.format,
     mailbox: input.mailbox,
     batchRecords: input.batchRecords,
-    // The job's connection is its own: large files are parsed in a second thread.
-    parallel: true,
     signal: ctx.signal,
     onProgress: (p) => {
       const now = Date.now();

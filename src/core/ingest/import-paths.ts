@@ -44,8 +44,6 @@ export interface ImportPathsOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((p: ImportProgress) => void) | undefined;
   enricher?: IpEnricher | undefined;
-  /** Parse large files in a second thread (only when nothing else uses the session's connection meanwhile). */
-  parallel?: boolean | undefined;
   /** Records per write transaction (tuning; default `BATCH_RECORDS`). */
   batchRecords?: number | undefined;
   /** Evidence codec for stored files (default: deflate-raw above {@link COMPRESS_ABOVE} bytes). */
@@ -251,7 +249,6 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         signal: opts.signal,
         enricher: opts.enricher,
         batchRecords: opts.batchRecords,
-        parallel: opts.parallel,
         onProgress: (p) => progress('parsing', p.bytes, p.records),
       });
       files.push({ ...base, format: s.format, read: s.read, imported: s.imported, duplicates: s.duplicates, quarantined: s.quarantined });

@@ -5,8 +5,8 @@
  *
  * Writing: one transaction per batch, nothing buffered between parsing and writing (memory stays
  * flat whatever the batch size), the full-text index filled in the same transaction from the values
- * in hand. Large items can be parsed in a second thread (`parallel`, see `parallel.ts`) while this
- * thread only writes: the writer is the bottleneck, the parsing then costs it nothing.
+ * in hand. One thread: a two-thread variant (a parser thread feeding this writer) was measured no
+ * faster here, see docs/formats.md.
  */
 import { MailtrailError } from '../../shared/errors';
 import type { NormalizedEvent } from '../../shared/model/event';
@@ -16,7 +16,6 @@ import { defaultIpEnricher, type IpEnricher } from '../enrich';
 import type { NormalizeContext } from '../normalize/event';
 import { beginFtsBatch, endFtsBatch, type EventEnrichment } from '../store/events-repo';
 import { restoreCacheSize, setCacheSize } from '../store/ingest-repo';
-import { ingestInParallel } from './parallel';
 import { cachedEnricher, finishItem, observedAt, RecordWriter } from './writer';
 import { evidenceText, parserFor, prepareEvent, sampleAndDetect, type RecordTarget } from './record-parsers';
 import type { TextChunk, TextInfo } from './text';
@@ -40,11 +39,6 @@ export interface IngestOptions {
    * collected pages). By default the index is filled inline, in each batch's transaction.
    */
   deferIndex?: boolean | undefined;
-  /**
-   * Parse items larger than {@link PARALLEL_ABOVE} in a second thread. Only for a connection used by
-   * nothing else meanwhile (an import job, the CLI): its write transactions span awaits.
-   */
-  parallel?: boolean | undefined;
 }
 
 /** Records per write transaction: index pages dirtied by a batch are written once per commit, so bigger is faster. */
@@ -52,9 +46,7 @@ export const BATCH_RECORDS = 50_000;
 /** Raw characters per transaction, whichever comes first (bounds the dirty pages a batch holds). */
 export const BATCH_CHARS = 96 * 1024 * 1024;
 /** Page cache while importing (KiB): holds the index pages a batch touches. */
-export const IMPORT_CACHE_KIB = 96 * 1024;
-/** Items at least this large are parsed in a second thread when `parallel` is set. */
-export const PARALLEL_ABOVE = 16 * 1024 * 1024;
+export const IMPORT_CACHE_KIB = 64 * 1024;
 
 /** The direct target: normalized records go straight to the writer. */
 class DirectTarget implements RecordTarget {
@@ -99,18 +91,6 @@ export async function ingestEvidence(session: CaseSession, evidenceId: number, o
   const prevCache = setCacheSize(db, IMPORT_CACHE_KIB);
   const out = new RecordWriter(session, evidenceId, inlineFts);
   try {
-    if (opts.parallel && !opts.enricher && item.bytes >= PARALLEL_ABOVE) {
-      await ingestInParallel(session, item, format, {
-        mailbox,
-        inlineFts,
-        batchRecords,
-        batchChars: BATCH_CHARS,
-        signal: opts.signal,
-        onProgress: opts.onProgress,
-        out,
-      });
-      return { evidenceId, format, ...out.counts };
-    }
     const ctx: NormalizeContext = { raw: '', mailbox, observedAtUs: observedAt(item) };
     const target = new DirectTarget(out, cachedEnricher(opts.enricher ?? defaultIpEnricher()), reader.info);
     const parser = parserFor(format, ctx, target);

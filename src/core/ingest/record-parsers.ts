@@ -1,8 +1,6 @@
 /**
  * The producing half of the import: evidence bytes → text → records of a format → normalized
- * events or quarantine reasons, handed to a {@link RecordTarget} (written directly, or sent to the
- * writer thread). Shared by the single-thread and the two-thread import so a record is read the
- * same way in both.
+ * events or quarantine reasons, handed to a {@link RecordTarget} (the writer).
  */
 import { createHash } from 'node:crypto';
 import type { NormalizedEvent } from '../../shared/model/event';

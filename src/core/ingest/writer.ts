@@ -1,7 +1,6 @@
 /**
- * The writing half of the import, shared by the single-thread and the two-thread paths: records
- * into the case (inside the caller's transaction) with counts, per-import IP enrichment cache, and
- * the closing journal entry of an item.
+ * The writing half of the import: records into the case (inside the caller's transaction) with
+ * counts, a per-import IP enrichment cache, and the closing journal entry of an item.
  */
 import type { NormalizedEvent } from '../../shared/model/event';
 import type { FormatId } from '../../shared/model/ingest';

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type ResourceLimits, type Transferable } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { MailtrailError, type ErrorCode } from '../../shared/errors';
 import type { Progress } from '../../shared/model/progress';
 import type { CaseSession } from '../case/case-file';
@@ -51,16 +51,10 @@ export function resolveWorkerEntry(): WorkerStart {
 }
 
 /** Starts a worker thread on the entry (TypeScript sources go through `tsx-bootstrap.mjs`). */
-export function startWorker(
-  entry: WorkerStart,
-  workerData: WorkerInit,
-  transferList: Transferable[] = [],
-  resourceLimits?: ResourceLimits,
-): Worker {
-  const extra = resourceLimits ? { resourceLimits } : {};
-  if (entry.kind === 'file') return new Worker(entry.file, { workerData, transferList, ...extra });
+function startWorker(entry: WorkerStart, workerData: WorkerInit): Worker {
+  if (entry.kind === 'file') return new Worker(entry.file, { workerData });
   const boot = fileURLToPath(new URL('./tsx-bootstrap.mjs', import.meta.url));
-  return new Worker(boot, { workerData: { ...workerData, tsxApi: entry.tsxApi, entry: entry.source }, transferList, ...extra });
+  return new Worker(boot, { workerData: { ...workerData, tsxApi: entry.tsxApi, entry: entry.source } });
 }
 
 /** Options of {@link runJob}. */

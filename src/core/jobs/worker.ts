@@ -2,12 +2,10 @@
  * The single entry file of every job worker thread (bundle it as one file; see `runner.ts`):
  * opens its own connection to the case (never cleaning up other connections' staging data), runs
  * the job named in `workerData`, forwards progress, honours cancellation, reports the result.
- * Kind `ingest-parse` is the parser thread of a two-thread import (`ingest/parallel.ts`).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { toErrorPayload } from '../../shared/errors';
 import { openCase } from '../case/case-file';
-import { runParseWorker, type ParseWorkerInput } from '../ingest/parallel';
 import { JOBS, type JobKind } from './registry';
 import type { JobContext, RunnerMessage, WorkerInit, WorkerMessage } from './types';
 
@@ -21,11 +19,6 @@ port.on('message', (m: RunnerMessage) => {
 });
 
 async function main(): Promise<void> {
-  if (init.kind === 'ingest-parse') {
-    // A parser thread of a two-thread import: its own message protocol (see ingest/parallel.ts).
-    runParseWorker(init.input as ParseWorkerInput, (m) => port.postMessage(m));
-    return;
-  }
   const job = JOBS[init.kind as JobKind] as ((input: unknown, ctx: JobContext) => Promise<unknown>) | undefined;
   if (!job) throw new Error(`unknown job kind ${init.kind}`);
   const session = openCase({ ...init.caseRef, cleanupIncomplete: false });
@@ -43,9 +36,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => {
-    if (init.kind !== 'ingest-parse') port.close();
-  },
+  () => port.close(),
   (err: unknown) => {
     const e = toErrorPayload(err);
     post({ type: 'error', error: { code: e.code, message: e.message } });

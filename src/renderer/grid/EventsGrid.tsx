@@ -5,7 +5,7 @@
  * directions; other columns sort in memory when the result is small enough to hold.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { EventListItem } from '../../shared/model/analysis';
 import { errorMessage } from '../api';
 import { eventsCount, eventsPage, histogram, type RangeQuery } from '../lib/backend';
@@ -161,7 +161,7 @@ export function EventsGrid(props: Props) {
     count: rowCount,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -256,6 +256,14 @@ export function EventsGrid(props: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the row under the cursor appears
   }, [cursorRow?.id]);
 
+  const pick = useCallback(
+    (index: number, row: EventListItem | undefined) => {
+      setCursor(index);
+      if (row) onSelect(row.id);
+    },
+    [onSelect],
+  );
+
   const template = columns.map((c) => `${c.width}px`).join(' ');
   const width = columns.reduce((s, c) => s + c.width, 0);
   const sortNote = !byServer && total !== null && total > CLIENT_SORT_LIMIT;
@@ -281,31 +289,19 @@ export function EventsGrid(props: Props) {
         <div style={{ height: virtualizer.getTotalSize(), width, position: 'relative' }}>
           {items.map((vi) => {
             const row = rowAt(vi.index);
-            const selected = row !== undefined && row.id === selectedId;
             return (
-              <div
+              <GridRow
                 key={vi.key}
-                role="row"
-                aria-rowindex={vi.index + 1}
-                aria-selected={selected}
-                className={`grid-row${vi.index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${row?.starred ? ' starred' : ''}${row?.tags.length ? ' tagged' : ''}`}
-                style={{ transform: `translateY(${vi.start}px)`, gridTemplateColumns: template, width }}
-                onClick={() => {
-                  setCursor(vi.index);
-                  if (row) onSelect(row.id);
-                }}
-                data-id={row?.id}
-              >
-                {row ? (
-                  columns.map((c) => (
-                    <div key={c.id} role="gridcell" className={`cell col-${c.id}`}>
-                      {c.render(row, zone)}
-                    </div>
-                  ))
-                ) : (
-                  <div className="cell muted loading">…</div>
-                )}
-              </div>
+                index={vi.index}
+                start={vi.start}
+                row={row}
+                selected={row !== undefined && row.id === selectedId}
+                columns={columns}
+                template={template}
+                width={width}
+                zone={zone}
+                onPick={pick}
+              />
             );
           })}
         </div>
@@ -324,3 +320,42 @@ export function EventsGrid(props: Props) {
     </div>
   );
 }
+
+/**
+ * One row. Memoized: while scrolling, rows already on screen only move (their props are equal),
+ * so a frame renders just the rows that enter.
+ */
+const GridRow = memo(function GridRow(props: {
+  index: number;
+  start: number;
+  row: EventListItem | undefined;
+  selected: boolean;
+  columns: Column[];
+  template: string;
+  width: number;
+  zone: string;
+  onPick: (index: number, row: EventListItem | undefined) => void;
+}) {
+  const { index, start, row, selected, columns, template, width, zone, onPick } = props;
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={selected}
+      className={`grid-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${row?.starred ? ' starred' : ''}${row?.tags.length ? ' tagged' : ''}`}
+      style={{ transform: `translateY(${start}px)`, gridTemplateColumns: template, width }}
+      onClick={() => onPick(index, row)}
+      data-id={row?.id}
+    >
+      {row ? (
+        columns.map((c) => (
+          <div key={c.id} role="gridcell" className={`cell col-${c.id}`}>
+            {c.render(row, zone)}
+          </div>
+        ))
+      ) : (
+        <div className="cell muted loading">…</div>
+      )}
+    </div>
+  );
+});

@@ -113,7 +113,7 @@ export function CustodyScreen({ verifyNow }: { verifyNow: number }) {
         <table className="data fixed" data-testid="journal">
           <colgroup>
             <col style={{ width: 56 }} />
-            <col style={{ width: 230 }} />
+            <col style={{ width: 250 }} />
             <col style={{ width: 150 }} />
             <col style={{ width: 170 }} />
             <col />

@@ -1,7 +1,9 @@
 /** Settings: examiner, display time zone (with a live sample and its offset), theme. */
 import { useState } from 'react';
 import type { Theme } from '../../shared/model/app';
+import { call } from '../api';
 import { Time } from '../components/bits';
+import { useAsync } from '../lib/use-async';
 import { allTimeZones, localTimeZone } from '../lib/time';
 import { useApp } from '../state';
 
@@ -10,6 +12,7 @@ export function SettingsScreen() {
   const [examiner, setExaminer] = useState(prefs.examiner ?? '');
   const [nowUs] = useState(() => Date.now() * 1000);
   const zones = allTimeZones();
+  const sources = useAsync(() => call('enrich:sources', {}), []);
   return (
     <div className="screen" data-testid="settings-screen">
       <div className="screen-head">
@@ -86,6 +89,31 @@ export function SettingsScreen() {
         <div className="muted">
           Mailtrail {host.version} · {host.host === 'electron' ? 'desktop app' : 'loopback host (mailtrail ui)'} · {host.platform}
         </div>
+        {sources.data && sources.data.sources.length > 0 && (
+          <table className="data" data-testid="enrichment-sources">
+            <thead>
+              <tr>
+                <th>Enrichment database</th>
+                <th>Version</th>
+                <th>Provides</th>
+                <th>Licence</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sources.data.sources.map((e) => (
+                <tr key={e.name}>
+                  <td>{e.name}</td>
+                  <td className="mono">
+                    {e.version}
+                    {e.buildDate ? ` (${e.buildDate})` : ''}
+                  </td>
+                  <td>{e.provides.join(', ')}</td>
+                  <td>{e.license}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
     </div>
   );

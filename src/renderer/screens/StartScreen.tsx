@@ -89,7 +89,7 @@ export function StartScreen({ mode, onMode }: { mode: 'open' | 'create'; onMode:
       <div className="hero muted" style={{ fontSize: 12 }}>
         Case files are encrypted (SQLCipher 4). Passphrases are never stored or logged; every action is recorded in the case&apos;s
         hash-chained custody journal.
-        {host.host === 'loopback' && host.platform && ' Served on 127.0.0.1 only; the URL carries a one-time access token.'}
+        {host.host === 'loopback' && host.platform && " Served on 127.0.0.1 only; the URL carries this session's random access token."}
       </div>
     </div>
   );

@@ -142,9 +142,10 @@ export function TimelineView({ ref, ...props }: Props) {
         let fromUs = fit ? h.fromUs : target.fromUs;
         let toUs = fit ? h.toUs : target.toUs;
         if (fit && h.total > 0) {
-          const pad = Math.max((h.toUs - h.fromUs) * 0.02, 1_000_000);
-          fromUs = h.fromUs - pad;
-          toUs = h.toUs + pad;
+          // Room on the right for the labels of the last events.
+          const dataSpan = Math.max(h.toUs - h.fromUs, 60_000_000);
+          fromUs = h.fromUs - dataSpan * 0.03;
+          toUs = h.toUs + dataSpan * 0.15;
           expected.current = { start: fromUs / 1000, end: toUs / 1000 };
           tl.current?.setWindow(fromUs / 1000, toUs / 1000, { animation: false });
         }
@@ -229,7 +230,8 @@ export function TimelineView({ ref, ...props }: Props) {
     };
     const timeline = new Timeline(el, items.current as DataSet<never>, groups.current as DataSet<never>, {
       moment: zoned,
-      stack: false,
+      // Events stack so their labels do not overlap (aggregate rows are one item each).
+      stack: true,
       orientation: { axis: 'top', item: 'top' },
       zoomMin: 1000,
       zoomMax: 20 * 365 * 86400 * 1000,
@@ -351,7 +353,15 @@ export function TimelineView({ ref, ...props }: Props) {
       if (data.get(BRUSH_ID)) data.remove(BRUSH_ID);
       return;
     }
-    data.update({ id: BRUSH_ID, start: brushFrom / 1000, end: brushTo / 1000, type: 'background', content: '', className: 'brushed', title: '' });
+    data.update({
+      id: BRUSH_ID,
+      start: brushFrom / 1000,
+      end: brushTo / 1000,
+      type: 'background',
+      content: '',
+      className: 'brushed',
+      title: '',
+    });
   }, [brushFrom, brushTo]);
 
   // Keep the selection in sync with the detail pane.

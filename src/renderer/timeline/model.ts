@@ -219,7 +219,7 @@ export function rawItems(
     group: rowOf(ev),
     start: ev.tsUs / 1000,
     type: 'point',
-    content: '',
+    content: escapeHtml(ev.operation),
     className: [
       'ev',
       `cat-${ev.category}`,
