@@ -155,7 +155,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     mgmtSubscriptions: new Map(CONTENT_TYPES.filter((c) => subscribed.has(c)).map((c) => [c, 'enabled' as const])),
   };
   const tls = { key: pki.serverKeyPem, cert: `${pki.serverCertPem}${pki.caPem}` };
-  const deps = { log, faults, limiter };
+  const deps = { log, faults, limiter, clockOffsetMs: sc.config.now - Date.now() };
   const listeners: Listener[] = [];
   try {
     const dialects = [authorityService(emu), graphService(emu), manageService(emu), outlookService(emu)];

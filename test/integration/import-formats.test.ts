@@ -191,6 +191,8 @@ describe('field mapping per format', () => {
       category: 'search',
       attrs: { search: { query: 'wire transfer' } },
     });
+    // The full-text index covers the import.
+    expect(t.session.db.prepare(`SELECT rowid FROM events_fts WHERE events_fts MATCH '"RSS Feeds"'`).all()).toEqual([{ rowid: rule.id }]);
     // The duplicate row is a sighting of the first one.
     const sightings = t.session.db.prepare('SELECT event_id, record_index FROM event_sightings').all();
     expect(sightings).toEqual([{ event_id: rule.id, record_index: 10 }]);

@@ -23,7 +23,9 @@ export function importHandlers(requireCase: () => CaseSession, emit: Emit) {
     'import:start': async (input: ChannelArgs<'import:start'>): Promise<ChannelOutput<'import:start'>> => {
       const session = requireCase();
       if (session.readOnly) throw new MailtrailError('UNSUPPORTED', 'the case is open read-only');
-      if (running.has(input.jobId)) throw new MailtrailError('EXISTS', `import job ${input.jobId} is already running`);
+      // One import at a time: two writers would only queue on the case's write lock.
+      const other = [...running.keys()][0];
+      if (other !== undefined) throw new MailtrailError('EXISTS', `an import is already running (job ${other})`);
       const controller = new AbortController();
       running.set(input.jobId, controller);
       try {

@@ -64,6 +64,12 @@ export interface HttpDeps {
   log: RequestLog;
   faults: FaultInjector;
   limiter: RateLimiter;
+  /**
+   * Scenario time minus wall time. The `Date` header tells the scenario's clock, so a client that
+   * measures service horizons (Management API's 7 days) from the server's date sees the tenant's
+   * "now", as it would against the real service.
+   */
+  clockOffsetMs: number;
 }
 
 const MAX_BODY = 1 << 20;
@@ -196,6 +202,7 @@ async function handle(dialect: ServiceDialect, deps: HttpDeps, req: IncomingMess
   }
   const { bytes, type } = serialise(reply);
   const headers: Record<string, string> = {
+    date: new Date(Date.now() + deps.clockOffsetMs).toUTCString(),
     'request-id': ctx.requestId,
     'x-ms-request-id': ctx.requestId,
     'client-request-id': String(req.headers['client-request-id'] ?? ctx.requestId),
