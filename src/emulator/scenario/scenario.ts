@@ -241,7 +241,8 @@ export class Scenario {
     for (const u of this.userIndices(users)) {
       const first = u < 0 ? Math.floor(lo / DAY) : localDay(this.user(u), lo);
       const last = u < 0 ? Math.floor((hi - 1) / DAY) : localDay(this.user(u), hi - 1);
-      for (let ld = first; ld <= last; ld++) {
+      // One day either side: a day's plan can start a little before its local midnight or run past it.
+      for (let ld = first - 1; ld <= last + 1; ld++) {
         const key = `${u}:${ld}`;
         const p = this.plans.get(key) ?? this.plan(u, ld, false);
         for (const s of p.bySrc[src]) if (s.t >= lo && s.t < hi) yield s;
@@ -271,10 +272,15 @@ export class Scenario {
     const hi = lo + HOUR;
     const out: Stub[] = [];
     for (const u of this.userIndices(users)) {
-      const ld = u < 0 ? Math.floor(lo / DAY) : localDay(this.user(u), lo);
-      const list = this.plan(u, ld).bySrc[src];
-      let i = lowerBound(list, lo);
-      for (; i < list.length && list[i]!.t < hi; i++) out.push(list[i]!);
+      // Every local day whose plan can hold times in [lo, hi): an hour can straddle local midnight
+      // (half-hour zones), and a day's plan can start a little before its midnight or run past it.
+      const first = u < 0 ? Math.floor(lo / DAY) : localDay(this.user(u), lo);
+      const last = u < 0 ? Math.floor((hi - 1) / DAY) : localDay(this.user(u), hi - 1);
+      for (let ld = first - 1; ld <= last + 1; ld++) {
+        const list = this.plan(u, ld).bySrc[src];
+        let i = lowerBound(list, lo);
+        for (; i < list.length && list[i]!.t < hi; i++) out.push(list[i]!);
+      }
     }
     if (this.story && (!users || users.has(this.tenant.victim))) {
       for (const s of this.story.stubs) if (s.src === src && s.t >= lo && s.t < hi) out.push(s);
@@ -369,7 +375,7 @@ export class Scenario {
       for (const u of this.userIndices(null)) {
         const first = u < 0 ? Math.floor(from / DAY) : localDay(this.user(u), from);
         const last = u < 0 ? Math.floor((to - 1) / DAY) : localDay(this.user(u), to - 1);
-        for (let ld = first; ld <= last; ld++) {
+        for (let ld = first - 1; ld <= last + 1; ld++) {
           const p = this.plans.get(`${u}:${ld}`) ?? this.plan(u, ld, false);
           for (const list of Object.values(p.bySrc)) for (const s of list) visit(s);
         }
