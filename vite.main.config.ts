@@ -5,7 +5,8 @@ import pkg from './package.json' with { type: 'json' };
 
 // Electron main, bundled to CommonJS, with the job worker (`src/core/jobs/worker.ts`) as a second
 // entry: `dist/main/worker.js`, handed to the job runner by main.ts and found beside the runner's
-// chunk by worker threads that start further workers. Runtime dependencies stay external so native
+// chunk by worker threads that start further workers. The import's parse thread
+// (`src/core/ingest/parse-worker.ts`) is a third: `parse-worker.js`, found beside its caller's chunk. Runtime dependencies stay external so native
 // modules load from node_modules (unpacked from asar by electron-builder).
 // ESM-only packages (no `require` export) cannot be required from CommonJS: they are bundled.
 const ESM_ONLY = new Set(['canonicalize']);
@@ -49,9 +50,10 @@ export default defineConfig({
       entry: {
         main: resolve(import.meta.dirname, 'src/main/main.ts'),
         worker: resolve(import.meta.dirname, 'src/core/jobs/worker.ts'),
+        'parse-worker': resolve(import.meta.dirname, 'src/core/ingest/parse-worker.ts'),
       },
       formats: ['cjs'],
-      fileName: (_format, name) => (name === 'worker' ? 'worker.js' : `${name}.cjs`),
+      fileName: (_format, name) => (name === 'worker' || name === 'parse-worker' ? `${name}.js` : `${name}.cjs`),
     },
     rolldownOptions: {
       external,

@@ -48,7 +48,7 @@ describe('the Electron main bundle', () => {
       await build({ configFile: join(root, 'vite.main.config.ts'), logLevel: 'silent', build: { outDir: dir } });
       expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
       const files = readdirSync(dir);
-      expect(files).toEqual(expect.arrayContaining(['main.cjs', 'worker.js']));
+      expect(files).toEqual(expect.arrayContaining(['main.cjs', 'worker.js', 'parse-worker.js']));
       // No module location was inlined or lost: the runner finds worker.js beside itself at run time.
       const code = files.filter((f) => /\.(c?js)$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'));
       expect(code.join('\n')).not.toMatch(/import\.meta|data:video|data:text\/javascript/);
@@ -63,6 +63,26 @@ describe('the Electron main bundle', () => {
         worker.once('error', reject);
       });
       expect(message).toMatchObject({ type: 'error', error: { message: expect.stringMatching(/unknown job kind no-such-job/) } });
+      // So does the parse thread: handed one JSON record and the end, it posts the record, then `end`.
+      const parsed = await new Promise<{ type: string; records?: number }[]>((resolve, reject) => {
+        const control = new SharedArrayBuffer(64);
+        const worker = new Worker(join(dir, 'parse-worker.js'), {
+          workerData: { control, codec: 'none', format: 'ual-json', mailbox: null, observedAtUs: 0, maxInFlight: 4, messageRecords: 10, messageChars: 1 << 20 },
+        });
+        const seen: { type: string; records?: number }[] = [];
+        const record = { Id: 'a1', CreationTime: '2024-01-01T00:00:00Z', Operation: 'MailItemsAccessed', UserId: 'u@x.test', RecordType: 50, Workload: 'Exchange' };
+        worker.postMessage({ data: Buffer.from(JSON.stringify([record])) });
+        worker.postMessage({ data: null });
+        new Int32Array(control)[2] = 2; // chunks sent
+        worker.on('message', (m: { type: string; records?: number }) => {
+          if (m.type === 'need') return;
+          seen.push(m);
+          if (m.type === 'end' || m.type === 'error') resolve(seen);
+        });
+        worker.once('error', reject);
+      });
+      expect(parsed.map((m) => m.type)).toEqual(['batch', 'end']);
+      expect(parsed[0]!.records).toBe(1);
     } finally {
       cleanup();
     }

@@ -1,6 +1,7 @@
 // A `mailtrail import` killed (SIGKILL) in the middle of parsing leaves a consistent case: the
 // committed batches stay, nothing half-written remains, a re-run completes the import with counts
-// that add up, the full-text index covers every event, and `mailtrail verify` passes.
+// that add up, the full-text index covers every event, and `mailtrail verify` passes. In bulk index
+// mode the kill leaves the event indexes dropped: the next open rebuilds them and journals it.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticPurview } from '../../bench/import.bench';
 import { openCase } from '../../src/core/case/case-file';
+import { EVENT_INDEXES } from '../../src/core/store/event-indexes';
 import { BIN, mailtrail } from '../helpers/cli';
 import { tempDir } from '../helpers/case';
 import { rawOpen } from '../helpers/raw-db';
@@ -34,7 +36,15 @@ function count(file: string, sql: string): number {
   }
 }
 
-describe('crash in the middle of an import', () => {
+function eventIndexCount(file: string): number {
+  const names = EVENT_INDEXES.map((i) => `'${i.name}'`).join(', ');
+  return count(file, `SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN (${names})`);
+}
+
+describe.each([
+  { mode: 'with the indexes maintained', bulk: 'off' },
+  { mode: 'in bulk index mode', bulk: 'on' },
+])('crash in the middle of an import $mode', ({ bulk }) => {
   const { dir, cleanup } = tempDir();
   afterAll(cleanup);
   const file = join(dir, 'crash.mtcase');
@@ -45,7 +55,7 @@ describe('crash in the middle of an import', () => {
     expect(mailtrail(['case', 'create', file, '--name', 'Crash', '--examiner', 'E'], env).status).toBe(0);
 
     const child = spawn(process.execPath, [BIN, 'import', file, input, '--json'], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, MAILTRAIL_IMPORT_BULK_INDEXES: bulk },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = once(child, 'exit');
@@ -70,12 +80,20 @@ describe('crash in the middle of an import', () => {
     // Whole batches only: the committed records are exactly the first `before` of the file.
     expect(count(file, 'SELECT coalesce(max(record_index) + 1, 0) AS n FROM events')).toBe(before);
 
-    // Opening the case again (read-write) must succeed and leave it verifiable.
+    // Bulk mode dropped the indexes before the first batch; the kill left them dropped.
+    expect(eventIndexCount(file)).toBe(bulk === 'on' ? 0 : EVENT_INDEXES.length);
+
+    // Opening the case again (read-write) must succeed, restore every index and leave it verifiable.
     const s = openCase({ file, passphrase: env.MAILTRAIL_PASSPHRASE });
+    const restored = s.journal.list().filter((e) => e.action === 'case.restore-indexes');
     s.close();
+    expect(eventIndexCount(file)).toBe(EVENT_INDEXES.length);
+    expect(restored.map((e) => e.details)).toEqual(
+      bulk === 'on' ? [expect.objectContaining({ indexes: EVENT_INDEXES.map((i) => i.name) })] : [],
+    );
     expect(mailtrail(['verify', file], env).status).toBe(0);
 
-    const rerun = mailtrail(['import', file, input, '--json'], env);
+    const rerun = mailtrail(['import', file, input, '--json'], { ...env, MAILTRAIL_IMPORT_BULK_INDEXES: bulk });
     expect(rerun.status).toBe(0);
     const report = rerun.json() as { read: number; imported: number; duplicates: number; quarantined: number };
     expect(report).toMatchObject({ read: N, imported: N - before, duplicates: before, quarantined: 0 });
@@ -87,6 +105,8 @@ describe('crash in the middle of an import', () => {
       ),
     ).toBeGreaterThan(N * 0.9);
     expect(count(file, "SELECT count(*) AS n FROM evidence_items WHERE state = 'staging'")).toBe(0);
+    expect(eventIndexCount(file)).toBe(EVENT_INDEXES.length);
+    expect(count(file, 'SELECT count(*) AS n FROM event_payloads')).toBe(N);
     const v = mailtrail(['verify', file], env);
     expect(v.status).toBe(0);
   }, 240_000);

@@ -109,11 +109,17 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
         let report: ImportReport;
         try {
           const batch = Number(io.env['MAILTRAIL_IMPORT_BATCH_RECORDS'] ?? '');
+          // Tuning knob (tests, benchmarks): on | off forces bulk index mode, unset decides by size.
+          const bulk = io.env['MAILTRAIL_IMPORT_BULK_INDEXES'];
+          // Tuning knob: on | off forces the parse thread, unset decides by item size.
+          const thread = io.env['MAILTRAIL_IMPORT_PARSE_THREAD'];
           report = await importPaths(session, paths, {
             format,
             mailbox: opts.mailbox,
             onProgress,
             ...(batch > 0 ? { batchRecords: batch } : {}),
+            ...(bulk === 'on' || bulk === 'off' ? { bulkIndexes: bulk === 'on' } : {}),
+            ...(thread === 'on' || thread === 'off' ? { parseThread: thread === 'on' } : {}),
           });
         } finally {
           if (started) bar?.stop();

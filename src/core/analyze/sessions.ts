@@ -86,11 +86,15 @@ export function buildSessions(session: Pick<CaseSession, 'db' | 'readOnly'>, opt
   };
   for (const r of rows) {
     const [id, ts, source, operation, category, actor, ip, country, ua, app, sid, uti] = r;
+    // Point-in-time state snapshots and examiner notes are not activity of a session.
+    if (source === 'mailbox-state' || source === 'manual') continue;
     let a: Acc;
     const joined = sid ?? (uti ? tokenSession.get(uti) : undefined);
     if (joined) a = acc(`sid:${joined}`, 'session-id', joined, `session:${quoteValue(joined)}`, ts);
     else if (uti) a = acc(`uti:${uti}`, 'token-id', null, `token:${quoteValue(uti)}`, ts);
     else {
+      // Without an actor or an address there is nothing to tie a record to anyone's session.
+      if (!actor && !ip) continue;
       const hk = `${actor ?? ''}|${ip ?? ''}|${ua ?? ''}`;
       let open = openHeuristic.get(hk);
       if (!open || ts - open.lastUs > gap) {

@@ -13,6 +13,7 @@ import { Journal } from '../custody/journal';
 import { EvidenceStore } from '../evidence/evidence-store';
 import { countEvents, insertCase, readCase } from '../store/case-repo';
 import { openEncrypted, rekeyDatabase, type Db } from '../store/database';
+import { createEventIndexes, missingEventIndexes } from '../store/event-indexes';
 import { assertNotFromFuture, migrate, schemaVersion } from '../store/migrations';
 
 /** Inputs for {@link createCase}. */
@@ -171,6 +172,22 @@ export function createCase(options: CreateCaseOptions): CaseSession {
   }
 }
 
+/**
+ * Rebuilds `events` indexes a crashed bulk import left dropped (`ingest/bulk-indexes.ts`) and
+ * journals it. Cheap when nothing is missing (one read of the schema). Like the clean-up of
+ * half-written evidence, only for the connection that is the case's sole writer at open.
+ */
+function restoreMissingIndexes(session: CaseSession): void {
+  const missing = missingEventIndexes(session.db);
+  if (missing.length === 0) return;
+  session.db
+    .transaction(() => {
+      createEventIndexes(session.db);
+      session.journal.append('case.restore-indexes', { indexes: missing, reason: 'left dropped by an interrupted bulk import' });
+    })
+    .immediate();
+}
+
 /** Opens an existing case; applies pending migrations (journaled) unless read-only. */
 export function openCase(options: OpenCaseOptions): CaseSession {
   const file = resolve(options.file);
@@ -188,7 +205,10 @@ export function openCase(options: OpenCaseOptions): CaseSession {
     if (migrated && migrated.to !== migrated.from) {
       session.journal.append('case.migrate', { from: migrated.from, to: migrated.to, tool: `mailtrail ${MAILTRAIL_VERSION}` });
     }
-    if (!readOnly && (options.cleanupIncomplete ?? true)) session.evidence.discardIncomplete();
+    if (!readOnly && (options.cleanupIncomplete ?? true)) {
+      session.evidence.discardIncomplete();
+      restoreMissingIndexes(session);
+    }
     return session;
   } catch (err) {
     if (db.open) db.close();

@@ -3,10 +3,13 @@
  * write (dedupe by record key, sightings kept) → quarantine what cannot be read, with its position
  * and reason → parsed count + one journal entry. `read = imported + duplicates + quarantined`.
  *
- * Writing: one transaction per batch, nothing buffered between parsing and writing (memory stays
- * flat whatever the batch size), the full-text index filled in the same transaction from the values
- * in hand. One thread: a two-thread variant (a parser thread feeding this writer) was measured no
- * faster here, see docs/formats.md.
+ * Writing: one transaction per batch. Two ways to feed it, same records in the same order:
+ * - large items: a parse thread (`parse-worker.ts`, its own read-only connection) reads, parses
+ *   and normalizes while this thread writes; a bounded queue keeps memory flat;
+ * - small items (collected pages), or where a worker cannot start: parsing and writing in this
+ *   thread, nothing buffered between them.
+ * The full-text index is filled in the batch transactions from the values in hand, unless the
+ * caller defers it (`deferIndex`).
  */
 import { MailtrailError } from '../../shared/errors';
 import type { NormalizedEvent } from '../../shared/model/event';
@@ -16,8 +19,18 @@ import { defaultIpEnricher, type IpEnricher } from '../enrich';
 import type { NormalizeContext } from '../normalize/event';
 import { beginFtsBatch, endFtsBatch, type EventEnrichment } from '../store/events-repo';
 import { restoreCacheSize, setCacheSize } from '../store/ingest-repo';
+import { ParseThread } from './parse-thread';
+import { readRecords } from './record-wire';
 import { cachedEnricher, finishItem, observedAt, RecordWriter } from './writer';
-import { evidenceText, parserFor, prepareEvent, sampleAndDetect, type RecordTarget } from './record-parsers';
+import {
+  evidenceText,
+  parserFor,
+  prepareEvent,
+  sampleAndDetect,
+  storedChunks,
+  UnreadableEvidenceError,
+  type RecordTarget,
+} from './record-parsers';
 import type { TextChunk, TextInfo } from './text';
 
 export { UnreadableEvidenceError } from './record-parsers';
@@ -39,6 +52,11 @@ export interface IngestOptions {
    * collected pages). By default the index is filled inline, in each batch's transaction.
    */
   deferIndex?: boolean | undefined;
+  /**
+   * Parse in a second thread: forced on or off; when undefined, on for items of at least
+   * {@link PARSE_THREAD_MIN_BYTES}. Falls back to this thread when a worker cannot start.
+   */
+  parseThread?: boolean | undefined;
 }
 
 /** Records per write transaction: index pages dirtied by a batch are written once per commit, so bigger is faster. */
@@ -47,6 +65,14 @@ export const BATCH_RECORDS = 50_000;
 export const BATCH_CHARS = 96 * 1024 * 1024;
 /** Page cache while importing (KiB): holds the index pages a batch touches. */
 export const IMPORT_CACHE_KIB = 64 * 1024;
+/** Items from this size up are parsed in a second thread (starting one costs ~0.3 s). */
+export const PARSE_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+/** With a parse thread: records per message, and most messages queued (≈ 8 × 1 MiB). */
+const MESSAGE_RECORDS = 500;
+const MESSAGE_CHARS = 1024 * 1024;
+const MAX_IN_FLIGHT = 8;
+/** With a parse thread: stored chunks (1 MiB each) handed over ahead of the parser. */
+const CHUNKS_AHEAD = 4;
 
 /** The direct target: normalized records go straight to the writer. */
 class DirectTarget implements RecordTarget {
@@ -82,10 +108,31 @@ export async function ingestEvidence(session: CaseSession, evidenceId: number, o
   if (opts.format !== undefined && !isFormatId(opts.format))
     throw new MailtrailError('INVALID_INPUT', `unknown format ${String(opts.format)}`);
   const item = session.evidence.get(evidenceId);
-  const db = session.db;
-  const reader = evidenceText(db, evidenceId);
+  const reader = evidenceText(session.db, evidenceId);
+  // Detection reads the start of the item here, so an unreadable item fails before any thread starts.
   const { format, sample } = sampleAndDetect(reader, item.bytes, opts.format);
   const mailbox = opts.mailbox?.trim().toLowerCase() || null;
+  if (opts.parseThread ?? item.bytes >= PARSE_THREAD_MIN_BYTES) {
+    const threaded = await ingestWithParseThread(session, item, format, mailbox, opts);
+    if (threaded !== null) return threaded;
+  }
+  return ingestInThisThread(session, item, format, mailbox, reader, sample, opts);
+}
+
+type Item = ReturnType<CaseSession['evidence']['get']>;
+
+/** Parses and writes in this thread, one synchronous transaction per batch. */
+async function ingestInThisThread(
+  session: CaseSession,
+  item: Item,
+  format: FormatId,
+  mailbox: string | null,
+  reader: ReturnType<typeof evidenceText>,
+  sample: TextChunk[],
+  opts: IngestOptions,
+): Promise<IngestSummary> {
+  const evidenceId = item.id;
+  const db = session.db;
   const inlineFts = !opts.deferIndex;
   const batchRecords = opts.batchRecords ?? BATCH_RECORDS;
   const prevCache = setCacheSize(db, IMPORT_CACHE_KIB);
@@ -137,6 +184,114 @@ export async function ingestEvidence(session: CaseSession, evidenceId: number, o
     }
     throw err;
   } finally {
+    restoreCacheSize(db, prevCache);
+  }
+}
+
+/**
+ * Writes what a parse thread parses and normalizes. This thread reads the stored chunks and hands
+ * them over: a reader on a second connection would be locked out whenever this writer commits (and
+ * for the rest of a batch once its dirty pages spill), in rollback-journal mode. One transaction per
+ * batch, opened and committed around awaits (this connection is the import's only writer). Returns
+ * null when the thread could not start or failed before anything was written: the caller then
+ * parses here.
+ */
+async function ingestWithParseThread(
+  session: CaseSession,
+  item: Item,
+  format: FormatId,
+  mailbox: string | null,
+  opts: IngestOptions,
+): Promise<IngestSummary | null> {
+  const chunks = storedChunks(session.db, item.id);
+  let thread: ParseThread;
+  try {
+    thread = new ParseThread(
+      {
+        codec: chunks.codec,
+        format,
+        mailbox,
+        observedAtUs: observedAt(item),
+        maxInFlight: MAX_IN_FLIGHT,
+        messageRecords: MESSAGE_RECORDS,
+        messageChars: MESSAGE_CHARS,
+      },
+      chunks.next,
+      CHUNKS_AHEAD,
+    );
+  } catch {
+    return null; // no worker here: parse in this thread
+  }
+  const evidenceId = item.id;
+  const db = session.db;
+  const inlineFts = !opts.deferIndex;
+  const batchRecords = opts.batchRecords ?? BATCH_RECORDS;
+  const prevCache = setCacheSize(db, IMPORT_CACHE_KIB);
+  const out = new RecordWriter(session, evidenceId, inlineFts);
+  const enrich = cachedEnricher(opts.enricher ?? defaultIpEnricher());
+  const sink = {
+    event: (index: number, ev: Omit<NormalizedEvent, 'attrs'>, attrsJson: string) => out.event(index, ev, attrsJson, enrich(ev.clientIp)),
+    reject: (index: number, location: string, reason: string, raw: string | null) => out.reject(index, location, reason, raw),
+  };
+  let open = false;
+  let batchStart = 0;
+  let chars = 0;
+  let bytes = 0;
+  let reported = 0;
+  let consumed = 0;
+  const begin = (): void => {
+    if (opts.signal?.aborted) throw new MailtrailError('CANCELLED', `import of evidence ${evidenceId} cancelled`);
+    db.exec('BEGIN IMMEDIATE');
+    open = true;
+    if (inlineFts) beginFtsBatch(db);
+    batchStart = out.counts.read;
+    chars = 0;
+  };
+  const commit = (): void => {
+    if (inlineFts) endFtsBatch(db);
+    db.exec('COMMIT');
+    open = false;
+    opts.onProgress?.({ records: out.counts.read, bytes });
+  };
+  try {
+    thread.feed();
+    for (;;) {
+      const m = await thread.next();
+      if (m.type === 'error') {
+        if (m.unreadable) throw new UnreadableEvidenceError(m.message);
+        if (consumed === 0 && !open) return null; // failed before writing anything: parse here instead
+        throw new MailtrailError('INTERNAL', `parse thread failed: ${m.message}`);
+      }
+      if (!open) begin();
+      if (m.type === 'end') {
+        bytes = m.bytes;
+        finishItem(session, item, format, m.info, m.mailbox, out.counts);
+        commit();
+        break;
+      }
+      thread.ack(); // before writing: the parser fills the queue meanwhile
+      readRecords(m.recs, sink);
+      consumed++;
+      chars += m.chars;
+      bytes = m.bytes;
+      if (opts.onProgress && out.counts.read - reported >= 5000) {
+        reported = out.counts.read;
+        opts.onProgress({ records: out.counts.read, bytes });
+      }
+      if (out.counts.read - batchStart >= batchRecords || chars >= BATCH_CHARS) {
+        commit();
+        await yieldToEventLoop();
+      }
+    }
+    return { evidenceId, format, ...out.counts };
+  } catch (err) {
+    if (open && db.inTransaction) db.exec('ROLLBACK');
+    if (err instanceof MailtrailError && err.code === 'CANCELLED') {
+      session.journal.append('import.cancelled', { evidence_id: evidenceId, format, records_committed: out.counts.read });
+    }
+    throw err;
+  } finally {
+    await thread.stop();
     restoreCacheSize(db, prevCache);
   }
 }

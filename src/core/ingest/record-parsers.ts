@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { NormalizedEvent } from '../../shared/model/event';
 import type { FormatId } from '../../shared/model/ingest';
-import { decodeChunk } from '../evidence/codec';
+import { decodeChunk, type EvidenceCodec } from '../evidence/codec';
 import { RecordError, type NormalizeContext } from '../normalize/event';
 import { mailboxFromODataContext } from '../normalize/mailbox-state';
 import { isObj } from '../normalize/values';
@@ -46,14 +46,20 @@ export function prepareEvent(ev: NormalizedEvent, invalidUtf8: boolean): string 
   return null;
 }
 
-/** A text reader over a stored evidence item, chunk by chunk (synchronous). */
-export function evidenceText(db: Db, evidenceId: number): TextReader {
+/** The stored (encoded) chunks of a sealed evidence item in order, and their codec. */
+export function storedChunks(db: Db, evidenceId: number): { codec: EvidenceCodec; next: () => Buffer | null } {
   const row = itemById(db, evidenceId);
   if (!row || row.state !== 'sealed') throw new MailtrailError('NOT_FOUND', `no evidence item ${evidenceId}`);
   let seq = 0;
+  return { codec: row.codec, next: () => chunkAt(db, evidenceId, seq++) ?? null };
+}
+
+/** A text reader over a stored evidence item, chunk by chunk (synchronous). */
+export function evidenceText(db: Db, evidenceId: number): TextReader {
+  const chunks = storedChunks(db, evidenceId);
   return new TextReader(() => {
-    const stored = chunkAt(db, evidenceId, seq++);
-    return stored ? decodeChunk(row.codec, stored) : null;
+    const stored = chunks.next();
+    return stored ? decodeChunk(chunks.codec, stored) : null;
   });
 }
 

@@ -30,8 +30,14 @@ export interface AnalysisEvent {
   attrs: EventAttrs;
 }
 
+/**
+ * The analyzers' columns and the table expression they come from: `attrs` lives in `event_payloads`
+ * (joined by primary key); every other column, and every column a WHERE or ORDER BY below names, is
+ * in `events`, so they stay unqualified.
+ */
 const COLUMNS = `id, ts_us, source, operation, category, actor, mailbox, client_ip, country, asn, as_org, user_agent, client_app,
-  app_id, session_id, token_id, device_id, result, object, summary, attrs`;
+  app_id, session_id, token_id, device_id, result, object, summary, coalesce(p.attrs, '{}') AS attrs`;
+const EVENTS = 'events e LEFT JOIN event_payloads p ON p.event_id = e.id';
 
 function toEvent(r: unknown[]): AnalysisEvent {
   return {
@@ -63,7 +69,7 @@ function toEvent(r: unknown[]): AnalysisEvent {
 export function* eventsByCategory(db: Db, categories: readonly string[]): Generator<AnalysisEvent> {
   if (categories.length === 0) return;
   const stmt = db
-    .prepare(`SELECT ${COLUMNS} FROM events WHERE category IN (${categories.map(() => '?').join(', ')}) ORDER BY ts_us, id`)
+    .prepare(`SELECT ${COLUMNS} FROM ${EVENTS} WHERE category IN (${categories.map(() => '?').join(', ')}) ORDER BY ts_us, id`)
     .raw(true);
   for (const r of stmt.iterate(...categories) as IterableIterator<unknown[]>) yield toEvent(r);
 }
@@ -72,7 +78,7 @@ export function* eventsByCategory(db: Db, categories: readonly string[]): Genera
 export function* eventsByOperation(db: Db, operations: readonly string[]): Generator<AnalysisEvent> {
   if (operations.length === 0) return;
   const stmt = db
-    .prepare(`SELECT ${COLUMNS} FROM events WHERE operation IN (${operations.map(() => '?').join(', ')}) ORDER BY ts_us, id`)
+    .prepare(`SELECT ${COLUMNS} FROM ${EVENTS} WHERE operation IN (${operations.map(() => '?').join(', ')}) ORDER BY ts_us, id`)
     .raw(true);
   for (const r of stmt.iterate(...operations) as IterableIterator<unknown[]>) yield toEvent(r);
 }
@@ -80,8 +86,8 @@ export function* eventsByOperation(db: Db, operations: readonly string[]): Gener
 /** Every event in time order (for sessions). */
 export function* allEvents(db: Db, actor?: string): Generator<AnalysisEvent> {
   const stmt = actor
-    ? db.prepare(`SELECT ${COLUMNS} FROM events WHERE actor = ? ORDER BY ts_us, id`).raw(true)
-    : db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY ts_us, id`).raw(true);
+    ? db.prepare(`SELECT ${COLUMNS} FROM ${EVENTS} WHERE actor = ? ORDER BY ts_us, id`).raw(true)
+    : db.prepare(`SELECT ${COLUMNS} FROM ${EVENTS} ORDER BY ts_us, id`).raw(true);
   for (const r of (actor ? stmt.iterate(actor) : stmt.iterate()) as IterableIterator<unknown[]>) yield toEvent(r);
 }
 
@@ -89,7 +95,7 @@ export function* allEvents(db: Db, actor?: string): Generator<AnalysisEvent> {
 export function eventsInSession(db: Db, sessionId: string, fromUs: number, toUs: number): AnalysisEvent[] {
   return (
     db
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE session_id = ? AND ts_us >= ? AND ts_us < ? ORDER BY ts_us, id`)
+      .prepare(`SELECT ${COLUMNS} FROM ${EVENTS} WHERE session_id = ? AND ts_us >= ? AND ts_us < ? ORDER BY ts_us, id`)
       .raw(true)
       .all(sessionId, fromUs, toUs) as unknown[][]
   ).map(toEvent);
@@ -99,7 +105,7 @@ export function eventsInSession(db: Db, sessionId: string, fromUs: number, toUs:
 export function eventsFromIp(db: Db, ip: string, fromUs: number, toUs: number): AnalysisEvent[] {
   return (
     db
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE client_ip = ? AND ts_us >= ? AND ts_us < ? ORDER BY ts_us, id`)
+      .prepare(`SELECT ${COLUMNS} FROM ${EVENTS} WHERE client_ip = ? AND ts_us >= ? AND ts_us < ? ORDER BY ts_us, id`)
       .raw(true)
       .all(ip, fromUs, toUs) as unknown[][]
   ).map(toEvent);
@@ -110,7 +116,7 @@ export function eventsByIds(db: Db, ids: number[]): AnalysisEvent[] {
   if (ids.length === 0) return [];
   return (
     db
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY ts_us, id`)
+      .prepare(`SELECT ${COLUMNS} FROM ${EVENTS} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY ts_us, id`)
       .raw(true)
       .all(JSON.stringify(ids)) as unknown[][]
   ).map(toEvent);
@@ -172,7 +178,7 @@ export function mailboxEvents(db: Db, mailbox: string, fromUs: number, toUs: num
   const ops = operations?.length ? ` AND operation IN (${operations.map(() => '?').join(', ')})` : '';
   return (
     db
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE mailbox = ? AND ts_us >= ? AND ts_us < ?${ops} ORDER BY ts_us, id`)
+      .prepare(`SELECT ${COLUMNS} FROM ${EVENTS} WHERE mailbox = ? AND ts_us >= ? AND ts_us < ?${ops} ORDER BY ts_us, id`)
       .raw(true)
       .all(mailbox, fromUs, toUs, ...(operations ?? [])) as unknown[][]
   ).map(toEvent);

@@ -468,8 +468,9 @@ export function collectedRecordKeys(db: Db, filter: { source: CollectSource; run
 export function throttledMailAccess(db: Db, runId: string): { tsUs: number; mailbox: string | null; evidenceId: number }[] {
   return db
     .prepare(
-      `SELECT e.ts_us AS tsUs, coalesce(e.mailbox, e.actor) AS mailbox, e.evidence_id AS evidenceId FROM events e
-       WHERE e.operation = 'MailItemsAccessed' AND json_extract(e.attrs, '$.mailAccess.throttled') = 1
+      `SELECT e.ts_us AS tsUs, coalesce(e.mailbox, e.actor) AS mailbox, e.evidence_id AS evidenceId
+       FROM events e JOIN event_payloads p ON p.event_id = e.id
+       WHERE e.operation = 'MailItemsAccessed' AND json_extract(p.attrs, '$.mailAccess.throttled') = 1
          AND e.evidence_id IN (SELECT evidence_id FROM collect_pages WHERE run_id = ?)
        ORDER BY e.ts_us`,
     )

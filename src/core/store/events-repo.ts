@@ -12,7 +12,7 @@ export interface EventEnrichment {
   asOrg: string | null;
 }
 
-/** An `events` row as stored. */
+/** An `events` row joined with its `event_payloads` row (see {@link FULL_EVENT_SELECT}). */
 export interface EventRow {
   id: number;
   ts_us: number;
@@ -42,6 +42,16 @@ export interface EventRow {
   attrs: string;
   examiner_added: number;
 }
+
+/**
+ * `SELECT` of whole events: every `events` column plus the payload (`raw`, `attrs`) joined by primary
+ * key. Append `WHERE …` with columns qualified by `e.` where ambiguous (none are today: the payload
+ * table holds only `event_id`, `raw`, `attrs`). A LEFT JOIN keeps `events` the outer loop, so time
+ * orders still walk `events_ts`; an event without a payload row (impossible through
+ * {@link EventWriter}) would show an empty raw record rather than vanish.
+ */
+export const FULL_EVENT_SELECT = `SELECT e.*, coalesce(p.raw, '') AS raw, coalesce(p.attrs, '{}') AS attrs
+  FROM events e LEFT JOIN event_payloads p ON p.event_id = e.id`;
 
 /** Maps a stored row to the public shape. */
 export function toTimelineEvent(row: EventRow): TimelineEvent {
@@ -95,6 +105,7 @@ export interface EventWriterOptions {
  */
 export class EventWriter {
   private readonly insertStmt;
+  private readonly payloadStmt;
   private readonly findStmt;
   private readonly sightingStmt;
   private readonly quarantineStmt;
@@ -112,10 +123,11 @@ export class EventWriter {
     this.insertStmt = db.prepare(
       `INSERT INTO events (ts_us, source, record_type, operation, category, actor, mailbox, client_ip, country, asn, as_org,
          user_agent, client_app, app_id, session_id, token_id, device_id, result, object, summary, record_key,
-         evidence_id, record_index, raw, attrs, examiner_added)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         evidence_id, record_index, examiner_added)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (record_key) WHERE record_key IS NOT NULL DO NOTHING`,
     );
+    this.payloadStmt = db.prepare('INSERT INTO event_payloads (event_id, raw, attrs) VALUES (?, ?, ?)');
     this.findStmt = db.prepare('SELECT id, evidence_id, record_index FROM events WHERE record_key = ?');
     this.sightingStmt = db.prepare(
       'INSERT INTO event_sightings (event_id, evidence_id, record_index) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -170,11 +182,10 @@ export class EventWriter {
       ev.recordKey,
       evidenceId,
       recordIndex,
-      ev.raw,
-      attrsJson,
       examinerAdded ? 1 : 0,
     );
     if (info.changes === 1) {
+      this.payloadStmt.run(info.lastInsertRowid, ev.raw, attrsJson);
       this.ftsStmt?.run(info.lastInsertRowid, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp);
       return 'imported';
     }
@@ -239,6 +250,6 @@ export function endFtsBatch(db: Db): void {
 
 /** One event by id. */
 export function eventById(db: Db, id: number): TimelineEvent | undefined {
-  const row = db.prepare('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
+  const row = db.prepare(`${FULL_EVENT_SELECT} WHERE e.id = ?`).get(id) as EventRow | undefined;
   return row ? toTimelineEvent(row) : undefined;
 }

@@ -4,7 +4,7 @@
  * collection gaps are read through their owners' functions, not here.
  */
 import type { Db } from './database';
-import { toTimelineEvent, type EventRow } from './events-repo';
+import { FULL_EVENT_SELECT, toTimelineEvent, type EventRow } from './events-repo';
 import type { TimelineEvent } from '../../shared/model/event';
 
 /** Events per source with their time span. */
@@ -127,12 +127,12 @@ export function ipRowsFor(db: Db, ips: string[]): IpRow[] {
 
 /** Events an examiner added by hand, in time order. */
 export function examinerAddedEvents(db: Db): TimelineEvent[] {
-  return (db.prepare('SELECT * FROM events WHERE examiner_added = 1 ORDER BY ts_us, id').all() as EventRow[]).map(toTimelineEvent);
+  return (db.prepare(`${FULL_EVENT_SELECT} WHERE e.examiner_added = 1 ORDER BY e.ts_us, e.id`).all() as EventRow[]).map(toTimelineEvent);
 }
 
 /** Events by id, in time order (ids that do not exist are skipped). */
 export function eventsByIds(db: Db, ids: readonly number[]): TimelineEvent[] {
-  const stmt = db.prepare('SELECT * FROM events WHERE id = ?');
+  const stmt = db.prepare(`${FULL_EVENT_SELECT} WHERE e.id = ?`);
   const out: TimelineEvent[] = [];
   for (const id of ids) {
     const row = stmt.get(id) as EventRow | undefined;
@@ -148,9 +148,9 @@ export function eventsByIds(db: Db, ids: readonly number[]): TimelineEvent[] {
 export function eventsPage(db: Db, after: { tsUs: number; id: number } | null, limit: number): TimelineEvent[] {
   const rows = after
     ? (db
-        .prepare('SELECT * FROM events WHERE (ts_us, id) > (?, ?) ORDER BY ts_us, id LIMIT ?')
+        .prepare(`${FULL_EVENT_SELECT} WHERE (e.ts_us, e.id) > (?, ?) ORDER BY e.ts_us, e.id LIMIT ?`)
         .all(after.tsUs, after.id, limit) as EventRow[])
-    : (db.prepare('SELECT * FROM events ORDER BY ts_us, id LIMIT ?').all(limit) as EventRow[]);
+    : (db.prepare(`${FULL_EVENT_SELECT} ORDER BY e.ts_us, e.id LIMIT ?`).all(limit) as EventRow[]);
   return rows.map(toTimelineEvent);
 }
 

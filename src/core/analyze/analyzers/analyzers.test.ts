@@ -216,6 +216,23 @@ describe('analyzers on a synthetic BEC case', () => {
     expect(f[0]!.why).toMatch(/already judged anomalous/);
   });
 
+  it('oauth-consent: the same consent recorded by id (UAL) and by name only (directory audit) is one finding', async () => {
+    const c = await bec();
+    c.write([
+      ev({
+        tsUs: DAY0 + 7200e6,
+        source: 'directory-audit',
+        actor: 'bob@contoso.com',
+        operation: 'Consent to application',
+        category: 'consent',
+        attrs: { consent: { appId: null, appName: 'Mail Backup Utility', scopes: ['Mail.Read'], isAdminConsent: false, consentType: null } },
+      }),
+    ]);
+    const f = of(runAnalyzers(c.session).findings, 'oauth-consent');
+    expect(f.map((x) => x.title)).toEqual([expect.stringContaining('"Mail Backup Utility"')]);
+    expect(f[0]!.eventIds).toHaveLength(2);
+  });
+
   it('mail-access: reads from the attacker session are high, a benign bulk read is medium, throttling is a gap', async () => {
     const c = await bec();
     const r = runAnalyzers(c.session);

@@ -33,9 +33,18 @@ export const oauthConsent: Analyzer = {
     'Consent grants to applications that are not Microsoft first-party apps and that few users in the tenant use, for mail scopes (Mail.Read, Mail.Send, MailboxSettings.ReadWrite, EWS/IMAP/POP access) or other high-risk scopes. Admin consent or consent from a flagged session makes it high.',
   run(ctx) {
     const events = [...eventsByCategory(ctx.db, ['consent'])].filter((e) => e.attrs.consent);
+    // The same consent is often recorded twice, once with the app id (UAL) and once with only the
+    // display name (directory audit): resolve names to ids seen elsewhere so both land in one finding.
+    const idByName = new Map<string, string>();
+    for (const e of events) {
+      const c = e.attrs.consent!;
+      if (c.appId && c.appName) idByName.set(c.appName.toLowerCase(), c.appId.toLowerCase());
+    }
+    const appKeyOf = (c: { appId: string | null; appName: string | null }): string =>
+      (c.appId ?? (c.appName ? (idByName.get(c.appName.toLowerCase()) ?? c.appName) : '')).toLowerCase();
     const usersPerApp = new Map<string, Set<string>>();
     for (const e of events) {
-      const app = (e.attrs.consent!.appId ?? e.attrs.consent!.appName ?? '').toLowerCase();
+      const app = appKeyOf(e.attrs.consent!);
       const set = usersPerApp.get(app) ?? new Set<string>();
       set.add(e.actor ?? e.mailbox ?? '');
       usersPerApp.set(app, set);
@@ -46,7 +55,7 @@ export const oauthConsent: Analyzer = {
     >();
     for (const e of events) {
       const c = e.attrs.consent!;
-      const appKey = (c.appId ?? c.appName ?? '').toLowerCase();
+      const appKey = appKeyOf(c);
       if (firstParty(c.appId)) continue;
       const mail = c.scopes.filter((s) => MAIL_SCOPE.test(s));
       const dangerous = c.scopes.filter((s) => DANGEROUS_SCOPE.test(s));
@@ -79,6 +88,8 @@ export const oauthConsent: Analyzer = {
         fromBad: false,
       };
       g.events.push(e);
+      // Prefer a display name over an id once any record of the app carries one.
+      if (c.appName && g.name === (c.appId ?? 'unknown app')) g.name = c.appName;
       if (['info', 'low', 'medium', 'high'].indexOf(severity) > ['info', 'low', 'medium', 'high'].indexOf(g.severity))
         g.severity = severity;
       [...mail, ...dangerous].forEach((s) => g.scopes.add(s));

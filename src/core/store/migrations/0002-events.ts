@@ -1,3 +1,4 @@
+import { createEventIndexes } from '../event-indexes';
 import type { Migration } from './types';
 
 /**
@@ -40,13 +41,6 @@ export const m0002Events: Migration = {
         examiner_added INTEGER NOT NULL DEFAULT 0 CHECK (examiner_added IN (0, 1))
       ) STRICT;
       CREATE UNIQUE INDEX events_record_key ON events(record_key) WHERE record_key IS NOT NULL;
-      CREATE INDEX events_ts ON events(ts_us, id);
-      CREATE INDEX events_actor_ts ON events(actor, ts_us);
-      CREATE INDEX events_mailbox_ts ON events(mailbox, ts_us);
-      CREATE INDEX events_ip_ts ON events(client_ip, ts_us);
-      CREATE INDEX events_session_ts ON events(session_id, ts_us);
-      CREATE INDEX events_operation_ts ON events(operation, ts_us);
-      CREATE INDEX events_evidence ON events(evidence_id, record_index);
 
       -- A record seen again (same record_key) in another evidence item or position.
       CREATE TABLE event_sightings (
@@ -71,5 +65,9 @@ export const m0002Events: Migration = {
         content = 'events', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
       );
     `);
+    // events_ts, events_actor_ts, events_mailbox_ts, events_ip_ts, events_session_ts,
+    // events_operation_ts, events_evidence: defined in the one list bulk import and the open-time
+    // check share.
+    createEventIndexes(db, 2);
   },
 };

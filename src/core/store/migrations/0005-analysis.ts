@@ -1,3 +1,4 @@
+import { createEventIndexes } from '../event-indexes';
 import type { Migration } from './types';
 
 /**
@@ -23,14 +24,10 @@ export const m0005Analysis: Migration = {
   version: 5,
   name: 'analysis',
   up(db) {
+    // events_category_ts, events_source_ts, events_country_ts, events_asn_ts, events_app_ts,
+    // events_ua_ts: defined in the one list bulk import and the open-time check share.
+    createEventIndexes(db, 5);
     db.exec(`
-      CREATE INDEX IF NOT EXISTS events_category_ts ON events(category, ts_us);
-      CREATE INDEX IF NOT EXISTS events_source_ts ON events(source, ts_us);
-      CREATE INDEX IF NOT EXISTS events_country_ts ON events(country, ts_us);
-      CREATE INDEX IF NOT EXISTS events_asn_ts ON events(asn, ts_us);
-      CREATE INDEX IF NOT EXISTS events_app_ts ON events(app_id, ts_us);
-      CREATE INDEX IF NOT EXISTS events_ua_ts ON events(user_agent, ts_us);
-
       -- Distinct values per search field ('operation', 'actor', 'ip', ...), with counts and time span.
       CREATE TABLE IF NOT EXISTS value_counts (
         dim TEXT NOT NULL,

@@ -9,12 +9,20 @@ import { m0002Events } from './0002-events';
 import { m0003Ingest } from './0003-ingest';
 import { m0004Collection } from './0004-collection';
 import { m0005Analysis } from './0005-analysis';
+import { m0006EventPayloads } from './0006-event-payloads';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** All migrations, in order. Versions must be 1..n without gaps (a test checks it). */
-export const migrations: readonly Migration[] = [m0001Foundation, m0002Events, m0003Ingest, m0004Collection, m0005Analysis];
+export const migrations: readonly Migration[] = [
+  m0001Foundation,
+  m0002Events,
+  m0003Ingest,
+  m0004Collection,
+  m0005Analysis,
+  m0006EventPayloads,
+];
 
 /** The schema version this build writes. */
 export const LATEST_SCHEMA_VERSION = migrations.length;
