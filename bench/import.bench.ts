@@ -262,8 +262,11 @@ const bench: Benchmark = {
   name: 'import',
   description:
     'import a synthetic Purview CSV end to end vs bare encrypted inserts of the same AuditData (--size records, default 1,000,000)',
-  async run({ size, workDir, log }) {
+  async run({ size, args, workDir, log }) {
     const n = size ?? 1_000_000;
+    // `--parse-thread on|off` forces the parse thread (default: by item size, i.e. on here).
+    const thread = args['parse-thread'];
+    const parseThread = thread === 'on' ? true : thread === 'off' ? false : undefined;
     const csv = join(workDir, 'purview.csv');
     const bytes = await writeCsv(csv, n);
     log(`wrote ${fmt(n)} records, ${fmt(bytes / 1e6)} MB`);
@@ -276,6 +279,7 @@ const bench: Benchmark = {
     const t0 = performance.now();
     const imp = await timeMs(() =>
       importPaths(session, [csv], {
+        parseThread,
         onProgress: (p) => {
           if (p.phase !== 'storing' && storedAt === 0) storedAt = performance.now() - t0;
         },

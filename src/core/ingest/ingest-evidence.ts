@@ -67,10 +67,10 @@ export const BATCH_CHARS = 96 * 1024 * 1024;
 export const IMPORT_CACHE_KIB = 64 * 1024;
 /** Items from this size up are parsed in a second thread (starting one costs ~0.3 s). */
 export const PARSE_THREAD_MIN_BYTES = 8 * 1024 * 1024;
-/** With a parse thread: records per message, and most messages queued (≈ 8 × 1 MiB). */
+/** With a parse thread: records per message, and most messages queued (≈ 4 × 1 MiB). */
 const MESSAGE_RECORDS = 500;
 const MESSAGE_CHARS = 1024 * 1024;
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = 4;
 /** With a parse thread: stored chunks (1 MiB each) handed over ahead of the parser. */
 const CHUNKS_AHEAD = 4;
 
