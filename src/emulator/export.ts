@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Scenario } from './scenario/scenario';
 import { toAuditLogRecord } from './graph/audit-queries';
 import { withOdata } from './scenario/records/activities';
@@ -32,8 +32,7 @@ export interface ExportedFile {
     | 'graph-oauth2-grants'
     | 'graph-service-principals'
     | 'activities-json'
-    | 'activities-csv'
-    | 'manifest';
+    | 'activities-csv';
   records: number;
   bytes: number;
   sha256: string;
@@ -43,6 +42,11 @@ export interface ExportedFile {
 export interface ExportResult {
   dir: string;
   files: ExportedFile[];
+  /**
+   * The answer key (options, truth, storyline, every file with its SHA-256): written beside the
+   * folder, `DIR.answer-key.json`, so the folder holds only what a trainee or an import should see.
+   */
+  answerKey: string;
 }
 
 const PURVIEW_ROWS = 50_000;
@@ -296,15 +300,7 @@ export async function exportScenario(sc: Scenario, dir: string): Promise<ExportR
     distractors: sc.distractors,
     files,
   };
-  const mf = join(dir, 'manifest.json');
-  const text = JSON.stringify(manifest, null, 2);
-  writeFileSync(mf, text);
-  files.push({
-    path: 'manifest.json',
-    kind: 'manifest',
-    records: 0,
-    bytes: Buffer.byteLength(text),
-    sha256: createHash('sha256').update(text).digest('hex'),
-  });
-  return { dir, files };
+  const answerKey = `${resolve(dir)}.answer-key.json`;
+  writeFileSync(answerKey, JSON.stringify(manifest, null, 2));
+  return { dir, files, answerKey };
 }

@@ -99,9 +99,25 @@ describe('mailtrail emulator', () => {
       act.startsWith('\ufeffTimeStamp,AppIdType,ActivityIdType,ActivityItemId,ActivityCreationTime,ClientSessionId,CustomProperties\n'),
     ).toBe(true);
     expect(act).toMatch(/\{'UserName': '[^']+@/);
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { storyline: unknown[]; truth: unknown };
+    // The answer key sits beside the folder, not in it: the folder is what a trainee imports.
+    expect(readdirSync(dir)).not.toContain('manifest.json');
+    expect((out as { answerKey?: string }).answerKey).toBe(`${dir}.answer-key.json`);
+    const manifest = JSON.parse(readFileSync(`${dir}.answer-key.json`, 'utf8')) as { storyline: unknown[]; truth: unknown; files: unknown[] };
     expect(manifest.storyline).toHaveLength(15);
     expect(manifest.truth).toEqual(out.truth);
+    expect(manifest.files).toEqual(out.files);
+    // The whole folder imports without a failed file: mail folders and service principals are
+    // reference data, kept as evidence with a note.
+    const caseFile = join(tmp.dir, 'export.mtcase');
+    const env = { MAILTRAIL_PASSPHRASE: 'pw' };
+    expect(mailtrail(['case', 'create', caseFile, '--name', 'Export', '--examiner', 'E'], env).status).toBe(0);
+    const imp = mailtrail(['import', caseFile, dir, '--json'], env);
+    expect(imp.status, imp.stdout + imp.stderr).toBe(0);
+    const report = imp.json() as { files: { path: string; error?: string; note?: string; imported: number }[]; imported: number };
+    expect(report.files.filter((f) => f.error)).toEqual([]);
+    const notes = report.files.filter((f) => f.note).map((f) => f.path.replace(/^.*export[\\/]/, '').split('\\').join('/'));
+    expect(notes.sort()).toEqual([...readdirSync(join(dir, 'mailbox')).map((u) => `mailbox/${u}/mailFolders.json`), 'graph/servicePrincipals.json'].sort());
+    expect(report.imported).toBeGreaterThan(0);
     tmp.cleanup();
   });
 });

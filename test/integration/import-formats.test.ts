@@ -37,6 +37,8 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
   ['graph-mailbox-settings/ceo-mailboxsettings.json', 'graph-mailbox-settings', 1, 1, 0, 0],
   ['graph-message-rules/ceo-messagerules.json', 'graph-message-rules', 2, 2, 0, 0],
   ['graph-oauth2-grants/grants.json', 'graph-oauth2-grants', 2, 2, 0, 0],
+  ['graph-reference/mailFolders.json', null, 0, 0, 0, 0],
+  ['graph-reference/servicePrincipals.json', null, 0, 0, 0, 0],
   ['graph-signins/page.json', 'graph-signins', 2, 2, 0, 0],
   ['inbox-rules-powershell/ceo-inboxrules.json', 'inbox-rules-powershell', 2, 2, 0, 0],
   ['inbox-rules-powershell/single-rule.json', 'inbox-rules-powershell', 1, 1, 0, 0],
@@ -105,7 +107,7 @@ describe('every fixture imports, adds up, and re-imports as duplicates', () => {
       expect(again.duplicates).toBe(first.imported + first.duplicates);
       expect(listQuarantine(t.session.db, { limit: 1000 }).total).toBe(first.quarantined);
       // Parsed counts are recorded on the evidence items.
-      for (const f of first.files.filter((x) => !x.error)) expect(t.session.evidence.get(f.evidenceId!).parsedCount).toBe(f.read);
+      for (const f of first.files.filter((x) => !x.error && !x.note)) expect(t.session.evidence.get(f.evidenceId!).parsedCount).toBe(f.read);
     });
   }
 });
@@ -381,5 +383,19 @@ describe('field mapping per format', () => {
       'Set-Mailbox',
       'MailItemsAccessed',
     ]);
+  });
+});
+
+describe('reference data of an acquisition', () => {
+  it('is stored as evidence with a note and journaled, not reported as a failure', async () => {
+    const t = fresh();
+    const r = await importPaths(t.session, [join(FIXTURES, 'graph-reference')]);
+    expect(r.files.map((f) => [f.path.split(/[\\/]/).pop(), f.format, f.error, f.note])).toEqual([
+      ['mailFolders.json', null, undefined, 'Microsoft Graph mailFolders: reference data, kept as evidence (no events)'],
+      ['servicePrincipals.json', null, undefined, 'Microsoft Graph servicePrincipals: reference data, kept as evidence (no events)'],
+    ]);
+    for (const f of r.files) expect(t.session.evidence.get(f.evidenceId!).sha256).toBe(f.sha256);
+    const journal = t.session.db.prepare(`SELECT details FROM custody WHERE action = 'import.reference' ORDER BY seq`).pluck().all() as string[];
+    expect(journal.map((d) => (JSON.parse(d) as { kind: string }).kind)).toEqual(['Microsoft Graph mailFolders', 'Microsoft Graph servicePrincipals']);
   });
 });

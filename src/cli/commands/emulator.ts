@@ -120,10 +120,19 @@ export function registerEmulator(program: Command, io: CliIo, run: Runner): void
         const sc = generateScenario(scenarioOpts);
         const result = await exportScenario(sc, opts.export);
         return {
-          json: { dir: result.dir, files: result.files, truth: sc.truth(), from: sc.from, to: sc.to, users: sc.users },
+          json: {
+            dir: result.dir,
+            files: result.files,
+            answerKey: result.answerKey,
+            truth: sc.truth(),
+            from: sc.from,
+            to: sc.to,
+            users: sc.users,
+          },
           human: [
             `wrote ${result.files.length} files to ${result.dir}`,
             ...result.files.map((f) => `  ${f.path} (${f.records} records, ${f.bytes} bytes)`),
+            `answer key (truth and storyline; keep it from trainees): ${result.answerKey}`,
           ],
         };
       }

@@ -22,7 +22,7 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0)} MB`;
 }
 
-/** The exact `--json` shape: file keys in the documented order, `error` only on failed files. */
+/** The exact `--json` shape: file keys in the documented order, `error` only on failed files, `note` only on reference data. */
 export function importJson(report: ImportReport): unknown {
   return {
     files: report.files.map((f) => ({
@@ -35,6 +35,7 @@ export function importJson(report: ImportReport): unknown {
       duplicates: f.duplicates,
       quarantined: f.quarantined,
       ...(f.error !== undefined ? { error: f.error } : {}),
+      ...(f.note !== undefined ? { note: f.note } : {}),
     })),
     read: report.read,
     imported: report.imported,
@@ -49,6 +50,10 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
   for (const f of report.files) {
     if (f.error !== undefined) {
       lines.push(`FAILED ${f.path}: ${f.error}`);
+      continue;
+    }
+    if (f.note !== undefined) {
+      lines.push(`${f.path}  kept  ${mb(f.bytes)}  ${f.note}  sha256 ${f.sha256}`);
       continue;
     }
     lines.push(

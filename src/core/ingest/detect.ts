@@ -18,7 +18,27 @@ export function isCsvFormat(f: FormatId): boolean {
 }
 
 /** Result of detection: a format, or why none was found. */
-export type Detection = { format: FormatId; reason?: undefined } | { format: null; reason: string };
+export type Detection =
+  | { format: FormatId; reason?: undefined; reference?: undefined }
+  | { format: null; reason: string; reference?: undefined }
+  /** Reference data of an acquisition (no events): kept as evidence, not an import failure. */
+  | { format: null; reason: string; reference: string };
+
+/**
+ * Graph collections an acquisition saves beside the event sources that hold no activity: the
+ * mailbox's folder list (names for the folder ids of inbox rules) and the tenant's service
+ * principals (names, publishers and owners for the client ids of consent grants).
+ */
+const REFERENCE_HINTS: [RegExp, string][] = [
+  [/\/mailFolders(\('[^']*'\))?(\/childFolders)?(\/\$entity)?$/i, 'Microsoft Graph mailFolders'],
+  [/#servicePrincipals(\/\$entity)?$/i, 'Microsoft Graph servicePrincipals'],
+];
+
+function referenceOf(odata: string): Detection | null {
+  for (const [re, what] of REFERENCE_HINTS)
+    if (re.test(odata)) return { format: null, reference: what, reason: `${what}: reference data, kept as evidence (no events)` };
+  return null;
+}
 
 const CONTEXT_HINTS: [RegExp, FormatId][] = [
   [/auditLogs\/signIns/i, 'graph-signins'],
@@ -69,6 +89,8 @@ function detectJson(sample: string, complete: boolean): Detection {
   }
   if (typeof ctxText === 'string') {
     for (const [re, f] of CONTEXT_HINTS) if (re.test(ctxText)) return { format: f };
+    const ref = referenceOf(ctxText);
+    if (ref) return ref;
   }
   if (items.length === 0 && paged) return { format: null, reason: 'a JSON page with no records; give --format to import it' };
   if (items.length === 0) return { format: null, reason: 'JSON data without a complete record in its first 256 KiB' };

@@ -19,6 +19,7 @@ import { archiveMembers, isZip } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { isGzip } from './text';
 import { ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
+import { ReferenceDataNotice } from './record-parsers';
 
 /** Progress of an import of several paths. */
 export interface ImportProgress {
@@ -275,6 +276,11 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       files.push({ ...base, format: s.format, read: s.read, imported: s.imported, duplicates: s.duplicates, quarantined: s.quarantined });
     } catch (err) {
       if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
+      if (err instanceof ReferenceDataNotice) {
+        files.push({ ...base, note: err.message });
+        session.journal.append('import.reference', { evidence_id: item.id, path: display, kind: err.what });
+        return;
+      }
       const reason = err instanceof UnreadableEvidenceError ? err.message : `cannot parse: ${(err as Error).message}`;
       files.push({ ...base, error: reason });
       session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason });

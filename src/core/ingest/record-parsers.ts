@@ -26,6 +26,19 @@ export class UnreadableEvidenceError extends MailtrailError {
   }
 }
 
+/**
+ * Not an event source but reference data of an acquisition (`detect.ts`): the item stays stored as
+ * evidence and the import reports it without counting it as a failure.
+ */
+export class ReferenceDataNotice extends UnreadableEvidenceError {
+  constructor(
+    readonly what: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Receives every record read, in order, with its 0-based position and a human location. */
 export interface RecordTarget {
   event(index: number, location: string, ev: NormalizedEvent): void;
@@ -83,7 +96,7 @@ export function sampleAndDetect(reader: TextReader, bytes: number, given: Format
     );
   if (given) return { format: given, sample };
   const d = detectFormat(sample.map((c) => c.text).join(''), reader.info, bytes, complete);
-  if (!d.format) throw new UnreadableEvidenceError(d.reason);
+  if (!d.format) throw d.reference !== undefined ? new ReferenceDataNotice(d.reference, d.reason) : new UnreadableEvidenceError(d.reason);
   return { format: d.format, sample };
 }
 

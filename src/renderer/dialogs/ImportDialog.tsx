@@ -197,6 +197,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                       <span dir="ltr">{f.path}</span>
                     </div>
                     {f.error && <div className="field-error">{f.error}</div>}
+                    {f.note && <div className="muted">{f.note}</div>}
                   </td>
                   <td>{f.format ?? '—'}</td>
                   <td>{f.sha256 ? <Hash value={f.sha256} /> : '—'}</td>

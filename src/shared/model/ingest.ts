@@ -87,6 +87,8 @@ export interface ImportFileResult {
   evidenceId: number | null;
   /** Why the file could not be imported (the others still were). */
   error?: string;
+  /** Stored but holding no events, and why (reference data such as a Graph folder list). */
+  note?: string;
 }
 
 /** What an import of several paths produced; totals are sums over the files. */
