@@ -121,6 +121,19 @@ export async function ingestEvidence(session: CaseSession, evidenceId: number, o
 
 type Item = ReturnType<CaseSession['evidence']['get']>;
 
+/** What both ways of feeding the writer share: its settings and the import page cache (restore `prevCache`). */
+function writeSetup(session: CaseSession, item: Item, opts: IngestOptions) {
+  const inlineFts = !opts.deferIndex;
+  return {
+    evidenceId: item.id,
+    db: session.db,
+    inlineFts,
+    batchRecords: opts.batchRecords ?? BATCH_RECORDS,
+    prevCache: setCacheSize(session.db, IMPORT_CACHE_KIB),
+    out: new RecordWriter(session, item.id, inlineFts),
+  };
+}
+
 /** Parses and writes in this thread, one synchronous transaction per batch. */
 async function ingestInThisThread(
   session: CaseSession,
@@ -131,12 +144,7 @@ async function ingestInThisThread(
   sample: TextChunk[],
   opts: IngestOptions,
 ): Promise<IngestSummary> {
-  const evidenceId = item.id;
-  const db = session.db;
-  const inlineFts = !opts.deferIndex;
-  const batchRecords = opts.batchRecords ?? BATCH_RECORDS;
-  const prevCache = setCacheSize(db, IMPORT_CACHE_KIB);
-  const out = new RecordWriter(session, evidenceId, inlineFts);
+  const { evidenceId, db, inlineFts, batchRecords, prevCache, out } = writeSetup(session, item, opts);
   try {
     const ctx: NormalizeContext = { raw: '', mailbox, observedAtUs: observedAt(item) };
     const target = new DirectTarget(out, cachedEnricher(opts.enricher ?? defaultIpEnricher()), reader.info);
@@ -222,12 +230,7 @@ async function ingestWithParseThread(
   } catch {
     return null; // no worker here: parse in this thread
   }
-  const evidenceId = item.id;
-  const db = session.db;
-  const inlineFts = !opts.deferIndex;
-  const batchRecords = opts.batchRecords ?? BATCH_RECORDS;
-  const prevCache = setCacheSize(db, IMPORT_CACHE_KIB);
-  const out = new RecordWriter(session, evidenceId, inlineFts);
+  const { evidenceId, db, inlineFts, batchRecords, prevCache, out } = writeSetup(session, item, opts);
   const enrich = cachedEnricher(opts.enricher ?? defaultIpEnricher());
   const sink = {
     event: (index: number, ev: Omit<NormalizedEvent, 'attrs'>, attrsJson: string) => out.event(index, ev, attrsJson, enrich(ev.clientIp)),
