@@ -151,8 +151,13 @@ describe('workbench (loopback host)', () => {
     await screenshot(page, '05-search-error');
     await query.fill('operation:New-InboxRule OR operation:UpdateInboxRules');
     await query.press('Enter');
-    await page.waitForFunction(() => /^\d+ matching/.test(document.querySelector('[data-testid=match-count]')?.textContent ?? ''));
-    const count = Number((await page.getByTestId('match-count').textContent())!.split(' ')[0]);
+    // Read and parse the count in one evaluation: between two reads the screen may show '…' again
+    // (a search in flight), and counts over 999 carry a thousands separator.
+    const counted = await page.waitForFunction(() => {
+      const m = /^([\d,.\u202f\u00a0]+) matching/.exec(document.querySelector('[data-testid=match-count]')?.textContent ?? '');
+      return m ? Number(m[1]!.replace(/[^\d]/g, '')) : false;
+    });
+    const count = (await counted.jsonValue()) as number;
     expect(count).toBeGreaterThan(0);
     await page.locator('[data-testid=events-grid] [role=row][data-id]').first().waitFor();
     await screenshot(page, '05-events');
