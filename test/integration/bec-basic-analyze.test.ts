@@ -69,5 +69,16 @@ describe('bec-basic, imported, analyzed from the command line', () => {
     const benign = users.filter((u) => u !== victim);
     const flagged = findings.filter((f) => f.severity === 'high' && f.actors.some((a) => benign.includes(a)));
     expect(flagged.map((f) => `${f.analyzer}: ${f.title}`)).toEqual([]);
+
+    // The examiner confirms the storyline and analyzes again (the pivot analyzer now has seeds):
+    // still no benign user high, e.g. through the nil session id every MessageDelivered carries.
+    const env = { MAILTRAIL_PASSPHRASE: 'correct horse battery staple' };
+    const tag = mailtrail(['tag', file, ...story[0]!.eventIds.map(String), '--tag', 'confirmed'], env);
+    expect(tag.status, tag.stderr).toBe(0);
+    const again = mailtrail(['analyze', file, '--json'], env);
+    expect(again.status, again.stderr).toBe(0);
+    const after = (again.json() as { findings: JsonFinding[] }).findings;
+    expect(after.filter((f) => f.severity === 'high' && f.actors.some((a) => benign.includes(a))).map((f) => `${f.analyzer}: ${f.title}`)).toEqual([]);
+    expect(after.filter((f) => f.analyzer === 'bec-storyline' && f.severity === 'high')).toHaveLength(1);
   });
 });

@@ -34,6 +34,20 @@ export interface EventCore {
   attrs: EventAttrs;
 }
 
+/**
+ * Placeholder identifiers Microsoft writes where a record has none (the nil GUID on every
+ * `MessageDelivered`, service activity, ...). Kept verbatim in `raw`, but not as a session, token or
+ * device id: pivoting on one would link every user's system events (§10.1).
+ */
+const PLACEHOLDER_ID = /^[{(]?0{8}-?0{4}-?0{4}-?0{4}-?0{12}[)}]?$/;
+
+/** A session, token or device id worth linking on, else null. */
+export function linkable(id: string | null | undefined): string | null {
+  if (id === null || id === undefined) return null;
+  const t = id.trim();
+  return t === '' || PLACEHOLDER_ID.test(t) ? null : id;
+}
+
 /** Builds a {@link NormalizedEvent} from the decided fields plus optional columns. */
 export function makeEvent(core: EventCore, ctx: NormalizeContext, cols: Partial<NormalizedEvent> = {}): NormalizedEvent {
   return {
@@ -48,9 +62,9 @@ export function makeEvent(core: EventCore, ctx: NormalizeContext, cols: Partial<
     userAgent: cols.userAgent ?? null,
     clientApp: cols.clientApp ?? null,
     appId: cols.appId ?? null,
-    sessionId: cols.sessionId ?? null,
-    tokenId: cols.tokenId ?? null,
-    deviceId: cols.deviceId ?? null,
+    sessionId: linkable(cols.sessionId),
+    tokenId: linkable(cols.tokenId),
+    deviceId: linkable(cols.deviceId),
     result: cols.result ?? null,
     object: cols.object ?? null,
     summary: core.summary,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NormalizeContext } from './event';
+import { linkable, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parsePythonLiteral } from './python-literal';
 import { describeRule, ruleFromParameters, ruleSummary } from './rules';
@@ -58,6 +58,17 @@ describe('time', () => {
       if (before === undefined) delete process.env['TZ'];
       else process.env['TZ'] = before;
     }
+  });
+});
+
+describe('linkable identifiers', () => {
+  it('drops the nil GUID Microsoft writes where a record has no session, and keeps real ids verbatim', () => {
+    expect(linkable('00000000-0000-0000-0000-000000000000')).toBeNull();
+    expect(linkable('{00000000-0000-0000-0000-000000000000}')).toBeNull();
+    expect(linkable('  ')).toBeNull();
+    expect(linkable(undefined)).toBeNull();
+    expect(linkable('004e5c1a-0000-4d2b-a7c3-000000000000')).toBe('004e5c1a-0000-4d2b-a7c3-000000000000');
+    expect(linkable('exo-session')).toBe('exo-session');
   });
 });
 

@@ -216,7 +216,7 @@ describe('analyzers on a synthetic BEC case', () => {
     expect(f[0]!.why).toMatch(/already judged anomalous/);
   });
 
-  it('oauth-consent: the same consent recorded by id (UAL) and by name only (directory audit) is one finding', async () => {
+  it('oauth-consent: the same consent recorded by app id, by service principal id and by name only is one finding', async () => {
     const c = await bec();
     c.write([
       ev({
@@ -227,10 +227,32 @@ describe('analyzers on a synthetic BEC case', () => {
         category: 'consent',
         attrs: { consent: { appId: null, appName: 'Mail Backup Utility', scopes: ['Mail.Read'], isAdminConsent: false, consentType: null } },
       }),
+      // UAL "Add delegated permission grant." names the service principal's object id, with the name...
+      ev({
+        tsUs: DAY0 + 7201e6,
+        source: 'ual',
+        actor: 'bob@contoso.com',
+        operation: 'Add delegated permission grant.',
+        category: 'consent',
+        attrs: {
+          consent: { appId: '5b6c6f76-709e-42cf-afb3-ba570a0b8b75', appName: 'Mail Backup Utility', scopes: ['Mail.Read'], isAdminConsent: null, consentType: null },
+        },
+      }),
+      // ...and the tenant's grant (state) only that object id, as its clientId.
+      ev({
+        tsUs: DAY0 + 9000e6,
+        source: 'mailbox-state',
+        actor: null,
+        operation: 'OAuth2PermissionGrant',
+        category: 'consent',
+        attrs: {
+          consent: { appId: '5b6c6f76-709e-42cf-afb3-ba570a0b8b75', appName: null, scopes: ['Mail.Read'], isAdminConsent: false, consentType: 'Principal' },
+        },
+      }),
     ]);
     const f = of(runAnalyzers(c.session).findings, 'oauth-consent');
     expect(f.map((x) => x.title)).toEqual([expect.stringContaining('"Mail Backup Utility"')]);
-    expect(f[0]!.eventIds).toHaveLength(2);
+    expect(f[0]!.eventIds).toHaveLength(4);
   });
 
   it('mail-access: reads from the attacker session are high, a benign bulk read is medium, throttling is a gap', async () => {

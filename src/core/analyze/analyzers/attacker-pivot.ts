@@ -5,6 +5,7 @@
  * second victim.
  */
 import { eventsByIds, eventsFromIp, eventsInSession } from '../../store/analysis-repo';
+import { linkable } from '../../normalize/event';
 import { iso, type AnalysisEvent, type Analyzer, type AnalyzerFinding } from './types';
 
 /** Events listed per finding at most. */
@@ -26,7 +27,9 @@ export const attackerPivot: Analyzer = {
     const seedUsers = new Set<string>();
     for (const e of seeds) {
       if (e.actor) seedUsers.add(e.actor);
-      if (e.sessionId) sessions.add(e.sessionId);
+      // Cases imported before placeholder ids were dropped at normalization still hold the nil GUID.
+      const session = linkable(e.sessionId);
+      if (session) sessions.add(session);
       if (e.clientIp) {
         const flags = ctx.ip(e.clientIp).flags;
         // Microsoft's own servers and private addresses are shared by everyone: no pivot there.

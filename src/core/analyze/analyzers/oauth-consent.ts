@@ -33,15 +33,35 @@ export const oauthConsent: Analyzer = {
     'Consent grants to applications that are not Microsoft first-party apps and that few users in the tenant use, for mail scopes (Mail.Read, Mail.Send, MailboxSettings.ReadWrite, EWS/IMAP/POP access) or other high-risk scopes. Admin consent or consent from a flagged session makes it high.',
   run(ctx) {
     const events = [...eventsByCategory(ctx.db, ['consent'])].filter((e) => e.attrs.consent);
-    // The same consent is often recorded twice, once with the app id (UAL) and once with only the
-    // display name (directory audit): resolve names to ids seen elsewhere so both land in one finding.
-    const idByName = new Map<string, string>();
+    // The same consent is recorded several times and under different identifiers: the app id
+    // (consent events), the service principal's object id (UAL "Add delegated permission grant.",
+    // the grants' clientId) and sometimes only the display name (directory audits). Records that
+    // share any id or name are one app (union-find over `id:` and `name:` tokens).
+    const parent = new Map<string, string>();
+    const find = (t: string): string => {
+      let r = t;
+      while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+      parent.set(t, r);
+      return r;
+    };
+    const union = (a: string, b: string): void => {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent.set(rb, ra);
+    };
+    const tokensOf = (c: { appId: string | null; appName: string | null }): string[] => [
+      ...(c.appId ? [`id:${c.appId.toLowerCase()}`] : []),
+      ...(c.appName ? [`name:${c.appName.toLowerCase()}`] : []),
+    ];
     for (const e of events) {
-      const c = e.attrs.consent!;
-      if (c.appId && c.appName) idByName.set(c.appName.toLowerCase(), c.appId.toLowerCase());
+      const [first, ...rest] = tokensOf(e.attrs.consent!);
+      if (first) find(first);
+      for (const t of rest) union(first!, t);
     }
-    const appKeyOf = (c: { appId: string | null; appName: string | null }): string =>
-      (c.appId ?? (c.appName ? (idByName.get(c.appName.toLowerCase()) ?? c.appName) : '')).toLowerCase();
+    const appKeyOf = (c: { appId: string | null; appName: string | null }): string => {
+      const first = tokensOf(c)[0];
+      return first ? find(first) : '';
+    };
     const usersPerApp = new Map<string, Set<string>>();
     for (const e of events) {
       const app = appKeyOf(e.attrs.consent!);
