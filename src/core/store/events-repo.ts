@@ -12,8 +12,8 @@ export interface EventEnrichment {
   asOrg: string | null;
 }
 
-/** An `events` row joined with its `event_payloads` row (see {@link FULL_EVENT_SELECT}). */
-export interface EventRow {
+/** The columns of an `events` row, as selected (snake_case, SQLite types). */
+export interface EventColumnsRow {
   id: number;
   ts_us: number;
   source: string;
@@ -38,9 +38,13 @@ export interface EventRow {
   record_key: string | null;
   evidence_id: number;
   record_index: number;
+  examiner_added: number;
+}
+
+/** An `events` row joined with its `event_payloads` row (see {@link FULL_EVENT_SELECT}). */
+export interface EventRow extends EventColumnsRow {
   raw: string;
   attrs: string;
-  examiner_added: number;
 }
 
 /**

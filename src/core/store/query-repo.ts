@@ -7,6 +7,7 @@ import { cidrRange, isIp, canonicalIp } from '../enrich/ip';
 import type { QueryField, QueryNode, TermValue } from '../analyze/query/ast';
 import { MailtrailError } from '../../shared/errors';
 import type { Db } from './database';
+import type { EventColumnsRow } from './events-repo';
 import { GROUP_DIMS, ipsInKeyRange, matchingValues, maxEventId, valueCount, type GroupDim, type ValueDim } from './derived-repo';
 
 /** A compiled filter: SQL text with `?` placeholders and the values to bind. */
@@ -222,32 +223,7 @@ const LIST_COLUMNS = `id, ts_us, source, record_type, operation, category, actor
   (SELECT count(*) FROM comments c WHERE c.event_id = events.id) AS comment_count`;
 
 /** A list row as selected by {@link eventPage}. */
-export interface EventListRow {
-  id: number;
-  ts_us: number;
-  source: string;
-  record_type: string | null;
-  operation: string;
-  category: string;
-  actor: string | null;
-  mailbox: string | null;
-  client_ip: string | null;
-  country: string | null;
-  asn: number | null;
-  as_org: string | null;
-  user_agent: string | null;
-  client_app: string | null;
-  app_id: string | null;
-  session_id: string | null;
-  token_id: string | null;
-  device_id: string | null;
-  result: string | null;
-  object: string | null;
-  summary: string;
-  record_key: string | null;
-  evidence_id: number;
-  record_index: number;
-  examiner_added: number;
+export interface EventListRow extends EventColumnsRow {
   tag_names: string | null;
   starred: number;
   comment_count: number;

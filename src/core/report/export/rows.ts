@@ -1,36 +1,13 @@
 /** The flat event record every export format starts from: stored fields plus examiners' notes. */
 import type { TimelineEvent } from '../../../shared/model/event';
 import { isoUs } from '../../../shared/time/format';
+import type { EventColumnsRow } from '../../store/events-repo';
 import type { EventNotes } from '../sources/annotations';
 
-/** An event with its notes, as exported. */
-export interface ExportRecord {
-  id: number;
-  ts_us: number;
+/** An event with its notes, as exported (the stored columns, then time, notes and payload). */
+export interface ExportRecord extends Omit<EventColumnsRow, 'examiner_added'> {
   /** ISO 8601 UTC with microseconds. */
   time: string;
-  source: string;
-  record_type: string | null;
-  operation: string;
-  category: string;
-  actor: string | null;
-  mailbox: string | null;
-  client_ip: string | null;
-  country: string | null;
-  asn: number | null;
-  as_org: string | null;
-  user_agent: string | null;
-  client_app: string | null;
-  app_id: string | null;
-  session_id: string | null;
-  token_id: string | null;
-  device_id: string | null;
-  result: string | null;
-  object: string | null;
-  summary: string;
-  record_key: string | null;
-  evidence_id: number;
-  record_index: number;
   examiner_added: boolean;
   tags: string[];
   starred: boolean;
