@@ -14,6 +14,7 @@ import { insertRun, listFindings, replaceFindings, type FindingInput } from '../
 import { ANALYZERS } from './analyzers';
 import type { AnalysisContext } from './analyzers/types';
 import { refreshIndexes } from './freshness';
+import { loadReferenceNames } from './reference-names';
 
 /** Tags that mark events as confirmed bad (seeds of the attacker pivot). */
 export const CONFIRMED_BAD_TAGS = ['malicious', 'confirmed', 'compromised', 'attacker'];
@@ -42,6 +43,7 @@ export function analysisContext(
       return false;
     },
     confirmedBadEventIds: () => eventIdsWithTags(session.db, CONFIRMED_BAD_TAGS),
+    names: loadReferenceNames(session.db),
     signals: { anomalousSignins: new Map(), suspiciousIps: new Map(), suspiciousSessions: new Map(), actions: new Map() },
   };
 }

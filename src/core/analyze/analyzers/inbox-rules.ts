@@ -86,11 +86,17 @@ export interface RuleAssessment {
 }
 
 /** Judges a rule (exported for the forwarding analyzer and tests). */
-export function assessRule(rule: RuleAttrs, isInternal: (address: string) => boolean): RuleAssessment {
+export function assessRule(
+  rule: RuleAttrs,
+  isInternal: (address: string) => boolean,
+  /** Folder name by id (Graph rules name their target folder by id). */
+  folderById: (id: string | null) => string | null = () => null,
+): RuleAssessment {
   const reasons: string[] = [];
   let severity: FindingSeverity = 'info';
   const a = rule.actions;
-  const hideIn = [folderName(a.moveToFolder), folderName(a.copyToFolder)].find((f) => f && HIDING_FOLDERS.test(f));
+  const named = (f: string | undefined): string | null => folderName(f !== undefined ? (folderById(f) ?? f) : undefined);
+  const hideIn = [named(a.moveToFolder), named(a.copyToFolder)].find((f) => f && HIDING_FOLDERS.test(f));
   const deletes = a.delete || a.softDelete || a.permanentDelete;
   const keywords = keywordsOf(rule);
   const name = rule.name ?? '';
@@ -131,7 +137,11 @@ export const inboxRules: Analyzer = {
       const rule = e.attrs.rule;
       if (!rule || rule.operation === 'remove') continue;
       const mailbox = e.mailbox ?? e.actor ?? 'unknown mailbox';
-      const verdict = assessRule(rule, (x) => ctx.isInternalAddress(x));
+      const verdict = assessRule(
+        rule,
+        (x) => ctx.isInternalAddress(x),
+        (id) => ctx.names.folderName(id),
+      );
       const bad = contextSeverity(ctx, e);
       const fromBad = bad !== null;
       let severity = verdict.severity;

@@ -5,6 +5,7 @@
  */
 import type { FindingSeverity } from '../../../shared/model/analysis';
 import { eventsByCategory } from '../../store/analysis-repo';
+import { listCollectionRuns } from '../../store/collect-repo';
 import { readResourceJson } from '../../enrich/resources';
 import { contextSeverity, iso, where, type AnalysisEvent, type Analyzer, type AnalyzerFinding } from './types';
 
@@ -49,10 +50,17 @@ export const oauthConsent: Analyzer = {
       const rb = find(b);
       if (ra !== rb) parent.set(rb, ra);
     };
-    const tokensOf = (c: { appId: string | null; appName: string | null }): string[] => [
-      ...(c.appId ? [`id:${c.appId.toLowerCase()}`] : []),
-      ...(c.appName ? [`name:${c.appName.toLowerCase()}`] : []),
-    ];
+    // The tenant's service principals (reference data) tie an object id to its app id and name.
+    const nameOf = (c: { appId: string | null; appName: string | null }): string | null => c.appName ?? ctx.names.appName(c.appId);
+    const tokensOf = (c: { appId: string | null; appName: string | null }): string[] => {
+      const viaPrincipal = ctx.names.appIdOf(c.appId);
+      const name = nameOf(c);
+      return [
+        ...(c.appId ? [`id:${c.appId.toLowerCase()}`] : []),
+        ...(viaPrincipal ? [`id:${viaPrincipal.toLowerCase()}`] : []),
+        ...(name ? [`name:${name.toLowerCase()}`] : []),
+      ];
+    };
     for (const e of events) {
       const [first, ...rest] = tokensOf(e.attrs.consent!);
       if (first) find(first);
@@ -62,6 +70,7 @@ export const oauthConsent: Analyzer = {
       const first = tokensOf(c)[0];
       return first ? find(first) : '';
     };
+    const collectorApps = new Set(listCollectionRuns(ctx.db).map((r) => r.clientId.toLowerCase()));
     const usersPerApp = new Map<string, Set<string>>();
     for (const e of events) {
       const app = appKeyOf(e.attrs.consent!);
@@ -71,12 +80,20 @@ export const oauthConsent: Analyzer = {
     }
     const groups = new Map<
       string,
-      { events: AnalysisEvent[]; severity: FindingSeverity; scopes: Set<string>; name: string; admin: boolean; fromBad: boolean }
+      {
+        events: AnalysisEvent[];
+        severity: FindingSeverity;
+        scopes: Set<string>;
+        name: string;
+        admin: boolean;
+        fromBad: boolean;
+        ours: boolean;
+      }
     >();
     for (const e of events) {
       const c = e.attrs.consent!;
       const appKey = appKeyOf(c);
-      if (firstParty(c.appId)) continue;
+      if (firstParty(c.appId) || firstParty(ctx.names.appIdOf(c.appId))) continue;
       const mail = c.scopes.filter((s) => MAIL_SCOPE.test(s));
       const dangerous = c.scopes.filter((s) => DANGEROUS_SCOPE.test(s));
       if (mail.length === 0 && dangerous.length === 0) continue;
@@ -92,24 +109,30 @@ export const oauthConsent: Analyzer = {
       // A grant read from the tenant's current state says nothing about when or from where it was
       // given: worth a review, not proof. The consent events themselves carry the verdict.
       if (isState && severity === 'high') severity = 'medium';
-      if (!isState)
+      // The app registration this case was collected with holds the grants it needs: say so, no alarm.
+      const ours = [c.appId, ctx.names.appIdOf(c.appId)].some((id) => !!id && collectorApps.has(id.toLowerCase()));
+      if (ours) severity = 'info';
+      if (!isState && !ours)
         ctx.signals.actions.set(e.id, {
           event: e,
           kind: 'consent',
           severity,
-          reason: `consent to "${c.appName ?? c.appId}" (${[...mail, ...dangerous].join(' ')})`,
+          reason: `consent to "${nameOf(c) ?? c.appId}" (${[...mail, ...dangerous].join(' ')})`,
         });
       const g = groups.get(appKey) ?? {
         events: [],
         severity: 'info' as FindingSeverity,
         scopes: new Set<string>(),
-        name: c.appName ?? c.appId ?? 'unknown app',
+        name: nameOf(c) ?? c.appId ?? 'unknown app',
         admin: false,
         fromBad: false,
+        ours: false,
       };
+      g.ours ||= ours;
       g.events.push(e);
       // Prefer a display name over an id once any record of the app carries one.
-      if (c.appName && g.name === (c.appId ?? 'unknown app')) g.name = c.appName;
+      const named = nameOf(c);
+      if (named && g.name === (c.appId ?? 'unknown app')) g.name = named;
       if (['info', 'low', 'medium', 'high'].indexOf(severity) > ['info', 'low', 'medium', 'high'].indexOf(g.severity))
         g.severity = severity;
       [...mail, ...dangerous].forEach((s) => g.scopes.add(s));
@@ -121,6 +144,20 @@ export const oauthConsent: Analyzer = {
     for (const [key, g] of groups) {
       const first = g.events[0]!;
       const users = [...new Set(g.events.map((e) => e.actor ?? e.mailbox).filter((a): a is string => !!a))];
+      if (g.ours) {
+        findings.push({
+          fingerprint: key,
+          severity: 'info',
+          title: `Consent held by "${g.name}", the app this case was collected with (${[...g.scopes].slice(0, 4).join(', ')})`,
+          why: `"${g.name}"${first.attrs.consent?.appId ? ` (${first.attrs.consent.appId})` : ''} is the app registration the collection runs of this case signed in with; its permissions (${[...g.scopes].join(', ')}) are what collection needs. Listed so the report accounts for every grant in the tenant.`,
+          nextSteps: ['Remove the grant and the app registration once the investigation no longer needs them.'],
+          eventIds: g.events.map((e) => e.id),
+          actors: users,
+          firstUs: first.tsUs,
+          lastUs: g.events[g.events.length - 1]!.tsUs,
+        });
+        continue;
+      }
       findings.push({
         fingerprint: key,
         severity: g.severity,

@@ -4,6 +4,7 @@
  * (anomalous sign-ins, suspicious IPs and sessions, attacker actions), which is how the BEC
  * storyline chains them.
  */
+import type { ReferenceNames } from '../reference-names';
 import type { FindingSeverity } from '../../../shared/model/analysis';
 import type { IpInfo } from '../../enrich/ip-enricher';
 import type { UserAgentInfo } from '../../enrich/user-agent';
@@ -70,6 +71,8 @@ export interface AnalysisContext {
   isInternalAddress(address: string): boolean;
   /** Ids of events the examiner tagged as confirmed bad (`malicious`, `confirmed`, `compromised`, `attacker`). */
   confirmedBadEventIds(): number[];
+  /** Names from the acquisition's reference data (service principals, folder lists). */
+  names: ReferenceNames;
   signals: Signals;
 }
 
