@@ -91,7 +91,8 @@ export function analysisOf(db: Db): AnalysisReads {
         findingsAvailable
           ? buildSessions({ db, readOnly: true }, { flaggedOnly: true, limit: 500 })
               .map((s) => ({
-                id: s.sessionId ?? s.key,
+                // A heuristic group's key (user|IP|agent|time) is internal; the detail line says how it was formed.
+                id: s.sessionId ?? (s.basis === 'heuristic' ? 'no session id' : s.key),
                 user: s.actors.join(', ') || null,
                 firstUs: s.firstUs,
                 lastUs: s.lastUs,
