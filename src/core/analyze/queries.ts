@@ -8,7 +8,7 @@ import type { EventCursor, EventField, EventListItem, EventPage, Histogram, Time
 import type { TimelineEvent } from '../../shared/model/event';
 import type { CaseSession } from '../case/case-file';
 import { eventById } from '../store/events-repo';
-import { topValueCounts, type ValueDim } from '../store/derived-repo';
+import { topValueCounts, VALUE_DIMS, type ValueDim } from '../store/derived-repo';
 import {
   aggregateGroupHistogram,
   aggregateHistogram,
@@ -256,23 +256,8 @@ function planIndex(session: QuerySession, query: string | undefined, fromUs: num
   return m ? m[1]! : plan;
 }
 
-/** Column (or expression) of each field for top values. */
-const FIELD_COLUMN: Record<EventField, string> = {
-  operation: 'operation',
-  category: 'category',
-  source: 'source',
-  actor: 'actor',
-  mailbox: 'mailbox',
-  ip: 'client_ip',
-  country: 'country',
-  asn: 'asn',
-  ua: 'user_agent',
-  app: 'app_id',
-  session: 'session_id',
-  token: 'token_id',
-  device: 'device_id',
-  result: 'result',
-};
+/** Column of each field for top values: the same map `value_counts` is built from (one field list). */
+const FIELD_COLUMN: Record<EventField, string> & Record<ValueDim, string> = VALUE_DIMS;
 
 /** Most frequent values of a field among matching events (whole case: from `value_counts`). */
 export function topFieldValues(
@@ -282,7 +267,7 @@ export function topFieldValues(
   const limit = Math.min(Math.max(q.limit ?? 20, 1), 500);
   const filter = filterFor(session, q.query);
   if (filter.sql === '1' && q.fromUs === undefined && q.toUs === undefined && ensureFresh(session).derivedFresh) {
-    return topValueCounts(session.db, q.field as ValueDim, limit).map((v) => ({ value: v.value, n: v.n }));
+    return topValueCounts(session.db, q.field, limit).map((v) => ({ value: v.value, n: v.n }));
   }
   return topValues(session.db, FIELD_COLUMN[q.field], filter, q.fromUs, q.toUs, limit).map((v) => ({ value: String(v.value), n: v.n }));
 }

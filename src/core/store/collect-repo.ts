@@ -9,9 +9,6 @@ import type {
   CollectSource,
   GapKind,
   SourceSummary,
-  AuthMode,
-  Cloud,
-  CloudHosts,
 } from '../../shared/model/collection';
 import type { Db } from './database';
 
@@ -20,17 +17,11 @@ export type RunState = CollectionRun['state'];
 /** Task states: `split` (replaced by its halves), `gap` (given up, a gap is recorded). */
 export type TaskState = 'pending' | 'done' | 'split' | 'gap' | 'failed';
 
+/** The request fields a listed run shows (see {@link CollectionRun}). */
+type RunRequest = Pick<CollectionRun, 'tenant' | 'clientId' | 'cloud' | 'hosts' | 'authMode' | 'sources' | 'users' | 'fromUs' | 'toUs'>;
+
 /** What a run was asked to do (stored as JSON; never holds a secret). */
-export interface RunParams {
-  tenant: string;
-  clientId: string;
-  cloud: Cloud;
-  hosts: CloudHosts;
-  authMode: AuthMode;
-  sources: CollectSource[];
-  users: string[];
-  fromUs: number;
-  toUs: number;
+export interface RunParams extends RunRequest {
   /** Collector tuning as used (window sizes, API version); kept so a resume plans identically. */
   options: Record<string, unknown>;
 }

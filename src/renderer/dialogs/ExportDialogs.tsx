@@ -34,6 +34,35 @@ function Written({ path, sha256, size, children }: { path: string; sha256: strin
   );
 }
 
+/** Footer of an export dialog: Cancel and the action while not done, then one Close button. */
+function ExportFooter(props: {
+  done: boolean;
+  busy: boolean;
+  disabled: boolean;
+  label: string;
+  busyLabel: string;
+  onGo: () => void;
+  onClose: () => void;
+  testId?: string;
+}) {
+  if (props.done)
+    return (
+      <button type="button" className="btn primary" onClick={props.onClose} data-testid="dialog-close">
+        Close
+      </button>
+    );
+  return (
+    <>
+      <button type="button" className="btn" onClick={props.onClose}>
+        Cancel
+      </button>
+      <button type="button" className="btn primary" onClick={props.onGo} disabled={props.disabled} data-testid={props.testId}>
+        {props.busy ? props.busyLabel : props.label}
+      </button>
+    </>
+  );
+}
+
 export function ReportDialog({ onClose }: { onClose: () => void }) {
   const { caseInfo, host, zone, bumpData } = useApp();
   const [out, setOut] = useState(() =>
@@ -64,26 +93,16 @@ export function ReportDialog({ onClose }: { onClose: () => void }) {
       busy={busy}
       testId="report-dialog"
       footer={
-        result ? (
-          <button type="button" className="btn primary" onClick={onClose} data-testid="dialog-close">
-            Close
-          </button>
-        ) : (
-          <>
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="btn primary"
-              onClick={() => void go()}
-              disabled={busy || !out.trim()}
-              data-testid="report-export"
-            >
-              {busy ? 'Writing…' : 'Export report'}
-            </button>
-          </>
-        )
+        <ExportFooter
+          done={!!result}
+          busy={busy}
+          disabled={busy || !out.trim()}
+          label="Export report"
+          busyLabel="Writing…"
+          onGo={() => void go()}
+          onClose={onClose}
+          testId="report-export"
+        />
       }
     >
       <div className="form-grid">
@@ -178,20 +197,15 @@ export function PackageDialog({ onClose }: { onClose: () => void }) {
       wide
       testId="package-dialog"
       footer={
-        result ? (
-          <button type="button" className="btn primary" onClick={onClose} data-testid="dialog-close">
-            Close
-          </button>
-        ) : (
-          <>
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="btn primary" onClick={() => void go()} disabled={busy || !out.trim()}>
-              {busy ? 'Sealing…' : 'Seal package'}
-            </button>
-          </>
-        )
+        <ExportFooter
+          done={!!result}
+          busy={busy}
+          disabled={busy || !out.trim()}
+          label="Seal package"
+          busyLabel="Sealing…"
+          onGo={() => void go()}
+          onClose={onClose}
+        />
       }
     >
       <div className="form-grid">
@@ -284,20 +298,15 @@ export function ExportEventsDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       busy={busy}
       footer={
-        result ? (
-          <button type="button" className="btn primary" onClick={onClose} data-testid="dialog-close">
-            Close
-          </button>
-        ) : (
-          <>
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="btn primary" onClick={() => void go()} disabled={busy}>
-              {busy ? 'Writing…' : 'Export'}
-            </button>
-          </>
-        )
+        <ExportFooter
+          done={!!result}
+          busy={busy}
+          disabled={busy}
+          label="Export"
+          busyLabel="Writing…"
+          onGo={() => void go()}
+          onClose={onClose}
+        />
       }
     >
       <div className="form-grid">

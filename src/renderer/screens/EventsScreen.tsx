@@ -1,31 +1,23 @@
 /** Events: the query bar, saved views, column chooser, the virtualized grid and the detail pane. */
-import { useCallback, useMemo, useState } from 'react';
-import type { EventListItem } from '../../shared/model/analysis';
-import { call, errorMessage } from '../api';
+import { useMemo, useState } from 'react';
 import { BulkTag } from '../components/BulkTag';
 import { ColumnChooser } from '../components/ColumnChooser';
 import { DetailPane } from '../components/DetailPane';
 import { QueryBar } from '../components/QueryBar';
 import { SavedViews } from '../components/SavedViews';
 import { columnsFor } from '../grid/columns';
+import { useToggleStar } from '../grid/use-toggle-star';
 import { EventsGrid, type GridSort } from '../grid/EventsGrid';
 import { n } from '../lib/format';
 import { useApp } from '../state';
 
 export function EventsScreen() {
-  const { filter, setFilter, zone, dataVersion, selectedEventId, selectEvent, columns, notify, bumpData, openDialog } = useApp();
+  const { filter, setFilter, zone, dataVersion, selectedEventId, selectEvent, columns, openDialog } = useApp();
   const [sort, setSort] = useState<GridSort>({ column: 'time', dir: 'asc' });
   const [status, setStatus] = useState<{ total: number | null; error: string | null }>({ total: null, error: null });
   const q = useMemo(() => ({ query: filter.query, fromUs: filter.fromUs, toUs: filter.toUs }), [filter.query, filter.fromUs, filter.toUs]);
   const cols = useMemo(() => columnsFor(columns), [columns]);
-  const toggleStar = useCallback(
-    (row: EventListItem) => {
-      call('event:star', { id: row.id, starred: !row.starred })
-        .then(() => bumpData())
-        .catch((err: unknown) => notify('error', errorMessage(err)));
-    },
-    [bumpData, notify],
-  );
+  const toggleStar = useToggleStar();
   return (
     <div className="split">
       <div className="screen fill grow" data-testid="events-screen">

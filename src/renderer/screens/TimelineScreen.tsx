@@ -4,11 +4,11 @@
  * pane. Shift+drag on the timeline brushes a range; click an event for its detail.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { TIMELINE_GROUPS, type EventListItem, type TimelineGroup } from '../../shared/model/analysis';
-import { call, errorMessage } from '../api';
+import { TIMELINE_GROUPS, type TimelineGroup } from '../../shared/model/analysis';
 import { DetailPane } from '../components/DetailPane';
 import { QueryBar } from '../components/QueryBar';
 import { columnsFor } from '../grid/columns';
+import { useToggleStar } from '../grid/use-toggle-star';
 import { EventsGrid, type GridSort } from '../grid/EventsGrid';
 import { timelineSource } from '../lib/backend';
 import { n } from '../lib/format';
@@ -26,7 +26,7 @@ const GROUP_LABELS: Record<TimelineGroup, string> = {
 };
 
 export function TimelineScreen() {
-  const { filter, setFilter, zone, dataVersion, selectedEventId, selectEvent, columns, groupBy, setGroupBy, notify, bumpData } = useApp();
+  const { filter, setFilter, zone, dataVersion, selectedEventId, selectEvent, columns, groupBy, setGroupBy } = useApp();
   const control = useRef<TimelineControl | null>(null);
   const [load, setLoad] = useState<{ load: TimelineLoad; window: { fromUs: number; toUs: number } } | null>(null);
   const [sort, setSort] = useState<GridSort>({ column: 'time', dir: 'asc' });
@@ -44,14 +44,7 @@ export function TimelineScreen() {
     setGridReady(true);
   }, []);
   const onGridStatus = useCallback((s: { total: number | null }) => setTotal(s.total), []);
-  const toggleStar = useCallback(
-    (row: EventListItem) => {
-      call('event:star', { id: row.id, starred: !row.starred })
-        .then(() => bumpData())
-        .catch((err: unknown) => notify('error', errorMessage(err)));
-    },
-    [bumpData, notify],
-  );
+  const toggleStar = useToggleStar();
   return (
     <div className="split">
       <div className="screen fill grow" data-testid="timeline-screen">
