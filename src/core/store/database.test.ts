@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isErrorCode } from '../../shared/errors';
 import { tempCase, tempDir } from '../../../test/helpers/case';
 import { openCase } from '../case/case-file';
-import { openEncrypted } from './database';
+import { CASE_PAGE_SIZE, openEncrypted } from './database';
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 const cleanups: (() => void)[] = [];
@@ -82,5 +82,66 @@ describe('encrypted case file', () => {
     } finally {
       s.close();
     }
+  });
+
+  it('creates cases with 16 KiB pages and still opens cases made with SQLCipher\'s default 4 KiB pages', () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const fresh = openEncrypted(join(dir, 'new.mtcase'), 'pw', { create: true });
+    expect(fresh.pragma('page_size', { simple: true })).toBe(CASE_PAGE_SIZE);
+    fresh.close();
+
+    const file = join(dir, 'old.mtcase');
+    const old = openEncrypted(file, 'pw', { create: true, pageSize: 4096 });
+    old.exec('CREATE TABLE t (x TEXT)');
+    const ins = old.prepare('INSERT INTO t VALUES (?)');
+    // Enough pages that the file is a multiple of 16 KiB too, so both sizes are tried.
+    for (let i = 0; i < 400; i++) ins.run(`row ${i} ${'x'.repeat(500)}`);
+    old.close();
+    const before = sha(file);
+    const reopened = openEncrypted(file, 'pw');
+    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.prepare('SELECT count(*) FROM t').pluck().get()).toBe(400);
+    reopened.close();
+    expect(() => openEncrypted(file, 'not it')).toThrow(/wrong passphrase or not a Mailtrail case/);
+    expect(sha(file)).toBe(before);
+  });
+
+  it('rolls a 4 KiB case back from a hot journal (opened with the page size the journal states)', () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const live = join(dir, 'live.mtcase');
+    const db = openEncrypted(live, 'pw', { create: true, pageSize: 4096 });
+    db.exec('CREATE TABLE t (x TEXT)');
+    const ins = db.prepare('INSERT INTO t VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) ins.run(`before ${i} ${'x'.repeat(300)}`);
+    })();
+    // A tiny page cache spills the update's dirty pages into the file mid-transaction, after the
+    // journal is synced: a copy taken now is what a crash leaves behind.
+    db.pragma('cache_size=2');
+    db.exec('BEGIN');
+    db.exec(`UPDATE t SET x = 'after ' || x`);
+    const crashed = join(dir, 'crashed.mtcase');
+    copyFileSync(live, crashed);
+    copyFileSync(`${live}-journal`, `${crashed}-journal`);
+    db.exec('ROLLBACK');
+    db.close();
+    // Precondition: without its journal the copy holds updated rows (the journal really is needed).
+    const torn = join(dir, 'torn.mtcase');
+    copyFileSync(crashed, torn);
+    const tornDb = openEncrypted(torn, 'pw', { pageSize: 4096, readOnly: true });
+    expect(tornDb.prepare(`SELECT count(*) FROM t WHERE x LIKE 'after %'`).pluck().get()).toBeGreaterThan(0);
+    tornDb.close();
+
+    const reopened = openEncrypted(crashed, 'pw');
+    try {
+      expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+      expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(reopened.prepare(`SELECT count(*) FROM t WHERE x LIKE 'before %'`).pluck().get()).toBe(2000);
+    } finally {
+      reopened.close();
+    }
+    expect(existsSync(`${crashed}-journal`)).toBe(false);
   });
 });

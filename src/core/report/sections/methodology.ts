@@ -14,7 +14,7 @@ export function renderMethodology(doc: ReportDoc, ctx: ReportContext): void {
     'Time: stored times are UTC with microsecond resolution, parsed without locale guesses. This report shows them in the display zone with the UTC offset of each instant.',
     'Identity: records are deduplicated by their service identity (audit record Id, sign-in id, activity Id), across overlapping acquisitions.',
     'Custody: every acquisition, import, annotation, analysis run, export and verification is an entry in an append-only journal; each entry hashes the previous one (SHA-256 over RFC 8785 canonical JSON), so any change breaks the chain.',
-    'Storage: the case file is SQLCipher 4 compatible (AES-256, PBKDF2-HMAC-SHA512); the passphrase is never stored.',
+    'Storage: the case file is SQLCipher 4 compatible (AES-256, PBKDF2-HMAC-SHA512, 16 KiB pages); the passphrase is never stored.',
   ]);
   doc.heading('Tool and settings', 2);
   doc.keyValues([
