@@ -5,6 +5,7 @@
  */
 import { MailtrailError } from '../../shared/errors';
 import type { AnalyzeResult, Finding, FindingSeverity } from '../../shared/model/analysis';
+import { restoreCacheSize, setCacheSize } from '../store/ingest-repo';
 import type { CaseSession } from '../case/case-file';
 import { defaultIpEnricher, recordEnrichmentSources, type OfflineIpEnricher } from '../enrich';
 import { parseUserAgent } from '../enrich/user-agent';
@@ -49,10 +50,26 @@ export function analysisContext(
 }
 
 /**
+ * Page cache while the analyzers run (KiB). Their session and IP pivots read events at random; a
+ * bigger cache keeps the pages that overlapping windows read again (1M-event bench: 38 → 33 s
+ * against the connection's default 16 MiB).
+ */
+export const ANALYZE_CACHE_KIB = 64 * 1024;
+
+/**
  * Runs the analyzers (all, or the ids given), stores their findings and journals the run.
  * Re-running is idempotent: unchanged findings keep their ids, vanished ones are removed.
  */
 export function runAnalyzers(session: CaseSession, options: { only?: string[] | undefined } = {}): AnalyzeResult {
+  const prevCache = setCacheSize(session.db, ANALYZE_CACHE_KIB);
+  try {
+    return analyze(session, options);
+  } finally {
+    restoreCacheSize(session.db, prevCache);
+  }
+}
+
+function analyze(session: CaseSession, options: { only?: string[] | undefined }): AnalyzeResult {
   if (session.readOnly) throw new MailtrailError('UNSUPPORTED', 'the case is open read-only: findings cannot be stored');
   const t0 = performance.now();
   const startedAtUs = session.clock();

@@ -111,6 +111,70 @@ export function eventsFromIp(db: Db, ip: string, fromUs: number, toUs: number): 
   ).map(toEvent);
 }
 
+/** Narrows a pivot to what a per-user chain can use: events of `user` (as actor or mailbox, or naming neither) in `categories`. */
+export interface PivotScope {
+  user: string;
+  categories: ReadonlySet<string>;
+}
+
+function inScope(e: AnalysisEvent, scope: PivotScope): boolean {
+  const mine = e.actor === scope.user || e.mailbox === scope.user || (e.actor === null && e.mailbox === null);
+  return mine && scope.categories.has(e.category);
+}
+
+/**
+ * Session and IP windows for an analyzer that asks for many overlapping ones (a user's sign-ins a
+ * few minutes apart share their session and IP): the ids come from the covering index, and only
+ * rows not read before are fetched, in id order. Measured on the 1M-event query bench: 620,000 rows
+ * asked for, 200,000 distinct; each random row read decrypts a whole page of `events` and one of
+ * `event_payloads`. The same events, in the same (time, id) order, as {@link eventsInSession} and
+ * {@link eventsFromIp}.
+ */
+export class PivotReader {
+  private readonly rows = new Map<number, AnalysisEvent>();
+  private readonly ids;
+  private readonly byId;
+
+  /** @param maxCached rows kept between calls (forgotten all at once beyond it; bounds memory). */
+  constructor(
+    db: Db,
+    private readonly maxCached = 20_000,
+  ) {
+    const ids = (column: string) =>
+      db.prepare(`SELECT id FROM events WHERE ${column} = ? AND ts_us >= ? AND ts_us < ? ORDER BY ts_us, id`).pluck(true);
+    this.ids = { session_id: ids('session_id'), client_ip: ids('client_ip') };
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM ${EVENTS} WHERE id IN (SELECT value FROM json_each(?))`).raw(true);
+  }
+
+  /** Events of one session id in `[fromUs, toUs)`, time order (only those in `scope` when given). */
+  inSession(sessionId: string, fromUs: number, toUs: number, scope?: PivotScope): AnalysisEvent[] {
+    return this.read('session_id', sessionId, fromUs, toUs, scope);
+  }
+
+  /** Events from one IP in `[fromUs, toUs)`, time order (only those in `scope` when given). */
+  fromIp(ip: string, fromUs: number, toUs: number, scope?: PivotScope): AnalysisEvent[] {
+    return this.read('client_ip', ip, fromUs, toUs, scope);
+  }
+
+  private read(column: 'session_id' | 'client_ip', value: string, fromUs: number, toUs: number, scope?: PivotScope): AnalysisEvent[] {
+    const ids = this.ids[column].all(value, fromUs, toUs) as number[];
+    if (this.rows.size + ids.length > this.maxCached) this.rows.clear();
+    const missing = ids.filter((id) => !this.rows.has(id)).sort((a, b) => a - b);
+    if (missing.length > 0) {
+      for (const r of this.byId.all(JSON.stringify(missing)) as unknown[][]) {
+        const e = toEvent(r);
+        this.rows.set(e.id, e);
+      }
+    }
+    const out: AnalysisEvent[] = [];
+    for (const id of ids) {
+      const e = this.rows.get(id)!;
+      if (!scope || inScope(e, scope)) out.push(e);
+    }
+    return out;
+  }
+}
+
 /** Events by id (any order in, time order out). */
 export function eventsByIds(db: Db, ids: number[]): AnalysisEvent[] {
   if (ids.length === 0) return [];

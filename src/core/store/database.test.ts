@@ -84,7 +84,7 @@ describe('encrypted case file', () => {
     }
   });
 
-  it('creates cases with 16 KiB pages and still opens cases made with SQLCipher\'s default 4 KiB pages', () => {
+  it("creates cases with 16 KiB pages and still opens cases made with SQLCipher's default 4 KiB pages", () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const fresh = openEncrypted(join(dir, 'new.mtcase'), 'pw', { create: true });

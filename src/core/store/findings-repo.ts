@@ -58,6 +58,9 @@ export function replaceFindings(
   const insEvent = db.prepare('INSERT INTO finding_events (finding_id, event_id, ord) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   let added = 0;
   let updated = 0;
+  // Each link's foreign key looks its event up: in event-id order those lookups walk the events
+  // table once, page after page, instead of decrypting a random page per link.
+  const links: { finding: number; event: number; ord: number }[] = [];
   for (const f of findings) {
     const existing = find.get(f.analyzer, f.fingerprint) as number | undefined;
     let id: number;
@@ -80,8 +83,10 @@ export function replaceFindings(
       id = Number(ins.run(f.analyzer, f.fingerprint, ...common, runId, runId).lastInsertRowid);
       added++;
     }
-    f.eventIds.forEach((e, i) => insEvent.run(id, e, i));
+    f.eventIds.forEach((e, i) => links.push({ finding: id, event: e, ord: i }));
   }
+  links.sort((a, b) => a.event - b.event || a.finding - b.finding);
+  for (const l of links) insEvent.run(l.finding, l.event, l.ord);
   const stale = db
     .prepare(`SELECT id FROM findings WHERE run_id <> ? AND analyzer IN (SELECT value FROM json_each(?))`)
     .pluck(true)

@@ -5,7 +5,7 @@
  * One high-severity finding per compromised user lists the whole chain in time order.
  */
 import type { FindingSeverity } from '../../../shared/model/analysis';
-import { eventsFromIp, eventsInSession, mailboxEvents } from '../../store/analysis-repo';
+import { mailboxEvents, PivotReader } from '../../store/analysis-repo';
 import { iso, where, type AnalysisContext, type AnalysisEvent, type Analyzer, type AnalyzerFinding, type AnomalousSignin } from './types';
 
 const SESSION_WINDOW_US = 7 * 24 * 3_600_000_000;
@@ -14,6 +14,8 @@ const IP_WINDOW_US = 24 * 3_600_000_000;
 const ACTION_CATEGORIES = new Set(['rule-change', 'forwarding', 'mail-send', 'consent']);
 /** Categories listed as context steps of the chain. */
 const CONTEXT_CATEGORIES = new Set(['mail-read', 'mail-delete', 'search', 'logon', 'admin']);
+/** Every category a chain step can have. */
+const CHAIN_CATEGORIES: ReadonlySet<string> = new Set([...ACTION_CATEGORIES, ...CONTEXT_CATEGORIES]);
 /** Reading events listed per chain at most (all are counted). */
 const MAX_READS = 200;
 /** How long before the first anomalous sign-in a clicked link counts as the likely lure. */
@@ -96,6 +98,7 @@ export const becStoryline: Analyzer = {
       byUser.set(user, list);
     }
     const findings: AnalyzerFinding[] = [];
+    const pivots = new PivotReader(ctx.db);
     for (const [user, signins] of byUser) {
       signins.sort((a, b) => a.event.tsUs - b.event.tsUs);
       const chain = new Map<number, AnalysisEvent>();
@@ -120,12 +123,14 @@ export const becStoryline: Analyzer = {
           chain.set(e.id, e);
         }
       };
+      // Only what `consider` can keep: the user's events in a chain category.
+      const scope = { user, categories: CHAIN_CATEGORIES };
       for (const s of signins) {
         chain.set(s.event.id, s.event);
         if (s.event.sessionId)
-          for (const e of eventsInSession(ctx.db, s.event.sessionId, s.event.tsUs, s.event.tsUs + SESSION_WINDOW_US)) consider(e);
+          for (const e of pivots.inSession(s.event.sessionId, s.event.tsUs, s.event.tsUs + SESSION_WINDOW_US, scope)) consider(e);
         if (s.event.clientIp)
-          for (const e of eventsFromIp(ctx.db, s.event.clientIp, s.event.tsUs, s.event.tsUs + IP_WINDOW_US)) consider(e);
+          for (const e of pivots.fromIp(s.event.clientIp, s.event.tsUs, s.event.tsUs + IP_WINDOW_US, scope)) consider(e);
       }
       if (actions.length === 0) continue;
       // Before: the lure the user clicked minutes before the attacker signed in.
