@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempCase } from '../../../test/helpers/case';
-import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
+import { analysisCase, ev } from '../../../test/helpers/events';
+import type { EventCategory } from '../../shared/model/event';
 import { eventsFromIp, eventsInSession, PivotReader, type AnalysisEvent, type PivotScope } from './analysis-repo';
-import { EventWriter } from './events-repo';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -14,40 +13,25 @@ const IPS = ['185.73.124.135', '10.0.0.1'];
 
 /** A case of 600 events over sessions, IPs, users and categories, many sharing a timestamp. */
 async function setup() {
-  const t = tempCase();
+  const t = await analysisCase();
   cleanups.push(t.cleanup);
-  const evidence = (await t.session.evidence.add('x', { kind: 'file', origin: { type: 'manual', description: 'x' } })).item.id;
-  const writer = new EventWriter(t.session.db);
-  t.session.db.transaction(() => {
-    for (let i = 0; i < 600; i++) {
+  t.write(
+    Array.from({ length: 600 }, (_, i) => {
       const user = USERS[i % 3]!;
-      const ev: NormalizedEvent = {
+      return ev({
         // Descending, with ties: the (time, id) order must hold across fetches.
         tsUs: 1_700_000_000_000_000 - Math.floor(i / 4) * 1_000_000,
-        source: 'ual',
-        recordType: null,
         operation: `op${i % 5}`,
         category: CATEGORIES[i % 5]!,
         actor: user,
         mailbox: i % 7 === 0 ? null : user,
         clientIp: IPS[i % 2]!,
-        userAgent: null,
-        clientApp: null,
-        appId: null,
         sessionId: SESSIONS[i % 3]!,
-        tokenId: null,
-        deviceId: null,
-        result: 'success',
-        object: null,
-        summary: `event ${i}`,
-        recordKey: `ual:${i}`,
         attrs: { fields: { n: i } },
-        raw: `{"Id":"${i}"}`,
-      };
-      writer.write(ev, evidence, i);
-    }
-  })();
-  return t.session.db;
+      });
+    }),
+  );
+  return t.db;
 }
 
 const inScope = (e: AnalysisEvent, scope: PivotScope) =>

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempCase } from '../../../test/helpers/case';
-import { EventWriter } from './events-repo';
+import { analysisCase, ev } from '../../../test/helpers/events';
 import { insertRun, listFindings, replaceFindings, type FindingInput } from './findings-repo';
 
 const cleanups: (() => void)[] = [];
@@ -24,40 +23,11 @@ function finding(fingerprint: string, eventIds: number[]): FindingInput {
 
 describe('replaceFindings', () => {
   it("keeps each finding's events in the order given (links are written in event order), first occurrence wins", async () => {
-    const t = tempCase();
+    const t = await analysisCase();
     cleanups.push(t.cleanup);
-    const db = t.session.db;
-    const evidence = (await t.session.evidence.add('x', { kind: 'file', origin: { type: 'manual', description: 'x' } })).item.id;
-    const writer = new EventWriter(db);
-    db.transaction(() => {
-      for (let i = 0; i < 40; i++)
-        writer.write(
-          {
-            tsUs: 1_700_000_000_000_000 + i,
-            source: 'ual',
-            recordType: null,
-            operation: 'Send',
-            category: 'mail-send',
-            actor: null,
-            mailbox: null,
-            clientIp: null,
-            userAgent: null,
-            clientApp: null,
-            appId: null,
-            sessionId: null,
-            tokenId: null,
-            deviceId: null,
-            result: null,
-            object: null,
-            summary: `e${i}`,
-            recordKey: `ual:${i}`,
-            attrs: {},
-            raw: '{}',
-          },
-          evidence,
-          i,
-        );
-    })();
+    const db = t.db;
+    const ids = t.write(Array.from({ length: 40 }, () => ev()));
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const run = (findings: FindingInput[]) =>
       db.transaction(() => replaceFindings(db, insertRun(db, 1, 2, 'e', ['test'], 40, findings.length), ['test'], findings))();
     run([finding('a', [30, 10, 20, 10, 1]), finding('b', [20, 5, 40])]);
