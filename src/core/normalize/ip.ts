@@ -8,7 +8,8 @@ import ipaddr from 'ipaddr.js';
 const cache = new Map<string, string | null>();
 const CACHE_MAX = 50_000;
 
-function parse(text: string): string | null {
+/** The address part of `text`: trimmed, brackets, port and zone removed (null when it cannot hold one). */
+function hostPart(text: string): string | null {
   let s = text.trim();
   if (s.length === 0) return null;
   if (s.charCodeAt(0) === 91) {
@@ -21,10 +22,13 @@ function parse(text: string): string | null {
     if (firstColon >= 0 && s.indexOf(':', firstColon + 1) < 0 && s.indexOf('.') >= 0) s = s.slice(0, firstColon); // v4:port
   }
   const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
-  if (ipaddr.IPv4.isValidFourPartDecimal(s)) return ipaddr.IPv4.parse(s).toString();
-  if (ipaddr.IPv6.isValid(s)) {
-    const v6 = ipaddr.IPv6.parse(s);
+  return zone >= 0 ? s.slice(0, zone) : s;
+}
+
+function canonical(host: string): string | null {
+  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return ipaddr.IPv4.parse(host).toString();
+  if (ipaddr.IPv6.isValid(host)) {
+    const v6 = ipaddr.IPv6.parse(host);
     return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toString();
   }
   return null;
@@ -33,10 +37,13 @@ function parse(text: string): string | null {
 /** Canonical IP, or `null` when `value` holds no IP address. */
 export function canonicalIp(value: unknown): string | null {
   if (typeof value !== 'string' || value.length === 0) return null;
-  const hit = cache.get(value);
+  // Cached by address, not by the text: the same address arrives with a different source port each time.
+  const host = hostPart(value);
+  if (host === null) return null;
+  const hit = cache.get(host);
   if (hit !== undefined) return hit;
-  const ip = parse(value);
+  const ip = canonical(host);
   if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(value, ip);
+  cache.set(host, ip);
   return ip;
 }

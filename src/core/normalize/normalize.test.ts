@@ -82,6 +82,17 @@ describe('canonicalIp', () => {
     expect(canonicalIp(' 1.2.3.4 ')).toBe('1.2.3.4');
   });
 
+  it('gives the same answer for an address seen again with another port or spelling (cached by address)', () => {
+    for (let port = 40000; port < 40005; port++) expect(canonicalIp(`146.70.53.21:${port}`)).toBe('146.70.53.21');
+    expect(canonicalIp('146.70.53.21')).toBe('146.70.53.21');
+    expect(canonicalIp('[::ffff:10.1.2.3]:443')).toBe('10.1.2.3');
+    expect(canonicalIp('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(canonicalIp('[2603:1036:302:4091::5]:1')).toBe('2603:1036:302:4091::5');
+    expect(canonicalIp('2603:1036:302:4091:0:0:0:5')).toBe('2603:1036:302:4091::5');
+    expect(canonicalIp('abc:12')).toBeNull();
+    expect(canonicalIp('[2603:1036:302:4091::5')).toBeNull();
+  });
+
   it('returns null for placeholders and junk', () => {
     for (const bad of ['<null>', 'Not Available', '', '1.2.3', '999.1.1.1', 'abc', null, 42])
       expect(canonicalIp(bad), String(bad)).toBeNull();
