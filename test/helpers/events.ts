@@ -46,6 +46,24 @@ export function ev(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
 }
 
 /**
+ * A tenant's current OAuth grant as mailbox-state collection records it (no actor, no time of
+ * consent): for one user (`Principal`) or the whole organisation (`AllPrincipals`, admin consent).
+ */
+export function grantEvent(appId: string, scopes: string[], allPrincipals: boolean, over: Partial<NormalizedEvent> = {}): NormalizedEvent {
+  return ev({
+    source: 'mailbox-state',
+    actor: null,
+    mailbox: null,
+    operation: 'OAuth2PermissionGrant',
+    category: 'consent',
+    attrs: {
+      consent: { appId, appName: null, scopes, isAdminConsent: allPrincipals, consentType: allPrincipals ? 'AllPrincipals' : 'Principal' },
+    },
+    ...over,
+  });
+}
+
+/**
  * A temporary case ready for analysis with a `write(events)` that stores events with enrichment (as
  * ingestion does) and refreshes the indexes; it returns the new event ids in order. (The 0005 schema
  * is applied here only if a build's migration list lacks it.)

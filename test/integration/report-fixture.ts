@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CaseSession } from '../../src/core/case/case-file';
+import { CLOUD_HOSTS } from '../../src/core/auth/clouds';
 import { EventWriter, indexPendingEvents } from '../../src/core/store/events-repo';
 import type { RuleAttrs } from '../../src/shared/model/attrs';
 import type { NormalizedEvent } from '../../src/shared/model/event';
@@ -203,12 +204,7 @@ export async function recordCollection(session: CaseSession): Promise<void> {
       tenant: 'contoso.onmicrosoft.com',
       clientId: '11111111-2222-3333-4444-555555555555',
       cloud: 'global',
-      hosts: {
-        authority: 'https://login.microsoftonline.com',
-        graph: 'https://graph.microsoft.com',
-        manage: 'https://manage.office.com',
-        outlook: 'https://outlook.office.com',
-      },
+      hosts: CLOUD_HOSTS.global,
       authMode: 'device-code',
       sources: ['signins', 'ual'],
       users: ['alice@contoso.com'],

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { analysisCase, ev } from '../../../test/helpers/events';
+import { analysisCase, ev, grantEvent } from '../../../test/helpers/events';
+import { CLOUD_HOSTS } from '../auth/clouds';
 import { importPaths } from '../ingest';
 import { insertRun } from '../store/collect-repo';
 import { loadReferenceNames } from './reference-names';
@@ -67,23 +68,7 @@ describe('reference names', () => {
     const c = await withReference();
     const t = Date.UTC(2026, 0, 5, 9) * 1000;
     c.write([
-      ev({
-        tsUs: t,
-        source: 'mailbox-state',
-        actor: null,
-        mailbox: null,
-        operation: 'OAuth2PermissionGrant',
-        category: 'consent',
-        attrs: {
-          consent: {
-            appId: '5b7c3c0e-0000-4000-8000-000000000002',
-            appName: null,
-            scopes: ['Mail.ReadWrite'],
-            isAdminConsent: false,
-            consentType: 'Principal',
-          },
-        },
-      }),
+      grantEvent('5b7c3c0e-0000-4000-8000-000000000002', ['Mail.ReadWrite'], false, { tsUs: t }),
       ev({
         tsUs: t + 1,
         source: 'ual',
@@ -136,12 +121,7 @@ describe('reference names', () => {
           tenant: 'contoso.onmicrosoft.com',
           clientId: '9D7F0A51-1111-4C4C-9E9E-ABCDEFABCDEF',
           cloud: 'global',
-          hosts: {
-            authority: 'https://login.microsoftonline.com',
-            graph: 'https://graph.microsoft.com',
-            manage: 'https://manage.office.com',
-            outlook: 'https://outlook.office.com',
-          },
+          hosts: CLOUD_HOSTS.global,
           authMode: 'certificate',
           sources: ['mailbox'],
           users: [],
@@ -151,24 +131,7 @@ describe('reference names', () => {
         }),
       )
       .immediate();
-    c.write([
-      ev({
-        source: 'mailbox-state',
-        actor: null,
-        mailbox: null,
-        operation: 'OAuth2PermissionGrant',
-        category: 'consent',
-        attrs: {
-          consent: {
-            appId: '5b7c3c0e-0000-4000-8000-000000000002',
-            appName: null,
-            scopes: ['Mail.ReadBasic.All'],
-            isAdminConsent: true,
-            consentType: 'AllPrincipals',
-          },
-        },
-      }),
-    ]);
+    c.write([grantEvent('5b7c3c0e-0000-4000-8000-000000000002', ['Mail.ReadBasic.All'], true)]);
     const consent = runAnalyzers(c.session).findings.filter((f) => f.analyzer === 'oauth-consent');
     expect(consent.map((f) => [f.severity, f.title])).toEqual([
       ['info', expect.stringContaining('"Mail Sync Pro", the app this case was collected with')],

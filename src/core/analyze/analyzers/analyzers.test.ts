@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { analysisCase, ev } from '../../../../test/helpers/events';
+import { analysisCase, ev, grantEvent } from '../../../../test/helpers/events';
 import { ATTACKER_IP, becFixture, DAY0 } from '../../../../test/helpers/bec-fixture';
 import type { Finding } from '../../../shared/model/analysis';
 import { tagEvents } from '../../annotate';
@@ -187,23 +187,7 @@ describe('analyzers on a synthetic BEC case', () => {
       consent('d3590ed6-52b3-4102-aeff-aad2292ab01c', 'Microsoft Office', ['Mail.ReadWrite']),
       consent('11111111-2222-3333-4444-555555555555', 'Calendar Sync', ['User.Read', 'Calendars.Read']),
       // An organisation-wide grant read from the tenant's state: worth a review, not proof.
-      ev({
-        tsUs: DAY0,
-        source: 'mailbox-state',
-        actor: null,
-        mailbox: null,
-        operation: 'OAuth2PermissionGrant',
-        category: 'consent',
-        attrs: {
-          consent: {
-            appId: '99999999-2222-3333-4444-555555555555',
-            appName: null,
-            scopes: ['Mail.ReadBasic.All'],
-            isAdminConsent: true,
-            consentType: 'AllPrincipals',
-          },
-        },
-      }),
+      grantEvent('99999999-2222-3333-4444-555555555555', ['Mail.ReadBasic.All'], true, { tsUs: DAY0 }),
     ]);
     const r = runAnalyzers(c.session);
     const f = of(r.findings, 'oauth-consent');
@@ -225,7 +209,9 @@ describe('analyzers on a synthetic BEC case', () => {
         actor: 'bob@contoso.com',
         operation: 'Consent to application',
         category: 'consent',
-        attrs: { consent: { appId: null, appName: 'Mail Backup Utility', scopes: ['Mail.Read'], isAdminConsent: false, consentType: null } },
+        attrs: {
+          consent: { appId: null, appName: 'Mail Backup Utility', scopes: ['Mail.Read'], isAdminConsent: false, consentType: null },
+        },
       }),
       // UAL "Add delegated permission grant." names the service principal's object id, with the name...
       ev({
@@ -235,7 +221,13 @@ describe('analyzers on a synthetic BEC case', () => {
         operation: 'Add delegated permission grant.',
         category: 'consent',
         attrs: {
-          consent: { appId: '5b6c6f76-709e-42cf-afb3-ba570a0b8b75', appName: 'Mail Backup Utility', scopes: ['Mail.Read'], isAdminConsent: null, consentType: null },
+          consent: {
+            appId: '5b6c6f76-709e-42cf-afb3-ba570a0b8b75',
+            appName: 'Mail Backup Utility',
+            scopes: ['Mail.Read'],
+            isAdminConsent: null,
+            consentType: null,
+          },
         },
       }),
       // ...and the tenant's grant (state) only that object id, as its clientId.
@@ -246,7 +238,13 @@ describe('analyzers on a synthetic BEC case', () => {
         operation: 'OAuth2PermissionGrant',
         category: 'consent',
         attrs: {
-          consent: { appId: '5b6c6f76-709e-42cf-afb3-ba570a0b8b75', appName: null, scopes: ['Mail.Read'], isAdminConsent: false, consentType: 'Principal' },
+          consent: {
+            appId: '5b6c6f76-709e-42cf-afb3-ba570a0b8b75',
+            appName: null,
+            scopes: ['Mail.Read'],
+            isAdminConsent: false,
+            consentType: 'Principal',
+          },
         },
       }),
     ]);
