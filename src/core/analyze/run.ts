@@ -5,7 +5,7 @@
  */
 import { MailtrailError } from '../../shared/errors';
 import type { AnalyzeResult, Finding, FindingSeverity } from '../../shared/model/analysis';
-import { restoreCacheSize, setCacheSize } from '../store/ingest-repo';
+import { restoreCacheSize, setCacheSize } from '../store/database';
 import type { CaseSession } from '../case/case-file';
 import { defaultIpEnricher, recordEnrichmentSources, type OfflineIpEnricher } from '../enrich';
 import { parseUserAgent } from '../enrich/user-agent';

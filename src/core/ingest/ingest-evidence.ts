@@ -18,7 +18,7 @@ import type { CaseSession } from '../case/case-file';
 import { defaultIpEnricher, type IpEnricher } from '../enrich';
 import type { NormalizeContext } from '../normalize/event';
 import { beginFtsBatch, endFtsBatch, type EventEnrichment } from '../store/events-repo';
-import { restoreCacheSize, setCacheSize } from '../store/ingest-repo';
+import { restoreCacheSize, setCacheSize } from '../store/database';
 import { ParseThread } from './parse-thread';
 import { readRecords } from './record-wire';
 import { cachedEnricher, finishItem, observedAt, RecordWriter } from './writer';

@@ -147,3 +147,15 @@ export function rekeyDatabase(db: Db, newPassphrase: string): void {
 export function inTransaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
+
+/** Sets the page cache for bulk work (an import, an analyzer run) (KiB when negative, as SQLite's `cache_size`); returns the previous value. */
+export function setCacheSize(db: Db, kib: number): number {
+  const prev = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size=${-Math.abs(kib)}`);
+  return prev;
+}
+
+/** Restores a `cache_size` value returned by {@link setCacheSize}. */
+export function restoreCacheSize(db: Db, value: number): void {
+  db.pragma(`cache_size=${value}`);
+}

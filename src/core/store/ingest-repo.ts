@@ -1,4 +1,4 @@
-/** SQL of the import pipeline: quarantine listing, evidence provenance lookups, bulk-import pragmas. */
+/** SQL of the import pipeline: quarantine listing, evidence provenance lookups. */
 import type { QuarantineItem } from '../../shared/model/ingest';
 import type { Db } from './database';
 
@@ -51,16 +51,4 @@ export function storedCounts(db: Db, evidenceId: number): { events: number; quar
 export function quarantinedAt(db: Db): (evidenceId: number, recordIndex: number) => boolean {
   const stmt = db.prepare('SELECT 1 FROM quarantine WHERE evidence_id = ? AND record_index = ? LIMIT 1').pluck();
   return (evidenceId, recordIndex) => stmt.get(evidenceId, recordIndex) !== undefined;
-}
-
-/** Sets the page cache for bulk work (KiB when negative, as SQLite's `cache_size`); returns the previous value. */
-export function setCacheSize(db: Db, kib: number): number {
-  const prev = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size=${-Math.abs(kib)}`);
-  return prev;
-}
-
-/** Restores a `cache_size` value returned by {@link setCacheSize}. */
-export function restoreCacheSize(db: Db, value: number): void {
-  db.pragma(`cache_size=${value}`);
 }

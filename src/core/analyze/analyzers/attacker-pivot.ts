@@ -4,7 +4,7 @@
  * tagged yet. Another user acting from the attacker's infrastructure is lateral movement or a
  * second victim.
  */
-import { eventsByIds, eventsFromIp, eventsInSession } from '../../store/analysis-repo';
+import { eventsByIds, PivotReader } from '../../store/analysis-repo';
 import { linkable } from '../../normalize/event';
 import { iso, type AnalysisEvent, type Analyzer, type AnalyzerFinding } from './types';
 
@@ -37,11 +37,11 @@ export const attackerPivot: Analyzer = {
       }
     }
     const found = new Map<number, { e: AnalysisEvent; via: string }>();
+    const pivots = new PivotReader(ctx.db);
     for (const ip of ips)
-      for (const e of eventsFromIp(ctx.db, ip, -FAR, FAR))
-        if (!seedSet.has(e.id) && !found.has(e.id)) found.set(e.id, { e, via: `IP ${ip}` });
+      for (const e of pivots.fromIp(ip, -FAR, FAR)) if (!seedSet.has(e.id) && !found.has(e.id)) found.set(e.id, { e, via: `IP ${ip}` });
     for (const s of sessions)
-      for (const e of eventsInSession(ctx.db, s, -FAR, FAR))
+      for (const e of pivots.inSession(s, -FAR, FAR))
         if (!seedSet.has(e.id) && !found.has(e.id)) found.set(e.id, { e, via: `session ${s}` });
     const byActor = new Map<string, { e: AnalysisEvent; via: string }[]>();
     for (const f of found.values()) {
