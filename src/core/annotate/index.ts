@@ -30,6 +30,7 @@ import {
 } from '../store/annotations-repo';
 import { EventWriter } from '../store/events-repo';
 import { matchingIds } from '../store/query-repo';
+import { RecordKeyLookup } from '../store/record-hash';
 
 /** Well-known tags and their colours; other tags get a colour from {@link TAG_PALETTE}. */
 export const DEFAULT_TAG_COLORS: Readonly<Record<string, string>> = {
@@ -387,5 +388,7 @@ export async function addManualEvent(session: CaseSession, input: ManualEventInp
 }
 
 function lastEventIdByKey(session: CaseSession, key: string): number {
-  return matchingIds(session.db, { sql: 'record_key = ?', params: [key] })[0]!;
+  const found = new RecordKeyLookup(session.db).find(key);
+  if (!('event' in found)) throw new Error(`event ${key} was not written`);
+  return found.event.id;
 }

@@ -3,8 +3,8 @@
  * drops and rebuilds, and opening a case checks (a crash in the middle of a bulk import leaves them
  * dropped; the next read-write open rebuilds what is missing).
  *
- * Not in the list: the unique `events_record_key` index (0002). Dedupe needs it at every insert, so
- * it is never dropped.
+ * Not in the list: the unique `events_record_hash` index (0007, see `record-hash.ts`). Dedupe needs
+ * it at every insert, so it is never dropped.
  */
 import type { Db } from './database';
 

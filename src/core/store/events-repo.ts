@@ -4,6 +4,7 @@
  */
 import type { NormalizedEvent, TimelineEvent } from '../../shared/model/event';
 import type { Db } from './database';
+import { RecordKeyLookup, recordHash } from './record-hash';
 
 /** Enrichment columns filled at insert time (see `core/enrich`). */
 export interface EventEnrichment {
@@ -90,6 +91,9 @@ export function toTimelineEvent(row: EventRow): TimelineEvent {
   };
 }
 
+/** Position of `record_hash` among the insert's parameters. */
+const HASH_SLOT = 21;
+
 /** Outcome of writing one record. */
 export type WriteOutcome = 'imported' | 'duplicate';
 
@@ -110,7 +114,7 @@ export interface EventWriterOptions {
 export class EventWriter {
   private readonly insertStmt;
   private readonly payloadStmt;
-  private readonly findStmt;
+  private readonly keys: RecordKeyLookup;
   private readonly sightingStmt;
   private readonly quarantineStmt;
   private readonly ftsStmt;
@@ -126,13 +130,13 @@ export class EventWriter {
       : null;
     this.insertStmt = db.prepare(
       `INSERT INTO events (ts_us, source, record_type, operation, category, actor, mailbox, client_ip, country, asn, as_org,
-         user_agent, client_app, app_id, session_id, token_id, device_id, result, object, summary, record_key,
+         user_agent, client_app, app_id, session_id, token_id, device_id, result, object, summary, record_key, record_hash,
          evidence_id, record_index, examiner_added)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (record_key) WHERE record_key IS NOT NULL DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (record_hash) WHERE record_hash IS NOT NULL DO NOTHING`,
     );
     this.payloadStmt = db.prepare('INSERT INTO event_payloads (event_id, raw, attrs) VALUES (?, ?, ?)');
-    this.findStmt = db.prepare('SELECT id, evidence_id, record_index FROM events WHERE record_key = ?');
+    this.keys = new RecordKeyLookup(db);
     this.sightingStmt = db.prepare(
       'INSERT INTO event_sightings (event_id, evidence_id, record_index) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     );
@@ -162,7 +166,7 @@ export class EventWriter {
     enrichment: EventEnrichment | null = null,
     examinerAdded = false,
   ): WriteOutcome {
-    const info = this.insertStmt.run(
+    const row = [
       ev.tsUs,
       ev.source,
       ev.recordType,
@@ -184,20 +188,28 @@ export class EventWriter {
       ev.object,
       ev.summary,
       ev.recordKey,
+      ev.recordKey === null ? null : recordHash(ev.recordKey),
       evidenceId,
       recordIndex,
       examinerAdded ? 1 : 0,
-    );
-    if (info.changes === 1) {
-      this.payloadStmt.run(info.lastInsertRowid, ev.raw, attrsJson);
-      this.ftsStmt?.run(info.lastInsertRowid, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp);
-      return 'imported';
+    ];
+    let info = this.insertStmt.run(row);
+    if (info.changes === 0) {
+      // The key's hash is taken: by this very record seen before, or (rarely) by another key.
+      const found = this.keys.find(ev.recordKey!);
+      if ('event' in found) {
+        const existing = found.event;
+        if (existing.evidence_id !== evidenceId || existing.record_index !== recordIndex) {
+          this.sightingStmt.run(existing.id, evidenceId, recordIndex);
+        }
+        return 'duplicate';
+      }
+      row[HASH_SLOT] = found.slot;
+      info = this.insertStmt.run(row);
     }
-    const existing = this.findStmt.get(ev.recordKey) as { id: number; evidence_id: number; record_index: number };
-    if (existing.evidence_id !== evidenceId || existing.record_index !== recordIndex) {
-      this.sightingStmt.run(existing.id, evidenceId, recordIndex);
-    }
-    return 'duplicate';
+    this.payloadStmt.run(info.lastInsertRowid, ev.raw, attrsJson);
+    this.ftsStmt?.run(info.lastInsertRowid, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp);
+    return 'imported';
   }
 
   /** Quarantines a record that could not be normalized, keeping its raw text and the reason. */

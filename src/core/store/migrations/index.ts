@@ -10,6 +10,7 @@ import { m0003Ingest } from './0003-ingest';
 import { m0004Collection } from './0004-collection';
 import { m0005Analysis } from './0005-analysis';
 import { m0006EventPayloads } from './0006-event-payloads';
+import { m0007RecordHash } from './0007-record-hash';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   m0004Collection,
   m0005Analysis,
   m0006EventPayloads,
+  m0007RecordHash,
 ];
 
 /** The schema version this build writes. */
