@@ -1,13 +1,14 @@
 /**
  * The writing thread's side of a parse thread: starts `parse-worker` (bundled as `parse-worker.js`
- * beside this module's chunk, or the TypeScript source through tsx under vitest and the tsx-run
- * CLI, like the job worker of `core/jobs/runner.ts`), feeds it the stored chunks a few ahead,
+ * beside this module's chunk, or, under vitest and the tsx-run CLI, its TypeScript source bundled on
+ * the fly), feeds it the stored chunks a few ahead,
  * queues its messages, acknowledges each one consumed (back-pressure) and stops it.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type * as Esbuild from 'esbuild';
 import { CONTROL, CONTROL_SLOTS, type ChunkMessage, type ParseThreadInit, type ParseThreadMessage } from './parse-protocol';
 
 let entryOverride: string | null = null;
@@ -20,29 +21,36 @@ export function setParseWorkerEntry(file: string | null): void {
   entryOverride = file;
 }
 
-/** tsx's ESM register API (as `core/jobs/runner.ts` resolves it). */
-function tsxEsmApi(): string {
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const mjs = cjs.replace(/\.cjs$/, '.mjs');
-  return existsSync(mjs) ? mjs : cjs;
-}
-
 /**
  * A young generation larger than V8's default (16 MiB): parsing allocates short-lived objects at
  * a high rate, and with the default most of the thread's time went to scavenges.
  */
 const PARSE_LIMITS = { maxYoungGenerationSizeMb: 64 };
 
+const bundles = new Map<string, string>();
+
+/**
+ * The worker's TypeScript source bundled into one CommonJS script by esbuild (the compiler tsx
+ * itself runs on), once per process. Starting the source through tsx's loader instead, as the job
+ * worker does, costs the thread a loader thread of its own: ≈ 20 MB more peak memory for an import
+ * and a slower start.
+ */
+function bundledSource(entry: string): string {
+  let code = bundles.get(entry);
+  if (code === undefined) {
+    const esbuild = createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+    const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' });
+    code = out.outputFiles[0]!.text;
+    bundles.set(entry, code);
+  }
+  return code;
+}
+
 function startWorker(workerData: ParseThreadInit): Worker {
   const here = fileURLToPath(import.meta.url);
   const ts = entryOverride ?? (here.endsWith('.ts') ? fileURLToPath(new URL('./parse-worker.ts', import.meta.url)) : null);
   if (ts !== null && ts.endsWith('.ts')) {
-    // Node 20 ignores `--import` in a worker's execArgv: the job runner's bootstrap registers tsx first.
-    const boot = fileURLToPath(new URL('../jobs/tsx-bootstrap.mjs', import.meta.url));
-    return new Worker(boot, {
-      resourceLimits: PARSE_LIMITS,
-      workerData: { ...workerData, tsxApi: pathToFileURL(tsxEsmApi()).href, entry: pathToFileURL(ts).href },
-    });
+    return new Worker(bundledSource(ts), { eval: true, workerData, resourceLimits: PARSE_LIMITS });
   }
   const js = ts ?? fileURLToPath(new URL('./parse-worker.js', import.meta.url));
   if (!existsSync(js)) throw new Error(`parse worker not found at ${js}`);

@@ -91,6 +91,15 @@ export function newTextInfo(): TextInfo {
   return { encoding: 'utf-8', bom: false, gzip: false, invalidUtf8: false, binary: false };
 }
 
+/**
+ * Most bytes decoded into one piece of text. Parsers slice fields out of the piece, and a slice keeps
+ * its whole piece alive: with 1 MiB pieces (a stored chunk) every piece outlived a few scavenges,
+ * went to the old generation and waited there for a full collection. 64 KiB pieces die young: at
+ * 200k Purview records the parse took 4.6 s instead of 7.1 s and the import's peak RSS fell by 65 MB
+ * (16 to 64 KiB measured alike; 128 KiB and up slower).
+ */
+export const TEXT_PIECE_BYTES = 64 * 1024;
+
 /** Pull-based decoder over a synchronous byte source (`next()` returns `null` at the end). */
 export class TextReader {
   readonly info: TextInfo = newTextInfo();
@@ -140,7 +149,11 @@ export class TextReader {
     if (this.decoder === null) this.start();
     if (this.finished) return null;
     for (;;) {
-      const b = this.pending.length > 0 ? this.pending.shift()! : this.ended ? null : this.source();
+      let b = this.pending.length > 0 ? this.pending.shift()! : this.ended ? null : this.source();
+      if (b !== null && b.length > TEXT_PIECE_BYTES) {
+        this.pending.unshift(b.subarray(TEXT_PIECE_BYTES));
+        b = b.subarray(0, TEXT_PIECE_BYTES);
+      }
       if (b === null) {
         this.ended = true;
         this.finished = true;
