@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { TEXT_PIECE_BYTES, TextReader, type TextChunk } from './text';
+
+/** Reads everything from buffers handed over whole (as stored 1 MiB chunks are). */
+function readAll(...bufs: Buffer[]): { text: string; chunks: TextChunk[]; reader: TextReader } {
+  let at = 0;
+  const reader = new TextReader(() => (at < bufs.length ? bufs[at++]! : null));
+  const chunks: TextChunk[] = [];
+  for (let c = reader.next(); c !== null; c = reader.next()) chunks.push(c);
+  return { text: chunks.map((c) => c.text).join(''), chunks, reader };
+}
+
+/** ~300 KiB of CSV-ish text with multi-byte characters on and around every 64 KiB boundary. */
+function sample(): string {
+  const parts: string[] = [];
+  for (let i = 0; i < 6000; i++) parts.push(`${i},"Fwd: Rechnung über 1.000 € — 請求書 ${'x'.repeat(i % 7)}"\r\n`);
+  return parts.join('');
+}
+
+describe('TextReader pieces', () => {
+  it('decodes a big buffer in pieces of at most 64 KiB, splitting multi-byte characters losslessly', () => {
+    const text = sample();
+    const bytes = Buffer.from(text, 'utf8');
+    expect(bytes.length).toBeGreaterThan(4 * TEXT_PIECE_BYTES);
+    const { text: back, chunks, reader } = readAll(bytes);
+    expect(back).toBe(text);
+    expect(reader.info).toMatchObject({ encoding: 'utf-8', invalidUtf8: false });
+    expect(chunks.length).toBeGreaterThan(4);
+    let prev = 0;
+    for (const c of chunks) {
+      expect(c.bytes - prev).toBeLessThanOrEqual(TEXT_PIECE_BYTES);
+      prev = c.bytes;
+    }
+    expect(prev).toBe(bytes.length);
+  });
+
+  it('does the same for UTF-16LE with a BOM', () => {
+    const text = sample();
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const { text: back, reader } = readAll(bytes);
+    expect(back).toBe(text);
+    expect(reader.info).toMatchObject({ encoding: 'utf-16le', bom: true });
+  });
+
+  it('still flags a byte that is not UTF-8 inside a big buffer after the sniffed start', () => {
+    const bytes = Buffer.from(sample(), 'utf8');
+    bytes[3 * TEXT_PIECE_BYTES + 5] = 0xff;
+    // The encoding is decided on the first buffer(s) handed over: a clean first one, then the rest whole.
+    const { text, reader } = readAll(bytes.subarray(0, TEXT_PIECE_BYTES), bytes.subarray(TEXT_PIECE_BYTES));
+    expect(reader.info.encoding).toBe('utf-8');
+    expect(reader.info.invalidUtf8).toBe(true);
+    expect(text).toContain('\uFFFD');
+  });
+});
