@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempCase } from '../../../test/helpers/case';
+import { ev as event } from '../../../test/helpers/events';
 import type { NormalizedEvent } from '../../shared/model/event';
 import { EventWriter } from './events-repo';
 import { nextProbe, RecordKeyLookup, recordHash } from './record-hash';
@@ -7,30 +8,8 @@ import { nextProbe, RecordKeyLookup, recordHash } from './record-hash';
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-function ev(key: string): NormalizedEvent {
-  return {
-    tsUs: 1_700_000_000_000_000,
-    source: 'ual',
-    recordType: 'ExchangeItem',
-    operation: 'Send',
-    category: 'mail-send',
-    actor: 'ceo@contoso.com',
-    mailbox: 'ceo@contoso.com',
-    clientIp: null,
-    userAgent: null,
-    clientApp: null,
-    appId: null,
-    sessionId: null,
-    tokenId: null,
-    deviceId: null,
-    result: 'success',
-    object: null,
-    summary: 'Send',
-    recordKey: key,
-    attrs: {},
-    raw: `{"Id":"${key}"}`,
-  };
-}
+/** A record with the given identity. */
+const ev = (key: string): NormalizedEvent => event({ recordKey: key, raw: `{"Id":"${key}"}` });
 
 describe('recordHash', () => {
   it('is a stable 53-bit integer (cases store it: these values may never change)', () => {
