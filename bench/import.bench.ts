@@ -255,8 +255,8 @@ async function writeCsv(file: string, n: number): Promise<number> {
   }
   out.end(buf);
   await once(out, 'finish');
-  // Flush the generated file now: otherwise the kernel writes it back during the timed import,
-  // which then pays for the generator's I/O (storing 1M records measured 11.4 s instead of 7.7 s).
+  // Flush the generated file now, so the kernel's write-back of the generator's output does not
+  // run during the timed import.
   const fd = openSync(file, 'r');
   try {
     fsyncSync(fd);
