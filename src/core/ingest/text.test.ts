@@ -52,3 +52,40 @@ describe('TextReader pieces', () => {
     expect(text).toContain('\uFFFD');
   });
 });
+
+describe('encoding decision', () => {
+  it('keeps a UTF-8 export with a stray damaged byte UTF-8, and flags the byte', () => {
+    const bytes = Buffer.from(sample(), 'utf8');
+    bytes[1000] = 0xff; // inside the sniffed start
+    const { text, reader } = readAll(bytes);
+    expect(reader.info).toMatchObject({ encoding: 'utf-8', invalidUtf8: true });
+    expect(text).toContain('Rechnung über 1.000 € — 請求書');
+    expect(text).toContain('\uFFFD');
+  });
+
+  it('decodes Windows-1252 text with accented letters as Windows-1252', () => {
+    // Réunion à Genève – coût 1 000 €, Überweisung, as Windows-1252 writes them (é E9, à E0, – 96, û FB, € 80, Ü DC).
+    const a = (t: string): Buffer => Buffer.from(t, 'ascii');
+    const bytes = Buffer.concat([
+      a('Id,Subject\r\n1,R'),
+      Buffer.from([0xe9]),
+      a('union '),
+      Buffer.from([0xe0]),
+      a(' Gen'),
+      Buffer.from([0xe8]),
+      a('ve '),
+      Buffer.from([0x96]),
+      a(' co'),
+      Buffer.from([0xfb]),
+      a('t 1 000 '),
+      Buffer.from([0x80]),
+      a('\r\n2,'),
+      Buffer.from([0xdc]),
+      a('berweisung\r\n'),
+    ]);
+    const { text, reader } = readAll(bytes);
+    expect(reader.info.encoding).toBe('windows-1252');
+    expect(text).toContain('Réunion à Genève – coût 1 000 €');
+    expect(text).toContain('Überweisung');
+  });
+});

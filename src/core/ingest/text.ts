@@ -2,9 +2,9 @@
  * Bytes → text for every parser, synchronously (the import loop runs inside write transactions):
  * the encoding is decided once from the start of the input (UTF-8 with or without BOM; UTF-16
  * LE/BE by BOM or by NUL pattern, as Windows PowerShell writes it; Windows-1252 when the start is
- * not valid UTF-8, as Excel and `Export-Csv -Encoding Default` write it). Later bytes that are not
- * valid UTF-8 become U+FFFD and are flagged, so the records holding them are quarantined instead
- * of silently altered. gzip input is recognised (and opened by the importer, not here).
+ * not UTF-8, as Excel and `Export-Csv -Encoding Default` write it, see {@link looksUtf8}). Bytes of
+ * a UTF-8 input that are not valid UTF-8 become U+FFFD and are flagged, so the records holding them
+ * are quarantined instead of silently altered. gzip input is recognised (and opened by the importer, not here).
  */
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
@@ -83,7 +83,27 @@ function decideEncoding(head: Buffer): { encoding: TextEncodingName; bom: number
     if (oddNul > n / 4 && evenNul === 0) return { encoding: 'utf-16le', bom: 0 };
     if (evenNul > n / 4 && oddNul === 0) return { encoding: 'utf-16be', bom: 0 };
   }
-  return { encoding: isUtf8(head.subarray(0, utf8Boundary(head))) ? 'utf-8' : 'windows-1252', bom: 0 };
+  return { encoding: looksUtf8(head.subarray(0, utf8Boundary(head))) ? 'utf-8' : 'windows-1252', bom: 0 };
+}
+
+/**
+ * UTF-8 unless the start holds more invalid sequences than valid multi-byte characters. Windows-1252
+ * text with accented letters is almost never valid UTF-8 (é is one byte, 0xE9, followed by ASCII),
+ * while a UTF-8 export with a stray damaged byte still has many valid characters: decoding it as
+ * Windows-1252 would silently alter every one of them, whereas decoding it as UTF-8 flags the damaged
+ * byte and quarantines only the records that hold it.
+ */
+function looksUtf8(head: Buffer): boolean {
+  if (isUtf8(head)) return true;
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+  let invalid = 0;
+  let valid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) invalid++;
+    else if (c > 0x7f && (c < 0xdc00 || c > 0xdfff)) valid++; // a surrogate pair counts once
+  }
+  return valid > invalid;
 }
 
 /** A fresh {@link TextInfo}. */
