@@ -51,6 +51,7 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
   ['purview-csv/new-layout.csv', 'purview-csv', 11, 10, 1, 0],
   ['purview-csv/truncated.csv', 'purview-csv', 2, 1, 0, 1],
   ['purview-csv/utf16le.csv', 'purview-csv', 1, 1, 0, 0],
+  ['purview-csv/utf8-stray-byte.csv', 'purview-csv', 3, 2, 0, 1],
   ['purview-csv/windows-1252.csv', 'purview-csv', 1, 1, 0, 0],
   ['ual-json/content-blob.json', 'ual-json', 4, 4, 0, 0],
   ['ual-json/pretty.json', 'ual-json', 3, 3, 0, 0],
@@ -107,7 +108,8 @@ describe('every fixture imports, adds up, and re-imports as duplicates', () => {
       expect(again.duplicates).toBe(first.imported + first.duplicates);
       expect(listQuarantine(t.session.db, { limit: 1000 }).total).toBe(first.quarantined);
       // Parsed counts are recorded on the evidence items.
-      for (const f of first.files.filter((x) => !x.error && !x.note)) expect(t.session.evidence.get(f.evidenceId!).parsedCount).toBe(f.read);
+      for (const f of first.files.filter((x) => !x.error && !x.note))
+        expect(t.session.evidence.get(f.evidenceId!).parsedCount).toBe(f.read);
     });
   }
 });
@@ -224,6 +226,22 @@ describe('field mapping per format', () => {
       .filter((e) => e.action === 'import.evidence')
       .map((e) => e.details['encoding']);
     expect(journal).toEqual(['utf-16le with BOM', 'windows-1252']);
+  });
+
+  it('keeps a UTF-8 export with one damaged byte UTF-8: the record holding it is quarantined, the others read right', async () => {
+    const t = fresh();
+    const r = await importPaths(t.session, [join(FIXTURES, 'purview-csv/utf8-stray-byte.csv')]);
+    expect(r).toMatchObject({ read: 3, imported: 2, quarantined: 1 });
+    expect(
+      events(t.session.db)
+        .map((e) => e.object)
+        .sort(),
+    ).toEqual(['Überweisung für Müller', '請求書 – Rechnung']);
+    const encodings = t.session.journal
+      .list(0, 100)
+      .filter((e) => e.action === 'import.evidence')
+      .map((e) => e.details['encoding']);
+    expect(encodings).toEqual(['utf-8']);
   });
 
   it('Entra sign-in CSV: stray spaces, double space and a repeated column in the header', async () => {
@@ -395,7 +413,13 @@ describe('reference data of an acquisition', () => {
       ['servicePrincipals.json', null, undefined, 'Microsoft Graph servicePrincipals: reference data, kept as evidence (no events)'],
     ]);
     for (const f of r.files) expect(t.session.evidence.get(f.evidenceId!).sha256).toBe(f.sha256);
-    const journal = t.session.db.prepare(`SELECT details FROM custody WHERE action = 'import.reference' ORDER BY seq`).pluck().all() as string[];
-    expect(journal.map((d) => (JSON.parse(d) as { kind: string }).kind)).toEqual(['Microsoft Graph mailFolders', 'Microsoft Graph servicePrincipals']);
+    const journal = t.session.db
+      .prepare(`SELECT details FROM custody WHERE action = 'import.reference' ORDER BY seq`)
+      .pluck()
+      .all() as string[];
+    expect(journal.map((d) => (JSON.parse(d) as { kind: string }).kind)).toEqual([
+      'Microsoft Graph mailFolders',
+      'Microsoft Graph servicePrincipals',
+    ]);
   });
 });
