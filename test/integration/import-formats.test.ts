@@ -66,6 +66,21 @@ function events(db: ReturnType<typeof fresh>['session']['db']): TimelineEvent[] 
   return (db.prepare('SELECT id FROM events ORDER BY ts_us, id').all() as { id: number }[]).map((r) => eventById(db, r.id)!);
 }
 
+/** The imported events' objects, sorted (for exports whose records differ by subject). */
+function objects(t: ReturnType<typeof fresh>): (string | null)[] {
+  return events(t.session.db)
+    .map((e) => e.object)
+    .sort();
+}
+
+/** The encodings the `import.evidence` journal entries recorded, in import order. */
+function journaledEncodings(t: ReturnType<typeof fresh>): unknown[] {
+  return t.session.journal
+    .list(0, 100)
+    .filter((e) => e.action === 'import.evidence')
+    .map((e) => e.details['encoding']);
+}
+
 describe('every fixture imports, adds up, and re-imports as duplicates', () => {
   const byFile = new Map<string, typeof EXPECTED>();
   for (const e of EXPECTED) {
@@ -216,32 +231,16 @@ describe('field mapping per format', () => {
   it('decodes UTF-16 (PowerShell) and Windows-1252 (Excel) exports', async () => {
     const t = fresh();
     await importPaths(t.session, [join(FIXTURES, 'purview-csv/utf16le.csv'), join(FIXTURES, 'purview-csv/windows-1252.csv')]);
-    expect(
-      events(t.session.db)
-        .map((e) => e.object)
-        .sort(),
-    ).toEqual(['Updated bank details', 'Überweisung für Müller']);
-    const journal = t.session.journal
-      .list(0, 100)
-      .filter((e) => e.action === 'import.evidence')
-      .map((e) => e.details['encoding']);
-    expect(journal).toEqual(['utf-16le with BOM', 'windows-1252']);
+    expect(objects(t)).toEqual(['Updated bank details', 'Überweisung für Müller']);
+    expect(journaledEncodings(t)).toEqual(['utf-16le with BOM', 'windows-1252']);
   });
 
   it('keeps a UTF-8 export with one damaged byte UTF-8: the record holding it is quarantined, the others read right', async () => {
     const t = fresh();
     const r = await importPaths(t.session, [join(FIXTURES, 'purview-csv/utf8-stray-byte.csv')]);
     expect(r).toMatchObject({ read: 3, imported: 2, quarantined: 1 });
-    expect(
-      events(t.session.db)
-        .map((e) => e.object)
-        .sort(),
-    ).toEqual(['Überweisung für Müller', '請求書 – Rechnung']);
-    const encodings = t.session.journal
-      .list(0, 100)
-      .filter((e) => e.action === 'import.evidence')
-      .map((e) => e.details['encoding']);
-    expect(encodings).toEqual(['utf-8']);
+    expect(objects(t)).toEqual(['Überweisung für Müller', '請求書 – Rechnung']);
+    expect(journaledEncodings(t)).toEqual(['utf-8']);
   });
 
   it('Entra sign-in CSV: stray spaces, double space and a repeated column in the header', async () => {
