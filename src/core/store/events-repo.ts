@@ -220,14 +220,6 @@ export class EventWriter {
 
 const FTS_CURSOR = 'fts_indexed_upto';
 /**
- * Pending terms FTS5 holds in memory before it writes a segment (its `hashsize` option; 1 MiB by
- * default). Bigger in-memory runs mean fewer, larger segments and less merging: a million events
- * were indexed in 3.4 s instead of 5.0 s, at no measurable cost in peak memory (32 MiB: no faster,
- * +15 MB).
- */
-const FTS_HASH_BYTES = 16 * 1024 * 1024;
-
-/**
  * Adds every event not yet in the full-text index, in one statement. Run after each import batch
  * (never per row): trigger-maintained FTS costs about 4x insert throughput.
  * @returns the number of events indexed.
@@ -239,8 +231,6 @@ export function indexPendingEvents(db: Db): number {
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) AS m FROM events').get() as { m: number }).m;
   if (maxId <= upto) return 0;
   const write = db.transaction(() => {
-    // FTS5 reads the option's value from the statement text, not from a bound parameter.
-    db.exec(`INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', ${FTS_HASH_BYTES})`);
     const info = db
       .prepare(
         `INSERT INTO events_fts (rowid, summary, operation, actor, mailbox, object, user_agent, client_app)

@@ -11,6 +11,7 @@ import { m0004Collection } from './0004-collection';
 import { m0005Analysis } from './0005-analysis';
 import { m0006EventPayloads } from './0006-event-payloads';
 import { m0007RecordHash } from './0007-record-hash';
+import { m0008FtsHashsize } from './0008-fts-hashsize';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   m0005Analysis,
   m0006EventPayloads,
   m0007RecordHash,
+  m0008FtsHashsize,
 ];
 
 /** The schema version this build writes. */
