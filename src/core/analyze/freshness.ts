@@ -9,8 +9,8 @@ import type { CaseSession } from '../case/case-file';
 import { defaultIpEnricher, type OfflineIpEnricher } from '../enrich';
 import { ipKey } from '../enrich/ip';
 import type { Db } from '../store/database';
-import { derivedFresh, maxEventId, refreshDerived, type IpAddressRow } from '../store/derived-repo';
-import { indexPendingEvents } from '../store/events-repo';
+import { derivedFresh, refreshDerived, type IpAddressRow } from '../store/derived-repo';
+import { indexPendingEvents, maxEventId } from '../store/events-repo';
 import { getSetting } from '../store/case-repo';
 
 /** Converts the enricher's description of an IP into its `ip_addresses` row. */

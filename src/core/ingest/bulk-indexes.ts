@@ -9,7 +9,7 @@
  * dropped leaves them missing; the next read-write open rebuilds them (`openCase`).
  */
 import type { Db } from '../store/database';
-import { maxEventId } from '../store/derived-repo';
+import { maxEventId } from '../store/events-repo';
 import { createEventIndexes, dropEventIndexes } from '../store/event-indexes';
 
 /** Inputs smaller than this import with the indexes in place (a rebuild has a fixed cost per index). */

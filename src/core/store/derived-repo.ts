@@ -5,6 +5,7 @@
  * pass over the new rows, chunk by chunk so memory stays bounded.
  */
 import type { Db } from './database';
+import { maxEventId } from './events-repo';
 
 /** Dimensions kept in `value_counts`, with the events column each reads. */
 export const VALUE_DIMS = {
@@ -61,11 +62,6 @@ export interface IpAddressRow {
 export function derivedCursor(db: Db): number {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(CURSOR) as { value: string } | undefined;
   return Number(row?.value ?? 0);
-}
-
-/** Highest event id (0 when empty). */
-export function maxEventId(db: Db): number {
-  return (db.prepare('SELECT coalesce(max(id), 0) AS m FROM events').get() as { m: number }).m;
 }
 
 /** True when every event is folded into the derived tables. */

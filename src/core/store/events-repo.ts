@@ -218,6 +218,11 @@ export class EventWriter {
   }
 }
 
+/** Highest event id (0 when empty). */
+export function maxEventId(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(id), 0) AS m FROM events').get() as { m: number }).m;
+}
+
 const FTS_CURSOR = 'fts_indexed_upto';
 /**
  * Adds every event not yet in the full-text index, in one statement. Run after each import batch
@@ -228,7 +233,7 @@ export function indexPendingEvents(db: Db): number {
   const upto = Number(
     (db.prepare('SELECT value FROM settings WHERE key = ?').get(FTS_CURSOR) as { value: string } | undefined)?.value ?? 0,
   );
-  const maxId = (db.prepare('SELECT coalesce(max(id), 0) AS m FROM events').get() as { m: number }).m;
+  const maxId = maxEventId(db);
   if (maxId <= upto) return 0;
   const write = db.transaction(() => {
     const info = db
@@ -256,7 +261,7 @@ export function beginFtsBatch(db: Db): void {
 
 /** Closes an inline-FTS batch (same transaction): every event up to the newest is now indexed. */
 export function endFtsBatch(db: Db): void {
-  const maxId = (db.prepare('SELECT coalesce(max(id), 0) AS m FROM events').get() as { m: number }).m;
+  const maxId = maxEventId(db);
   db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
     FTS_CURSOR,
     String(maxId),

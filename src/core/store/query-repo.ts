@@ -7,8 +7,8 @@ import { cidrRange, isIp, canonicalIp } from '../enrich/ip';
 import type { QueryField, QueryNode, TermValue } from '../analyze/query/ast';
 import { MailtrailError } from '../../shared/errors';
 import type { Db } from './database';
-import type { EventColumnsRow } from './events-repo';
-import { GROUP_DIMS, ipsInKeyRange, matchingValues, maxEventId, valueCount, type GroupDim, type ValueDim } from './derived-repo';
+import { GROUP_DIMS, ipsInKeyRange, matchingValues, valueCount, type GroupDim, type ValueDim } from './derived-repo';
+import { maxEventId, type EventColumnsRow } from './events-repo';
 
 /** A compiled filter: SQL text with `?` placeholders and the values to bind. */
 export interface SqlFilter {
