@@ -1,4 +1,5 @@
 /** Shared shape of benchmarks: each prints a table, and with `--json` one object of its figures. */
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Options every benchmark receives. */
 export interface BenchOptions {
@@ -34,12 +35,40 @@ export async function timeMs<T>(fn: () => Promise<T> | T): Promise<{ ms: number;
   return { ms: performance.now() - t0, value };
 }
 
-/** Samples RSS every few ms until stopped; returns the peak in MB. */
+/**
+ * Resets the kernel's record of this process's peak RSS (Linux: `5` to `/proc/self/clear_refs`).
+ * @returns false where that is not possible (then only sampling sees the peak).
+ */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The kernel's peak RSS of this process since the last reset, in bytes (`VmHWM`), or 0. */
+function kernelPeakRss(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Peak RSS from now until stopped, in MB. Sampling alone misses what happens inside long
+ * synchronous calls (an index rebuild, a write transaction): on Linux the kernel's high-water mark,
+ * reset at the start, is taken as well.
+ */
 export function rssSampler(intervalMs = 10): { stop: () => number; peakMb: () => number } {
+  const kernel = resetPeakRss();
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), intervalMs);
   timer.unref();
-  const peakMb = () => Math.max(peak, process.memoryUsage.rss()) / 1e6;
+  const peakMb = () => Math.max(peak, process.memoryUsage.rss(), kernel ? kernelPeakRss() : 0) / 1e6;
   return {
     peakMb,
     stop: () => {

@@ -10,7 +10,7 @@
  */
 import type { Db } from '../store/database';
 import { maxEventId } from '../store/events-repo';
-import { createEventIndexes, dropEventIndexes } from '../store/event-indexes';
+import { dropEventIndexes, rebuildEventIndexes } from '../store/event-indexes';
 
 /** Inputs smaller than this import with the indexes in place (a rebuild has a fixed cost per index). */
 export const BULK_MIN_BYTES = 32 * 1024 * 1024;
@@ -62,13 +62,13 @@ export class BulkIndexes {
   }
 
   /**
-   * Rebuilds every missing index in one transaction (a crash in between leaves them all missing,
-   * never half of them: the open-time check then rebuilds).
+   * Rebuilds every missing index (`rebuildEventIndexes`: one transaction each, the table cached
+   * when it fits; a crash in between leaves the rest missing and the open-time check rebuilds them).
    * @returns the names rebuilt.
    */
   leave(): string[] {
     if (!this.dropped) return [];
-    const created = this.db.transaction(() => createEventIndexes(this.db)).immediate();
+    const created = rebuildEventIndexes(this.db, maxEventId(this.db));
     this.dropped = false;
     return created;
   }
