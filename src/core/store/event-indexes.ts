@@ -62,39 +62,18 @@ export function createEventIndexes(db: Db, since?: number): string[] {
 }
 
 /**
- * Bytes an `events` row takes in its table, page overhead included, for sizing a cache: 463
- * measured on the import bench's mix; generous, so the estimate errs towards a cache big enough.
- */
-const EVENT_ROW_BYTES = 640;
-/** The most page cache {@link rebuildEventIndexes} takes (room for the table of ≈ 230k events). */
-export const REBUILD_CACHE_MAX_KIB = 160 * 1024;
-/** Cache on top of the table: the pages of the index being built and the sorter's. */
-const REBUILD_CACHE_SLACK_KIB = 16 * 1024;
-
-/**
- * The page cache (KiB) that keeps an `events` table of `events` rows in memory while its indexes
- * are built, or `null` when that would take more than {@link REBUILD_CACHE_MAX_KIB}: a table
- * bigger than the cache gains nothing (every scan evicts the pages the next one starts with).
- */
-export function rebuildCacheKib(events: number): number | null {
-  const kib = Math.ceil((events * EVENT_ROW_BYTES) / 1024) + REBUILD_CACHE_SLACK_KIB;
-  return kib <= REBUILD_CACHE_MAX_KIB ? kib : null;
-}
-
-/**
- * Builds every missing index, each in its own transaction, for a table of about `events` rows.
- * Each `CREATE INDEX` scans the whole table; when the table fits in {@link rebuildCacheKib} the
- * cache is raised for the rebuild, so the table is decrypted once rather than once per index
- * (200k events: 13 indexes in 2.3–2.7 s instead of 3.7 s). One transaction per index keeps that
- * cache for the table: in a single transaction every new index page would stay in it, dirty. A
- * crash in between leaves the rest missing, which the open-time check rebuilds.
+ * Builds every missing index, each in its own transaction, with the page cache at `cacheKib`
+ * meanwhile (unchanged when `null`). Each `CREATE INDEX` scans the whole table: with a cache that
+ * holds the table, it is decrypted once rather than once per index (`ingest/bulk-indexes.ts`
+ * decides). One transaction per index keeps that cache for the table: in a single transaction every
+ * new index page would stay in it, dirty. A crash in between leaves the rest missing, which the
+ * open-time check rebuilds.
  * @returns the names created.
  */
-export function rebuildEventIndexes(db: Db, events: number): string[] {
+export function rebuildEventIndexes(db: Db, cacheKib: number | null): string[] {
   const missing = new Set(missingEventIndexes(db));
   if (missing.size === 0) return [];
-  const kib = rebuildCacheKib(events);
-  const prev = kib === null ? null : setCacheSize(db, kib);
+  const prev = cacheKib === null ? null : setCacheSize(db, cacheKib);
   try {
     const created: string[] = [];
     for (const ix of EVENT_INDEXES) {
