@@ -19,7 +19,7 @@ import { dropEventIndexes, rebuildEventIndexes } from '../store/event-indexes';
 const EVENT_ROW_BYTES = 480;
 /** Cache on top of the table: the pages of the index being built and the sorter's. */
 const REBUILD_CACHE_SLACK_KIB = 16 * 1024;
-/** The most page cache a rebuild takes (the table of ≈ 300k events). */
+/** The most page cache a rebuild takes (the table of ≈ 300k events at {@link EVENT_ROW_BYTES}). */
 export const REBUILD_CACHE_MAX_KIB = 160 * 1024;
 /**
  * Resident memory a rebuild's cache may bring the process up to: about an import's peak while it
@@ -31,7 +31,7 @@ export const REBUILD_RSS_CEILING = 360_000_000;
  * The page cache (KiB) that holds an `events` table of `events` rows while its indexes are built,
  * or `null` when it would exceed {@link REBUILD_CACHE_MAX_KIB} or `budgetKib` (what the process may
  * still grow by): a table bigger than the cache gains nothing, every scan evicts the pages the next
- * one starts with. Measured at 200k events: 13 indexes in 2.2–2.5 s instead of 3.7 s.
+ * one starts with. Measured at 200k events (a 110 MiB cache): 13 indexes in 1.9 s instead of 3.7 s.
  */
 export function rebuildCacheKib(events: number, budgetKib: number): number | null {
   const kib = Math.ceil((events * EVENT_ROW_BYTES) / 1024) + REBUILD_CACHE_SLACK_KIB;
