@@ -88,4 +88,23 @@ describe('EventWriter', () => {
       { rowid: 2 },
     ]);
   });
+
+  it('loads a bulk without automatic merges, then gives the case its merge setting back', async () => {
+    const { db, a } = await setup();
+    const w = new EventWriter(db);
+    const automerge = () => db.prepare(`SELECT v FROM events_fts_config WHERE k = 'automerge'`).pluck(true).get();
+    const load = (from: number, n: number) => {
+      for (let i = from; i < from + n; i++) w.write(ev(`ual:${i}`, { summary: `invoice ${i}` }), a, i);
+      return indexPendingEvents(db, 3);
+    };
+    expect(automerge()).toBeUndefined(); // FTS5's default (4)
+    expect(load(0, 2)).toBe(2); // below the bulk threshold: nothing touched
+    expect(automerge()).toBeUndefined();
+    expect(load(2, 3)).toBe(3);
+    expect(automerge()).toBe(4);
+    db.prepare(`INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 8)`).run();
+    expect(load(5, 4)).toBe(4);
+    expect(automerge()).toBe(8);
+    expect(db.prepare(`SELECT count(*) FROM events_fts WHERE events_fts MATCH 'invoice'`).pluck(true).get()).toBe(9);
+  });
 });

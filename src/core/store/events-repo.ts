@@ -225,17 +225,39 @@ export function maxEventId(db: Db): number {
 
 const FTS_CURSOR = 'fts_indexed_upto';
 /**
+ * Pending events from which {@link indexPendingEvents} loads with FTS5's automatic merging off.
+ * During a bulk load every merge rewrites segments that later flushes grow again: 1M events built
+ * in 3.2 s instead of 4.9 s, with the same query times (one-word, prefix, phrase and AND queries);
+ * merging resumes with the next writes (a 5k-event write after such a load: 177 ms instead of 42).
+ */
+export const FTS_BULK_EVENTS = 100_000;
+/** FTS5's default `automerge` (restored after a bulk load unless the case set another). */
+const FTS_AUTOMERGE_DEFAULT = 4;
+
+/** Sets the full-text index's `automerge` (FTS5 keeps it in `events_fts_config`). */
+function setFtsAutomerge(db: Db, value: number): void {
+  db.prepare(`INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', ?)`).run(BigInt(value)); // an integer: FTS5 refuses 4.0
+}
+
+/**
  * Adds every event not yet in the full-text index, in one statement. Run after each import batch
- * (never per row): trigger-maintained FTS costs about 4x insert throughput.
+ * (never per row): trigger-maintained FTS costs about 4x insert throughput. From `bulkFrom`
+ * ({@link FTS_BULK_EVENTS}) pending events, without FTS5's automatic merges meanwhile.
  * @returns the number of events indexed.
  */
-export function indexPendingEvents(db: Db): number {
+export function indexPendingEvents(db: Db, bulkFrom = FTS_BULK_EVENTS): number {
   const upto = Number(
     (db.prepare('SELECT value FROM settings WHERE key = ?').get(FTS_CURSOR) as { value: string } | undefined)?.value ?? 0,
   );
   const maxId = maxEventId(db);
   if (maxId <= upto) return 0;
+  const bulk = maxId - upto >= bulkFrom;
   const write = db.transaction(() => {
+    const automerge = bulk
+      ? ((db.prepare(`SELECT v FROM events_fts_config WHERE k = 'automerge'`).pluck(true).get() as number | undefined) ??
+        FTS_AUTOMERGE_DEFAULT)
+      : null;
+    if (automerge !== null) setFtsAutomerge(db, 0);
     const info = db
       .prepare(
         `INSERT INTO events_fts (rowid, summary, operation, actor, mailbox, object, user_agent, client_app)
@@ -246,6 +268,7 @@ export function indexPendingEvents(db: Db): number {
       FTS_CURSOR,
       String(maxId),
     );
+    if (automerge !== null) setFtsAutomerge(db, automerge);
     return info.changes;
   });
   return write.immediate();
