@@ -3,6 +3,7 @@
  * sightings of duplicates, quarantine, the bulk-built full-text index, and row mapping.
  */
 import type { NormalizedEvent, TimelineEvent } from '../../shared/model/event';
+import { getSetting, putSetting } from './case-repo';
 import type { Db } from './database';
 import { RecordKeyLookup, recordHash } from './record-hash';
 
@@ -246,9 +247,7 @@ function setFtsAutomerge(db: Db, value: number): void {
  * @returns the number of events indexed.
  */
 export function indexPendingEvents(db: Db, bulkFrom = FTS_BULK_EVENTS): number {
-  const upto = Number(
-    (db.prepare('SELECT value FROM settings WHERE key = ?').get(FTS_CURSOR) as { value: string } | undefined)?.value ?? 0,
-  );
+  const upto = Number(getSetting(db, FTS_CURSOR) ?? 0);
   const maxId = maxEventId(db);
   if (maxId <= upto) return 0;
   const bulk = maxId - upto >= bulkFrom;
@@ -264,10 +263,7 @@ export function indexPendingEvents(db: Db, bulkFrom = FTS_BULK_EVENTS): number {
          SELECT id, summary, operation, actor, mailbox, object, user_agent, client_app FROM events WHERE id > ? AND id <= ?`,
       )
       .run(upto, maxId);
-    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-      FTS_CURSOR,
-      String(maxId),
-    );
+    putSetting(db, FTS_CURSOR, String(maxId));
     if (automerge !== null) setFtsAutomerge(db, automerge);
     return info.changes;
   });
@@ -284,11 +280,7 @@ export function beginFtsBatch(db: Db): void {
 
 /** Closes an inline-FTS batch (same transaction): every event up to the newest is now indexed. */
 export function endFtsBatch(db: Db): void {
-  const maxId = maxEventId(db);
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-    FTS_CURSOR,
-    String(maxId),
-  );
+  putSetting(db, FTS_CURSOR, String(maxEventId(db)));
 }
 
 /** One event by id. */
