@@ -241,8 +241,8 @@ export function syntheticPurview(seed = 7): { header: string; record(i: number, 
   return { header, record };
 }
 
-async function writeCsv(file: string, n: number): Promise<number> {
-  const gen = syntheticPurview();
+async function writeCsv(file: string, n: number, seed?: number): Promise<number> {
+  const gen = syntheticPurview(seed);
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   out.write(gen.header);
   let buf = '';
@@ -269,7 +269,7 @@ async function writeCsv(file: string, n: number): Promise<number> {
 const bench: Benchmark = {
   name: 'import',
   description:
-    'import a synthetic Purview CSV end to end vs bare encrypted inserts of the same AuditData (--size records, default 1,000,000)',
+    'import a synthetic Purview CSV end to end vs bare encrypted inserts of the same AuditData (--size records, default 1,000,000; --existing N imports N other records first, untimed)',
   async run({ size, args, workDir, log }) {
     const n = size ?? 1_000_000;
     // `--parse-thread on|off` forces the parse thread (default: by item size, i.e. on here).
@@ -279,8 +279,17 @@ const bench: Benchmark = {
     const bytes = await writeCsv(csv, n);
     log(`wrote ${fmt(n)} records, ${fmt(bytes / 1e6)} MB`);
 
-    // The import, end to end, in a fresh case.
+    // The import, end to end, in a fresh case, or (`--existing N`) in a case that already holds N
+    // other records, imported untimed from an export of another seed (other record ids).
     const session = createCase({ file: join(workDir, 'import.mtcase'), name: 'bench', examiner: 'bench', passphrase: 'bench' });
+    const existing = Number(args['existing'] ?? 0);
+    if (existing > 0) {
+      const other = join(workDir, 'existing.csv');
+      await writeCsv(other, existing, 11);
+      const pre = await importPaths(session, [other], { parseThread });
+      rmSync(other, { force: true });
+      log(`case prepared with ${fmt(pre.imported)} existing events`);
+    }
     global.gc?.();
     const rss = rssSampler(20);
     let storedAt = 0;
@@ -327,6 +336,7 @@ const bench: Benchmark = {
     return {
       figures: {
         records: n,
+        ...(existing > 0 ? { existingEvents: existing } : {}),
         seconds: Number(seconds.toFixed(2)),
         recordsPerSec: Math.round(recordsPerSec),
         baselinePerSec: Math.round(baselinePerSec),
@@ -334,7 +344,7 @@ const bench: Benchmark = {
         peakRssMb: Math.round(peak),
       },
       table: [
-        ['records', fmt(n), `${fmt(bytes / 1e6)} MB CSV`],
+        ['records', fmt(n), `${fmt(bytes / 1e6)} MB CSV${existing > 0 ? `, into a case of ${fmt(existing)} events` : ''}`],
         [
           'import (store + parse + insert + FTS)',
           `${fmt(seconds, 1)} s`,

@@ -48,17 +48,25 @@ export const BULK_MIN_BYTES = 32 * 1024 * 1024;
 export const BULK_BYTES_PER_RECORD = 2048;
 
 /**
+ * How many events may already be in the case, per new record expected, for a rebuild to still beat
+ * maintaining the indexes. Measured on a case of 1M events (13 indexes far beyond the page cache,
+ * so every maintained insert reads and rewrites a leaf of each): maintenance ≈ 317 µs a new row, a
+ * rebuild ≈ 20.5 µs an event, old and new, so they break even near 14.5 existing events a new one.
+ * A second 1M-record import took 383 s maintained against 112 s rebuilt; 100k records, 38.7 against
+ * 30.7 s. With the low record estimate ({@link BULK_BYTES_PER_RECORD}) 15 leaves a margin.
+ */
+export const BULK_MAX_EXISTING_PER_NEW = 15;
+
+/**
  * Whether an import of `inputBytes` into a case holding `existingEvents` should rebuild the indexes
- * rather than maintain them: the input is large and will at least double the events. A rebuild
- * reads every event, old and new; maintenance costs per new row, more as the indexes grow. Measured
- * here (narrow events, 13 indexes): a rebuild ≈ 2 µs per event per index; maintenance ≈ 2 µs per
- * new row per index at 300k events and more beyond the page cache (see docs/formats.md). With
- * fewer new rows than existing events the rebuild would read more than it saves, and queries during
- * the import would run without indexes for longer.
+ * rather than maintain them. A rebuild reads every event, old and new; maintenance costs per new
+ * row, and far more once the indexes outgrow the page cache (see {@link BULK_MAX_EXISTING_PER_NEW}
+ * and docs/formats.md). Small inputs maintain them: a rebuild has a fixed cost per index, and
+ * queries during the import would run without indexes.
  */
 export function bulkIndexesWorthIt(inputBytes: number, existingEvents: number): boolean {
   if (inputBytes < BULK_MIN_BYTES) return false;
-  return inputBytes / BULK_BYTES_PER_RECORD >= existingEvents;
+  return existingEvents <= (inputBytes / BULK_BYTES_PER_RECORD) * BULK_MAX_EXISTING_PER_NEW;
 }
 
 /** The drop-then-rebuild cycle of one import (enter before writing, leave in a `finally`). */
