@@ -95,6 +95,7 @@ export function importCacheKib(existingEvents: number): number {
   const index = Math.ceil((Math.max(0, existingEvents) * RECORD_HASH_INDEX_BYTES) / 1024);
   return IMPORT_CACHE_KIB + Math.min(IMPORT_CACHE_GROWTH_MAX_KIB, index);
 }
+
 /** Items from this size up are parsed in a second thread (starting one costs ~0.3 s). */
 export const PARSE_THREAD_MIN_BYTES = 8 * 1024 * 1024;
 /** With a parse thread: records per message, and most messages queued (≈ 4 × 1 MiB). */
