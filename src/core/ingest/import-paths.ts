@@ -17,6 +17,7 @@ import type { EvidenceCodec } from '../evidence/codec';
 import { indexPendingEvents } from '../store/events-repo';
 import { archiveMembers, isZip } from './archive';
 import { BulkIndexes } from './bulk-indexes';
+import { CommitGroup } from './commit-group';
 import { isGzip } from './text';
 import { ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
 import { ReferenceDataNotice } from './record-parsers';
@@ -161,7 +162,10 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   await collect(paths, inputs, new Set());
   const totalBytes = inputs.reduce((s, i) => s + i.bytes, 0);
   // Decided once for the whole import (a folder of many files is one bulk load, one rebuild).
-  const bulk = opts.bulkIndexes === undefined ? BulkIndexes.forImport(session.db, totalBytes) : new BulkIndexes(session.db, opts.bulkIndexes);
+  const bulk =
+    opts.bulkIndexes === undefined ? BulkIndexes.forImport(session.db, totalBytes) : new BulkIndexes(session.db, opts.bulkIndexes);
+  // Small inputs share commits (a folder of thousands of small exports); large ones commit per batch.
+  const group = new CommitGroup(session.db);
   const files: ImportFileResult[] = [];
   let doneBytes = 0;
   let fileNo = 0;
@@ -170,7 +174,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     if (opts.signal?.aborted) throw new MailtrailError('CANCELLED', 'import cancelled');
   };
 
-  /** Stores a byte source, then ingests it (recursing into archives). */
+  /** Stores a byte source, then ingests it (recursing into archives), within a commit group when small. */
   const importSource = async (
     display: string,
     open: () => NodeJS.ReadableStream | AsyncIterable<Buffer>,
@@ -180,6 +184,22 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     depth: number,
   ): Promise<void> => {
     checkCancel();
+    group.before(size);
+    try {
+      await storeAndIngest(display, open, size, origin, kind, depth);
+    } finally {
+      group.after(size);
+    }
+  };
+
+  const storeAndIngest = async (
+    display: string,
+    open: () => NodeJS.ReadableStream | AsyncIterable<Buffer>,
+    size: number,
+    origin: EvidenceOrigin,
+    kind: string,
+    depth: number,
+  ): Promise<void> => {
     fileNo++;
     const file = fileNo;
     const before = doneBytes;
@@ -322,7 +342,9 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       );
     }
   } finally {
-    // Also after a failure or a cancellation: the committed batches stay, so must their indexes.
+    // Also after a failure or a cancellation: what the group finished stays (each input's own
+    // transactions were savepoints in it), and the committed batches need their indexes.
+    group.commit();
     if (bulk.pending) {
       indexing('indexes');
       bulk.leave();

@@ -268,6 +268,9 @@ async function ingestWithParseThread(
     reject: (index: number, location: string, reason: string, raw: string | null) => out.reject(index, location, reason, raw),
   };
   let open = false;
+  // Inside an outer transaction (a commit group of small inputs) each batch is a savepoint, as
+  // better-sqlite3 nests its own transaction functions.
+  let nested = false;
   let batchStart = 0;
   let chars = 0;
   let bytes = 0;
@@ -275,7 +278,8 @@ async function ingestWithParseThread(
   let consumed = 0;
   const begin = (): void => {
     if (opts.signal?.aborted) throw new MailtrailError('CANCELLED', `import of evidence ${evidenceId} cancelled`);
-    db.exec('BEGIN IMMEDIATE');
+    nested = db.inTransaction;
+    db.exec(nested ? 'SAVEPOINT parse_batch' : 'BEGIN IMMEDIATE');
     open = true;
     if (inlineFts) beginFtsBatch(db);
     batchStart = out.counts.read;
@@ -283,7 +287,7 @@ async function ingestWithParseThread(
   };
   const commit = (): void => {
     if (inlineFts) endFtsBatch(db);
-    db.exec('COMMIT');
+    db.exec(nested ? 'RELEASE parse_batch' : 'COMMIT');
     open = false;
     opts.onProgress?.({ records: out.counts.read, bytes });
   };
@@ -319,7 +323,7 @@ async function ingestWithParseThread(
     }
     return { evidenceId, format, ...out.counts };
   } catch (err) {
-    if (open && db.inTransaction) db.exec('ROLLBACK');
+    if (open && db.inTransaction) db.exec(nested ? 'ROLLBACK TO parse_batch; RELEASE parse_batch' : 'ROLLBACK');
     if (err instanceof MailtrailError && err.code === 'CANCELLED') {
       session.journal.append('import.cancelled', { evidence_id: evidenceId, format, records_committed: out.counts.read });
     }
