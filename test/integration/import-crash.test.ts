@@ -2,7 +2,7 @@
 // committed batches stay, nothing half-written remains, a re-run completes the import with counts
 // that add up, the full-text index covers every event, and `mailtrail verify` passes. In bulk index
 // mode the kill leaves the event indexes dropped: the next open rebuilds them and journals it.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -36,6 +36,26 @@ function count(file: string, sql: string): number {
   }
 }
 
+/** SIGKILLs `child` once the case holds `events` committed events (or it exits); returns the count seen. */
+async function killOnceCommitted(child: ChildProcess, file: string, events: number): Promise<number> {
+  const exited = once(child, 'exit');
+  let committed = 0;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    if (child.exitCode !== null) break;
+    try {
+      committed = count(file, 'SELECT count(*) AS n FROM events');
+    } catch {
+      continue; // locked while a batch or group commits
+    }
+    if (committed >= events) break;
+  }
+  child.kill('SIGKILL');
+  await exited;
+  return committed;
+}
+
 function eventIndexCount(file: string): number {
   const names = EVENT_INDEXES.map((i) => `'${i.name}'`).join(', ');
   return count(file, `SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN (${names})`);
@@ -58,23 +78,8 @@ describe.each([
       env: { ...process.env, ...env, MAILTRAIL_IMPORT_BULK_INDEXES: bulk },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = once(child, 'exit');
     // Kill it once some batches are committed and before it finishes.
-    let committed = 0;
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      if (child.exitCode !== null) break;
-      try {
-        committed = count(file, 'SELECT count(*) AS n FROM events');
-      } catch {
-        continue; // locked while a batch commits
-      }
-      if (committed >= 1000) break;
-    }
-    child.kill('SIGKILL');
-    await exited;
-    expect(committed).toBeGreaterThanOrEqual(1000);
+    expect(await killOnceCommitted(child, file, 1000)).toBeGreaterThanOrEqual(1000);
     const before = count(file, 'SELECT count(*) AS n FROM events');
     expect(before).toBeLessThan(N);
     // Whole batches only: the committed records are exactly the first `before` of the file.
@@ -137,22 +142,7 @@ describe('crash in the middle of an import of many small files', () => {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = once(child, 'exit');
-    let committed = 0;
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      if (child.exitCode !== null) break;
-      try {
-        committed = count(file, 'SELECT count(*) AS n FROM events');
-      } catch {
-        continue; // locked while a group commits
-      }
-      if (committed >= 1000) break;
-    }
-    child.kill('SIGKILL');
-    await exited;
-    expect(committed).toBeGreaterThanOrEqual(1000);
+    expect(await killOnceCommitted(child, file, 1000)).toBeGreaterThanOrEqual(1000);
     const before = count(file, 'SELECT count(*) AS n FROM events');
     expect(before).toBeLessThan(total);
     // Whole inputs only: each stored export has all its records, none is stored without them.

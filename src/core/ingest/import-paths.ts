@@ -137,6 +137,16 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
+/** A byte source to import: where it is shown, how to read it, its size, origin, kind and archive depth. */
+type Source = [
+  display: string,
+  open: () => NodeJS.ReadableStream | AsyncIterable<Buffer>,
+  size: number,
+  origin: EvidenceOrigin,
+  kind: string,
+  depth: number,
+];
+
 function emptyResult(path: string, error?: string): ImportFileResult {
   return {
     path,
@@ -175,31 +185,18 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   };
 
   /** Stores a byte source, then ingests it (recursing into archives), within a commit group when small. */
-  const importSource = async (
-    display: string,
-    open: () => NodeJS.ReadableStream | AsyncIterable<Buffer>,
-    size: number,
-    origin: EvidenceOrigin,
-    kind: string,
-    depth: number,
-  ): Promise<void> => {
+  const importSource = async (...source: Source): Promise<void> => {
     checkCancel();
+    const size = source[2];
     group.before(size);
     try {
-      await storeAndIngest(display, open, size, origin, kind, depth);
+      await storeAndIngest(...source);
     } finally {
       group.after(size);
     }
   };
 
-  const storeAndIngest = async (
-    display: string,
-    open: () => NodeJS.ReadableStream | AsyncIterable<Buffer>,
-    size: number,
-    origin: EvidenceOrigin,
-    kind: string,
-    depth: number,
-  ): Promise<void> => {
+  const storeAndIngest = async (...[display, open, size, origin, kind, depth]: Source): Promise<void> => {
     fileNo++;
     const file = fileNo;
     const before = doneBytes;
