@@ -37,8 +37,9 @@ export class CommitGroup {
 
   /**
    * Called before importing an input of `size` bytes: a small one joins the open group (opening one
-   * when needed), a large one first commits the group and then runs on its own. Does nothing while
-   * a caller outside the import holds a transaction.
+   * when needed), a large one first commits the group and then runs on its own. Called again with
+   * the stored size before parsing, when the first size was an estimate. Does nothing while a
+   * caller outside the import holds a transaction.
    */
   before(size: number): void {
     if (size >= GROUP_ITEM_MAX_BYTES) {

@@ -276,6 +276,9 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       }
       return;
     }
+    // The stored size decides how the item is parsed (a gzip member's size was an estimate): one
+    // that goes to the parse thread commits the group first and commits per batch on its own.
+    group.before(item.bytes);
     bulk.enter();
     try {
       const s = await ingestEvidence(session, item.id, {
