@@ -3,7 +3,7 @@
 // a parse error), open an event, tag, star and comment it, run the analyzers and open a finding,
 // verify the journal, export the report, switch zone and theme, reopen the case from the recent list.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -80,6 +80,15 @@ describe('workbench (loopback host)', () => {
   it('imports the scenario with a progress bar and a report that adds up', async () => {
     await page.getByTestId('open-import').click();
     const dialog = page.getByTestId('import-dialog');
+    // One sign-in page saved without the pages after it: its records repeat the scenario's, and the
+    // report must say the export is incomplete.
+    const signIns = JSON.parse(readFileSync(join(scenario, 'graph/signIns/page-0001.json'), 'utf8')) as { value: unknown[] };
+    mkdirSync(join(scenario, 'cut'));
+    const cutPage = {
+      value: signIns.value.slice(0, 5),
+      '@odata.nextLink': 'https://graph.microsoft.com/v1.0/auditLogs/signIns?$skiptoken=2',
+    };
+    writeFileSync(join(scenario, 'cut/page-0001.json'), JSON.stringify(cutPage));
     const paths = [
       'ual/audit-records.jsonl',
       'ual/purview-audit-001.csv',
@@ -87,13 +96,14 @@ describe('workbench (loopback host)', () => {
       'graph/directoryAudits',
       'graph/oauth2PermissionGrants.json',
       'mailbox',
+      'cut/page-0001.json',
     ];
     await dialog.locator('textarea[name=paths]').fill(paths.map((p) => join(scenario, p)).join('\n'));
     await screenshot(page, '03-import-dialog');
     await dialog.getByTestId('import-start').click();
     const report = dialog.getByTestId('import-report');
     await report.waitFor({ timeout: 90_000 });
-    const summary = await report.locator('.banner').textContent();
+    const summary = await report.locator('.banner.ok').textContent();
     const m = /([\d,]+) records read = ([\d,]+) imported \+ ([\d,]+) duplicates \+ ([\d,]+) quarantined/.exec(summary ?? '');
     expect(m, summary ?? '').not.toBeNull();
     const [read, imported, duplicates, quarantined] = m!.slice(1).map((x) => Number(x.replace(/,/g, '')));
@@ -101,7 +111,13 @@ describe('workbench (loopback host)', () => {
     // The Purview CSV repeats the JSONL's records: they are counted as duplicates, not imported twice.
     expect(duplicates).toBeGreaterThanOrEqual(500);
     expect(imported).toBeGreaterThan(800);
+    const warnings = report.getByTestId('import-warning');
+    expect(await warnings.count()).toBe(1);
+    expect(await warnings.textContent()).toContain('@odata.nextLink');
+    expect(await report.locator('.banner.warn').textContent()).toContain('1 file looks incomplete');
     await screenshot(page, '03-import-report');
+    await warnings.scrollIntoViewIfNeeded();
+    await screenshot(page, '03-import-warning');
     await dialog.getByTestId('import-done').click();
     await page.getByTestId('by-source').waitFor();
   });
@@ -113,6 +129,8 @@ describe('workbench (loopback host)', () => {
     await evidence.waitFor();
     expect(await evidence.locator('tbody tr').count()).toBeGreaterThan(5);
     expect(await evidence.locator('[data-hash]').first().getAttribute('data-hash')).toMatch(/^[0-9a-f]{64}$/);
+    // The cut sign-in page stays marked after the import dialog is gone.
+    expect(await evidence.getByTestId('evidence-warning').count()).toBe(1);
     await screenshot(page, '02-overview');
   });
 

@@ -34,7 +34,8 @@ describe('mailtrail import', () => {
     const files = out['files'] as Record<string, unknown>[];
     expect(files.map((f) => Object.keys(f))).toEqual([
       ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined'],
-      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined'],
+      // A lone page that links to a next one: imported, and said to be incomplete.
+      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'warnings'],
       ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'error'],
       ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'error'],
     ]);
@@ -44,6 +45,7 @@ describe('mailtrail import', () => {
       [null, 0, 0, 0, 0],
       [null, 0, 0, 0, 0],
     ]);
+    expect(files[1]!['warnings']).toEqual([expect.stringMatching(/^the page carries @odata\.nextLink/)]);
     expect(files[2]!['error']).toMatch(/binary data/);
     expect(files[3]!['error']).toMatch(/cannot read: ENOENT/);
     expect(files[2]!['sha256']).toMatch(/^[0-9a-f]{64}$/);
@@ -51,10 +53,12 @@ describe('mailtrail import', () => {
   });
 
   it('re-importing imports nothing new (exit 0, human summary)', () => {
-    const r = mailtrail(['import', file, join(FIXTURES, 'purview-csv/new-layout.csv')], env);
+    const r = mailtrail(['import', file, join(FIXTURES, 'purview-csv/new-layout.csv'), join(FIXTURES, 'graph-signins/page.json')], env);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/new-layout\.csv {2}purview-csv .* read 11, imported 0, duplicates 11, quarantined 0/);
-    expect(r.stdout).toMatch(/^total: 1 file, read 11, imported 0, duplicates 11, quarantined 0$/m);
+    // Warned again, under its file: a warning describes the file, not what was new in it.
+    expect(r.stdout).toMatch(/page\.json {2}graph-signins .*\n {2}WARNING incomplete export: the page carries @odata\.nextLink/);
+    expect(r.stdout).toMatch(/^total: 2 files, read 13, imported 0, duplicates 13, quarantined 0$/m);
   });
 
   it('prints quarantined records with file position and reason', () => {

@@ -22,7 +22,10 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0)} MB`;
 }
 
-/** The exact `--json` shape: file keys in the documented order, `error` only on failed files, `note` only on reference data. */
+/**
+ * The exact `--json` shape: file keys in the documented order, `error` only on failed files, `note`
+ * only on reference data, `warnings` only on exports that look incomplete.
+ */
 export function importJson(report: ImportReport): unknown {
   return {
     files: report.files.map((f) => ({
@@ -36,6 +39,7 @@ export function importJson(report: ImportReport): unknown {
       quarantined: f.quarantined,
       ...(f.error !== undefined ? { error: f.error } : {}),
       ...(f.note !== undefined ? { note: f.note } : {}),
+      ...(f.warnings !== undefined ? { warnings: f.warnings } : {}),
     })),
     read: report.read,
     imported: report.imported,
@@ -59,6 +63,7 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
     lines.push(
       `${f.path}  ${f.format}  ${mb(f.bytes)}  read ${f.read}, imported ${f.imported}, duplicates ${f.duplicates}, quarantined ${f.quarantined}  sha256 ${f.sha256}`,
     );
+    for (const w of f.warnings ?? []) lines.push(`  WARNING incomplete export: ${w}`);
     for (const q of (f.evidenceId !== null ? quarantineSamples.get(f.evidenceId) : undefined) ?? []) lines.push(`  quarantined ${q}`);
   }
   const failed = report.files.filter((f) => f.error !== undefined).length;

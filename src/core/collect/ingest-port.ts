@@ -32,6 +32,7 @@ export const ingestResponse: IngestFn = async (session, evidenceId, options) => 
     mailbox: options.mailbox,
     signal: options.signal,
     deferIndex: true,
+    checkCompleteness: false,
   });
   return { read: r.read, imported: r.imported, duplicates: r.duplicates, quarantined: r.quarantined };
 };

@@ -7,6 +7,7 @@ import type { ChannelArgs, ChannelOutput, PushEvent, PushPayload } from '../../s
 import type { CaseSession } from '../case/case-file';
 import { runJob } from '../jobs/runner';
 import { listQuarantine } from '../store/ingest-repo';
+import { warningsByEvidence } from '../store/report-repo';
 import { FORMAT_INFO } from './format-info';
 
 type Emit = <E extends PushEvent>(event: E, payload: PushPayload<E>) => void;
@@ -17,7 +18,10 @@ export function importHandlers(requireCase: () => CaseSession, emit: Emit) {
   return {
     'evidence:list': async (): Promise<ChannelOutput<'evidence:list'>> => {
       const s = requireCase();
-      return { items: s.evidence.list().map((item) => ({ ...item, sightings: s.evidence.sightings(item.id) })) };
+      const warnings = warningsByEvidence(s.db);
+      return {
+        items: s.evidence.list().map((item) => ({ ...item, sightings: s.evidence.sightings(item.id), warnings: warnings.get(item.id) ?? [] })),
+      };
     },
     'import:formats': async (): Promise<ChannelOutput<'import:formats'>> => ({ formats: [...FORMAT_INFO] }),
     'import:start': async (input: ChannelArgs<'import:start'>): Promise<ChannelOutput<'import:start'>> => {

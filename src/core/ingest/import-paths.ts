@@ -10,7 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { MailtrailError } from '../../shared/errors';
 import type { EvidenceOrigin } from '../../shared/model/evidence';
-import type { FormatId, ImportFileResult, ImportReport } from '../../shared/model/ingest';
+import type { FormatId, ImportFileResult, ImportReport, PageRole } from '../../shared/model/ingest';
 import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
@@ -18,6 +18,7 @@ import { indexPendingEvents } from '../store/events-repo';
 import { archiveMembers, isZip } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
+import { MORE_PAGES_WARNING, pageSetWarnings } from './completeness';
 import { isGzip } from './text';
 import { ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
 import { ReferenceDataNotice } from './record-parsers';
@@ -177,6 +178,8 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   // Small inputs share commits (a folder of thousands of small exports); large ones commit per batch.
   const group = new CommitGroup(session.db);
   const files: ImportFileResult[] = [];
+  // The page role of each file of one page, by position in `files` (judged once all are in).
+  const pageRoles = new Map<number, PageRole>();
   let doneBytes = 0;
   let fileNo = 0;
 
@@ -293,7 +296,16 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         deferIndex: true,
         onProgress: (p) => progress('parsing', p.bytes, p.records),
       });
-      files.push({ ...base, format: s.format, read: s.read, imported: s.imported, duplicates: s.duplicates, quarantined: s.quarantined });
+      files.push({
+        ...base,
+        format: s.format,
+        read: s.read,
+        imported: s.imported,
+        duplicates: s.duplicates,
+        quarantined: s.quarantined,
+        ...(s.warnings.length > 0 ? { warnings: s.warnings } : {}),
+      });
+      if (s.pageRole !== 'none') pageRoles.set(files.length - 1, s.pageRole);
     } catch (err) {
       if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
       if (err instanceof ReferenceDataNotice) {
@@ -352,8 +364,22 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   }
   indexing('full-text');
   indexPendingEvents(session.db);
+  flagOpenPageSets(session, files, pageRoles);
   const sum = (k: 'read' | 'imported' | 'duplicates' | 'quarantined'): number => files.reduce((s, f) => s + f[k], 0);
   return { files, read: sum('read'), imported: sum('imported'), duplicates: sum('duplicates'), quarantined: sum('quarantined') };
+}
+
+/**
+ * Adds {@link MORE_PAGES_WARNING} to each one-page file whose next page no file of the import holds
+ * (`pageSetWarnings`), and journals it (`import.incomplete`).
+ */
+function flagOpenPageSets(session: CaseSession, files: ImportFileResult[], roles: ReadonlyMap<number, PageRole>): void {
+  const pages = [...roles].map(([i, pageRole]) => ({ i, path: files[i]!.path, format: files[i]!.format ?? '', pageRole }));
+  for (const k of pageSetWarnings(pages)) {
+    const f = files[pages[k]!.i]!;
+    f.warnings = [...(f.warnings ?? []), MORE_PAGES_WARNING];
+    session.journal.append('import.incomplete', { evidence_id: f.evidenceId, path: f.path, warning: MORE_PAGES_WARNING });
+  }
 }
 
 async function firstBytes(session: CaseSession, id: number): Promise<Buffer> {

@@ -19,6 +19,7 @@ import { defaultIpEnricher, type IpEnricher } from '../enrich';
 import type { NormalizeContext } from '../normalize/event';
 import { beginFtsBatch, endFtsBatch, maxEventId, type EventEnrichment } from '../store/events-repo';
 import { restoreCacheSize, setCacheSize } from '../store/database';
+import type { CompletenessSignals, ItemCompleteness } from './completeness';
 import { ParseThread } from './parse-thread';
 import { readRecords } from './record-wire';
 import { cachedEnricher, finishItem, observedAt, RecordWriter } from './writer';
@@ -41,6 +42,11 @@ export interface IngestOptions {
   format?: FormatId | undefined;
   /** Owner of per-mailbox records (Activities, message rules, mailbox settings) when they do not name it. */
   mailbox?: string | undefined;
+  /**
+   * Whether to warn of an incomplete export (default true). Collection turns it off: it follows
+   * every `@odata.nextLink` itself and records its own gaps, so one page saying more follow is normal.
+   */
+  checkCompleteness?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: { records: number; bytes: number }) => void) | undefined;
   /** IP enrichment; `defaultIpEnricher()` when not given. */
@@ -162,6 +168,8 @@ function writeSetup(session: CaseSession, item: Item, opts: IngestOptions) {
     batchRecords: opts.batchRecords ?? BATCH_RECORDS,
     prevCache: setCacheSize(session.db, importCacheKib(maxEventId(session.db))),
     out: new RecordWriter(session, item.id, inlineFts),
+    /** The parser's completeness signals, or null when the caller does not want them judged. */
+    checked: (s: CompletenessSignals): CompletenessSignals | null => (opts.checkCompleteness === false ? null : s),
   };
 }
 
@@ -175,7 +183,7 @@ async function ingestInThisThread(
   sample: TextChunk[],
   opts: IngestOptions,
 ): Promise<IngestSummary> {
-  const { evidenceId, db, inlineFts, batchRecords, prevCache, out } = writeSetup(session, item, opts);
+  const { evidenceId, db, inlineFts, batchRecords, prevCache, out, checked } = writeSetup(session, item, opts);
   try {
     const ctx: NormalizeContext = { raw: '', mailbox, observedAtUs: observedAt(item) };
     const target = new DirectTarget(out, cachedEnricher(opts.enricher ?? defaultIpEnricher()), reader.info);
@@ -184,6 +192,7 @@ async function ingestInThisThread(
     const nextChunk = (): TextChunk | null => (sampleAt < sample.length ? sample[sampleAt++]! : reader.next());
     let bytes = 0;
     let reported = 0;
+    let completeness: ItemCompleteness = { warnings: [], pageRole: 'none' };
     // One transaction per batch: read and write until the batch is full or the input ends.
     const batch = db.transaction((): boolean => {
       if (inlineFts) beginFtsBatch(db);
@@ -193,7 +202,7 @@ async function ingestInThisThread(
         const c = nextChunk();
         if (c === null) {
           parser.end();
-          finishItem(session, item, format, reader.info, ctx.mailbox, out.counts);
+          completeness = finishItem(session, item, format, reader.info, ctx.mailbox, out.counts, checked(parser.signals));
           if (inlineFts) endFtsBatch(db);
           return true;
         }
@@ -216,7 +225,7 @@ async function ingestInThisThread(
       if (done) break;
       await yieldToEventLoop();
     }
-    return { evidenceId, format, ...out.counts };
+    return { evidenceId, format, ...out.counts, ...completeness };
   } catch (err) {
     if (err instanceof MailtrailError && err.code === 'CANCELLED') {
       session.journal.append('import.cancelled', { evidence_id: evidenceId, format, records_committed: out.counts.read });
@@ -261,7 +270,7 @@ async function ingestWithParseThread(
   } catch {
     return null; // no worker here: parse in this thread
   }
-  const { evidenceId, db, inlineFts, batchRecords, prevCache, out } = writeSetup(session, item, opts);
+  const { evidenceId, db, inlineFts, batchRecords, prevCache, out, checked } = writeSetup(session, item, opts);
   const enrich = cachedEnricher(opts.enricher ?? defaultIpEnricher());
   const sink = {
     event: (index: number, ev: Omit<NormalizedEvent, 'attrs'>, attrsJson: string) => out.event(index, ev, attrsJson, enrich(ev.clientIp)),
@@ -303,9 +312,9 @@ async function ingestWithParseThread(
       if (!open) begin();
       if (m.type === 'end') {
         bytes = m.bytes;
-        finishItem(session, item, format, m.info, m.mailbox, out.counts);
+        const completeness = finishItem(session, item, format, m.info, m.mailbox, out.counts, checked(m.signals));
         commit();
-        break;
+        return { evidenceId, format, ...out.counts, ...completeness };
       }
       thread.ack(); // before writing: the parser fills the queue meanwhile
       readRecords(m.recs, sink);
@@ -321,7 +330,6 @@ async function ingestWithParseThread(
         await yieldToEventLoop();
       }
     }
-    return { evidenceId, format, ...out.counts };
   } catch (err) {
     if (open && db.inTransaction) db.exec(nested ? 'ROLLBACK TO parse_batch; RELEASE parse_batch' : 'ROLLBACK');
     if (err instanceof MailtrailError && err.code === 'CANCELLED') {

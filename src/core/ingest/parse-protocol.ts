@@ -1,6 +1,7 @@
 /** Shapes shared by the parse thread (`parse-worker.ts`) and the writing thread (`parse-thread.ts`). */
 import type { FormatId } from '../../shared/model/ingest';
 import type { EvidenceCodec } from '../evidence/codec';
+import type { CompletenessSignals } from './completeness';
 import type { TextInfo } from './text';
 
 /** Slots of the shared `Int32Array` the threads coordinate through. */
@@ -57,5 +58,5 @@ export type ParseThreadMessage =
     }
   /** Every chunk sent so far is taken and the parser waits for the next. */
   | { type: 'need' }
-  | { type: 'end'; info: TextInfo; mailbox: string | null; bytes: number }
+  | { type: 'end'; info: TextInfo; mailbox: string | null; bytes: number; signals: CompletenessSignals }
   | { type: 'error'; unreadable: boolean; code: string; message: string };

@@ -109,7 +109,7 @@ function main(): void {
   }
   parser.end();
   target.flush();
-  post({ type: 'end', info: { ...reader.info }, mailbox: ctx.mailbox, bytes: target.bytes });
+  post({ type: 'end', info: { ...reader.info }, mailbox: ctx.mailbox, bytes: target.bytes, signals: parser.signals });
 }
 
 try {

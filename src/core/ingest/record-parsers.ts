@@ -11,6 +11,7 @@ import { mailboxFromODataContext } from '../normalize/mailbox-state';
 import { isObj } from '../normalize/values';
 import type { Db } from '../store/database';
 import { chunkAt, itemById } from '../store/evidence-repo';
+import { emptySignals, notePage, noteResultCount, type CompletenessSignals } from './completeness';
 import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-records';
 import { detectFormat, isCsvFormat } from './detect';
 import { classifyJson, normalizeJsonRecord } from './json-records';
@@ -119,6 +120,8 @@ function normalizeSafely(fn: () => NormalizedEvent): NormalizedEvent | string {
 export interface RecordParser {
   push(text: string): void;
   end(): void;
+  /** What the records read so far say about the export's completeness (`completeness.ts`). */
+  readonly signals: CompletenessSignals;
 }
 
 export const ENVELOPE_UAL = new Set<FormatId>(['purview-csv', 'ual-powershell-csv']);
@@ -129,6 +132,7 @@ export class CsvParser implements RecordParser {
   private pre = '';
   private index = 0;
   private readonly rows: CsvRow[] = [];
+  readonly signals = emptySignals();
 
   constructor(
     private readonly format: FormatId,
@@ -155,6 +159,7 @@ export class CsvParser implements RecordParser {
       return this.sink.reject(i, location, `row has ${row.fields.length} fields, the header has ${h.length}`, row.text);
     }
     const obj = rowObject(h, row.fields.length > h.length ? row.fields.slice(0, h.length) : row.fields);
+    if (this.format === 'ual-powershell-csv') noteResultCount(this.signals, obj['ResultCount']);
     // Purview / PowerShell rows: the record is AuditData (kept verbatim); the other columns go to attrs.
     const audit = ENVELOPE_UAL.has(this.format) ? obj['AuditData'] : undefined;
     this.ctx.raw = typeof audit === 'string' && audit.length > 0 ? audit : JSON.stringify(obj);
@@ -208,6 +213,7 @@ export class JsonParser implements RecordParser {
   private index = 0;
   private metaSeen = false;
   private readonly baseMailbox: string | null;
+  readonly signals = emptySignals();
 
   constructor(
     private readonly format: FormatId,
@@ -236,6 +242,7 @@ export class JsonParser implements RecordParser {
       const inner = Array.isArray(value['value']) ? value['value'] : Array.isArray(value['records']) ? value['records'] : null;
       if (inner) {
         records = inner;
+        notePage(this.signals, typeof value['@odata.nextLink'] === 'string');
         if (this.baseMailbox === null) this.ctx.mailbox = mailboxFromODataContext(value['@odata.context']) ?? this.ctx.mailbox;
       }
     }
@@ -246,6 +253,7 @@ export class JsonParser implements RecordParser {
         this.sink.reject(this.index++, loc, 'not a JSON object', JSON.stringify(rec) ?? String(rec));
         continue;
       }
+      if (this.format === 'ual-powershell-json') noteResultCount(this.signals, rec['ResultCount']);
       this.ctx.raw = records.length > 1 ? JSON.stringify(rec) : item.text;
       const r = normalizeSafely(() => normalizeJsonRecord(rec, this.format, this.ctx));
       if (typeof r === 'string') this.sink.reject(this.index++, loc, r, this.ctx.raw);
@@ -263,5 +271,6 @@ export class JsonParser implements RecordParser {
     this.scanner.end(this.items);
     for (const item of this.items) this.handle(item);
     this.items.length = 0;
+    if (this.scanner.pageMeta() !== null) notePage(this.signals, this.scanner.pageHasKey('@odata.nextLink'));
   }
 }

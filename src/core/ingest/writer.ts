@@ -8,6 +8,7 @@ import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
 import { EventWriter, type EventEnrichment } from '../store/events-repo';
 import { quarantinedAt } from '../store/ingest-repo';
+import { judgeItem, type CompletenessSignals, type ItemCompleteness } from './completeness';
 import type { TextInfo } from './text';
 
 const MAX_QUARANTINE_RAW = 1024 * 1024;
@@ -73,7 +74,11 @@ export function observedAt(item: { acquiredAtUs: number; origin: { type: string 
   return o.type === 'http' && typeof o.requestedAtUs === 'number' ? o.requestedAtUs : item.acquiredAtUs;
 }
 
-/** Journals the item's summary and records its parsed count (call inside the last transaction). */
+/**
+ * Journals the item's summary and records its parsed count (call inside the last transaction).
+ * @returns what the item's completeness came to (`completeness.ts`; nothing when `signals` is
+ *   null), journaled with it.
+ */
 export function finishItem(
   session: CaseSession,
   item: { id: number; sha256: string },
@@ -81,7 +86,9 @@ export function finishItem(
   info: TextInfo,
   mailbox: string | null,
   c: Counts,
-): void {
+  signals: CompletenessSignals | null,
+): ItemCompleteness {
+  const judged: ItemCompleteness = signals === null ? { warnings: [], pageRole: 'none' } : judgeItem(format, c.read, signals);
   session.evidence.setCounts(item.id, { parsed: c.read });
   session.journal.append('import.evidence', {
     evidence_id: item.id,
@@ -93,5 +100,8 @@ export function finishItem(
     imported: c.imported,
     duplicates: c.duplicates,
     quarantined: c.quarantined,
+    ...(judged.warnings.length > 0 ? { warnings: judged.warnings } : {}),
+    ...(judged.pageRole === 'linked' ? { links_to_next_page: true } : {}),
   });
+  return judged;
 }

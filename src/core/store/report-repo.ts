@@ -54,6 +54,31 @@ export function quarantineByEvidence(db: Db): Map<number, number> {
   return new Map(rows.map((r) => [r.id, r.n]));
 }
 
+/**
+ * The completeness warnings of each evidence item, from the journal: those of the item itself
+ * (`import.evidence` entries) and those the import judged with the other files (`import.incomplete`,
+ * a page whose next page was missing from that import). Each text once, in journal order.
+ */
+export function warningsByEvidence(db: Db): Map<number, string[]> {
+  const rows = db
+    .prepare(
+      `SELECT json_extract(details, '$.evidence_id') AS id, action, details FROM custody
+       WHERE (action = 'import.evidence' AND json_extract(details, '$.warnings') IS NOT NULL) OR action = 'import.incomplete'
+       ORDER BY seq`,
+    )
+    .all() as { id: number | null; action: string; details: string }[];
+  const out = new Map<number, string[]>();
+  for (const r of rows) {
+    if (r.id === null) continue;
+    const d = JSON.parse(r.details) as { warnings?: unknown; warning?: unknown };
+    const texts = r.action === 'import.incomplete' ? [d.warning] : Array.isArray(d.warnings) ? d.warnings : [];
+    const list = out.get(r.id) ?? [];
+    for (const t of texts) if (typeof t === 'string' && !list.includes(t)) list.push(t);
+    if (list.length > 0) out.set(r.id, list);
+  }
+  return out;
+}
+
 /** Events first read from each evidence item. */
 export function eventsByEvidence(db: Db): Map<number, number> {
   const rows = db.prepare('SELECT evidence_id AS id, count(*) AS n FROM events GROUP BY evidence_id').all() as { id: number; n: number }[];

@@ -45,6 +45,11 @@ export function EvidenceList({ version }: { version: number }) {
                   <span dir="ltr">{describeOrigin(it.origin)}</span>
                 </div>
                 {it.sightings.length > 0 && <span className="badge">{it.sightings.length} more acquisitions</span>}
+                {it.warnings.map((w) => (
+                  <div key={w} className="field-warn" data-testid="evidence-warning">
+                    Incomplete export: {w}
+                  </div>
+                ))}
               </td>
               <td>
                 <Hash value={it.sha256} />

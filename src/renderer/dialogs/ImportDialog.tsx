@@ -22,6 +22,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   const [progress, setProgress] = useState<Progress | null>(null);
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
+  const incomplete = report?.files.filter((f) => f.warnings?.length).length ?? 0;
   const [error, setError] = useState<string | null>(null);
   useEffect(() => api().on('import:progress', (p) => p.jobId === jobId && setProgress(p)), [jobId]);
   const list = paths
@@ -45,9 +46,12 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       const r = await call('import:start', { jobId, paths: list, ...(format ? { format } : {}) });
       setReport(r);
       const failed = r.files.filter((f) => f.error).length;
+      const cut = r.files.filter((f) => f.warnings?.length).length;
       notify(
-        failed ? 'info' : 'ok',
-        `Imported ${n(r.imported)} events from ${n(r.files.length)} files${failed ? ` (${failed} could not be imported)` : ''}.`,
+        failed || cut ? 'info' : 'ok',
+        `Imported ${n(r.imported)} events from ${n(r.files.length)} files${failed ? ` (${failed} could not be imported)` : ''}${
+          cut ? `; ${cut} look incomplete` : ''
+        }.`,
       );
     } catch (err) {
       setError(
@@ -166,6 +170,12 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             {n(report.read)} records read = {n(report.imported)} imported + {n(report.duplicates)} duplicates + {n(report.quarantined)}{' '}
             quarantined
           </div>
+          {incomplete > 0 && (
+            <div className="banner warn" role="status">
+              {incomplete === 1 ? '1 file looks' : `${n(incomplete)} files look`} incomplete: the export or page says the source had more
+              records than it holds. Its records were imported; acquire the rest before relying on the absence of activity.
+            </div>
+          )}
           <table className="data fixed">
             <colgroup>
               <col />
@@ -198,6 +208,11 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                     </div>
                     {f.error && <div className="field-error">{f.error}</div>}
                     {f.note && <div className="muted">{f.note}</div>}
+                    {f.warnings?.map((w) => (
+                      <div key={w} className="field-warn" data-testid="import-warning">
+                        Incomplete export: {w}
+                      </div>
+                    ))}
                   </td>
                   <td>{f.format ?? '—'}</td>
                   <td>{f.sha256 ? <Hash value={f.sha256} /> : '—'}</td>

@@ -68,7 +68,23 @@ export interface IngestSummary {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /**
+   * Signs that the export is incomplete on its own (a row count at a portal or cmdlet limit, a
+   * `ResultCount` above the rows read); journaled with the item.
+   */
+  warnings: string[];
+  /**
+   * For a file of one page: whether it links to a next one. Whether that is missing data depends on
+   * the other files of the import (pages saved one per file all link on but the last).
+   */
+  pageRole: PageRole;
 }
+
+/**
+ * A stored item as one of a run of pages: `linked` is a single page with `@odata.nextLink`, `last`
+ * a single page without; `none` is anything else (no pages, or several in one file).
+ */
+export type PageRole = 'none' | 'last' | 'linked';
 
 /** One input file (or archive member) of an import. */
 export interface ImportFileResult {
@@ -89,6 +105,11 @@ export interface ImportFileResult {
   error?: string;
   /** Stored but holding no events, and why (reference data such as a Graph folder list). */
   note?: string;
+  /**
+   * Signs that the export is incomplete ({@link IngestSummary.warnings}, and pages whose
+   * continuation no file of the import holds); absent when there are none.
+   */
+  warnings?: string[];
 }
 
 /** What an import of several paths produced; totals are sums over the files. */
@@ -113,7 +134,12 @@ export interface QuarantineItem {
   raw: string | null;
 }
 
-/** An evidence item as listed (`evidence:list`), with every further acquisition of the same bytes. */
+/**
+ * An evidence item as listed (`evidence:list`), with every further acquisition of the same bytes
+ * and the warnings its imports journaled about its completeness.
+ */
 export interface EvidenceListEntry extends EvidenceItem {
   sightings: { origin: EvidenceOrigin; acquiredAtUs: number; custodySeq: number }[];
+  /** {@link ImportFileResult.warnings} of every import of the item, each text once. */
+  warnings: string[];
 }

@@ -22,6 +22,8 @@ export interface JsonItem {
 export type PageMeta = Record<string, unknown>;
 
 const WRAPPER_KEYS = new Set(['value', 'records', 'Records', 'Value']);
+/** Top-level member names remembered (a page has a handful; the cap bounds a malformed file). */
+const MAX_KEYS_SEEN = 64;
 
 function countLf(s: string, from: number, to: number): number {
   let n = 0;
@@ -53,10 +55,19 @@ export class JsonRecordScanner {
   private lastKey: string | null = null;
   private expectValueForKey: string | null = null;
   private meta: PageMeta | null = null;
+  private readonly keysSeen = new Set<string>();
 
   /** Page members seen before the record array, once known. */
   pageMeta(): PageMeta | null {
     return this.meta;
+  }
+
+  /**
+   * Whether a page object had a member named `key`, before or after its record array (Graph writes
+   * `@odata.nextLink` on either side of `value`). False when the container is not a page.
+   */
+  pageHasKey(key: string): boolean {
+    return this.meta !== null && this.keysSeen.has(key);
   }
 
   /** True when the container is JSON Lines. */
@@ -207,6 +218,7 @@ export class JsonRecordScanner {
         if (this.keyStart >= 0) {
           this.lastKey = s.slice(this.keyStart + 1, q);
           this.keyStart = -1;
+          if (this.keysSeen.size < MAX_KEYS_SEEN) this.keysSeen.add(this.lastKey);
         }
         if (this.scalarStart >= 0 && this.depth === this.arrayDepth) continue;
         continue;

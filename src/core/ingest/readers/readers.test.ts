@@ -105,6 +105,21 @@ describe('JsonRecordScanner', () => {
     expect(items.map((i) => i.line)).toEqual([4, 5]);
   });
 
+  it('sees a page member on either side of the record array, whatever the chunking', () => {
+    const after = JSON.stringify({ '@odata.context': 'ctx', value: recs, '@odata.nextLink': 'https://next' });
+    const before = JSON.stringify({ '@odata.nextLink': 'https://next', value: recs });
+    const none = JSON.stringify({ '@odata.context': 'ctx', value: recs });
+    for (const step of [1, 3, 1000]) {
+      expect(scan(after, step).scanner.pageHasKey('@odata.nextLink'), `after, step ${step}`).toBe(true);
+      expect(scan(before, step).scanner.pageHasKey('@odata.nextLink'), `before, step ${step}`).toBe(true);
+      expect(scan(none, step).scanner.pageHasKey('@odata.nextLink'), `none, step ${step}`).toBe(false);
+    }
+    // Members of the records themselves are not the page's, and a bare array has no page.
+    const inner = JSON.stringify({ value: [{ '@odata.nextLink': 'x' }] });
+    expect(scan(inner, 2).scanner.pageHasKey('@odata.nextLink')).toBe(false);
+    expect(scan(JSON.stringify([{ '@odata.nextLink': 'x' }]), 2).scanner.pageHasKey('@odata.nextLink')).toBe(false);
+  });
+
   it('quarantines one broken JSON line and goes on', () => {
     const { items, scanner } = scan('{"a":1}\n{"b":\n{"c":3}\n', 3);
     expect(scanner.isLines()).toBe(true);

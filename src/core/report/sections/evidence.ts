@@ -1,6 +1,6 @@
 /** Evidence inventory: every sealed item with its origin, acquisition time, SHA-256 and record counts. */
 import type { EvidenceOrigin } from '../../../shared/model/evidence';
-import { eventsByEvidence, quarantineByEvidence, sightingsByEvidence } from '../../store/report-repo';
+import { eventsByEvidence, quarantineByEvidence, sightingsByEvidence, warningsByEvidence } from '../../store/report-repo';
 import type { ReportContext } from '../context';
 import type { ReportDoc } from '../pdf/document';
 
@@ -28,11 +28,12 @@ export function renderEvidence(doc: ReportDoc, ctx: ReportContext): void {
   const items = ctx.session.evidence.list();
   const totals = ctx.session.evidence.totals();
   doc.para(
-    `${items.length.toLocaleString('en-US')} evidence items, ${totals.bytes.toLocaleString('en-US')} bytes. Every item was stored verbatim and hashed (SHA-256) before it was parsed; its acquisition is a journal entry. "Records" are declared by the source / parsed from the item; "events" are new events first read from it; "quarantined" records could not be normalized and are kept with the reason.`,
+    `${items.length.toLocaleString('en-US')} evidence items, ${totals.bytes.toLocaleString('en-US')} bytes. Every item was stored verbatim and hashed (SHA-256) before it was parsed; its acquisition is a journal entry. "Records" are declared by the source / parsed from the item; "events" are new events first read from it; "quarantined" records could not be normalized and are kept with the reason. An item marked INCOMPLETE EXPORT was imported as it is, but its row count sits at a portal or cmdlet limit, its search reported more results than it holds, or its page links to a next page that was not imported: activity missing from the timeline may be missing from the evidence.`,
   );
   const quarantined = quarantineByEvidence(ctx.db);
   const events = eventsByEvidence(ctx.db);
   const sightings = sightingsByEvidence(ctx.db);
+  const warnings = warningsByEvidence(ctx.db);
   doc.table(
     doc.fit([
       { header: '#', width: 22, align: 'right' },
@@ -56,7 +57,10 @@ export function renderEvidence(doc: ReportDoc, ctx: ReportContext): void {
             `${item.declaredCount ?? '\u2014'} / ${item.parsedCount ?? '\u2014'}`,
             `${events.get(item.id) ?? 0} / ${quarantined.get(item.id) ?? 0}`,
           ],
-          detail: `SHA-256 ${item.sha256} \u00B7 journal entry ${item.custodySeq}${seen > 0 ? ` \u00B7 acquired again ${seen} time(s) (same bytes)` : ''}`,
+          detail: [
+            `SHA-256 ${item.sha256} \u00B7 journal entry ${item.custodySeq}${seen > 0 ? ` \u00B7 acquired again ${seen} time(s) (same bytes)` : ''}`,
+            ...(warnings.get(item.id) ?? []).map((w) => `INCOMPLETE EXPORT: ${w}`),
+          ].join(' \u00B7 '),
         };
       }
     })(),

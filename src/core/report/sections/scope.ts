@@ -2,7 +2,7 @@
  * Scope: what the case covers (sources, time ranges, users) and, as facts, what it cannot cover
  * (collection gaps recorded by the collectors, and the services' documented retention limits).
  */
-import { sourceSpans, topUsers } from '../../store/report-repo';
+import { sourceSpans, topUsers, warningsByEvidence } from '../../store/report-repo';
 import type { ReportContext } from '../context';
 import type { ReportDoc } from '../pdf/document';
 import type { CollectionFacts } from '../sources/collection';
@@ -124,6 +124,12 @@ export function renderScope(doc: ReportDoc, ctx: ReportContext, collection: Coll
         detail: `${g.detail} (recorded ${ctx.time(g.recordedAtUs, 0)}, journal entry ${g.custodySeq}${g.evidenceId !== null ? `, evidence item ${g.evidenceId}` : ''})`,
       })),
       { detailFont: 'sans', maxDetailLines: 6 },
+    );
+  }
+  const incomplete = warningsByEvidence(ctx.db).size;
+  if (incomplete > 0) {
+    doc.para(
+      `${incomplete.toLocaleString('en-US')} imported evidence item${incomplete === 1 ? '' : 's'} look${incomplete === 1 ? 's' : ''} incomplete (a row count at a portal or cmdlet limit, a search that reported more results than the file holds, or a page whose next page was not imported): marked INCOMPLETE EXPORT in the evidence inventory.`,
     );
   }
   const present = spans.map((s) => s.source).filter((s) => RETENTION[s]);

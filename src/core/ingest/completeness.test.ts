@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { emptySignals, judgeItem, notePage, noteResultCount, pageSetWarnings } from './completeness';
+
+const warningsOf = (...args: Parameters<typeof judgeItem>): string[] => judgeItem(...args).warnings;
+
+describe('judging one export', () => {
+  it('flags a Purview export cut at the portal limit, and not one row short of it', () => {
+    expect(warningsOf('purview-csv', 50_000, emptySignals())).toEqual([
+      'holds exactly 50,000 records, the Purview export limit: the search probably had more; split its date range and export again',
+    ]);
+    expect(warningsOf('purview-csv', 100_000, emptySignals())).toHaveLength(1);
+    expect(warningsOf('purview-csv', 49_999, emptySignals())).toEqual([]);
+    expect(warningsOf('purview-csv', 50_001, emptySignals())).toEqual([]);
+    // The limit is the portal's: a JSON Lines file of 50,000 records says nothing.
+    expect(warningsOf('ual-json', 50_000, emptySignals())).toEqual([]);
+  });
+
+  it('compares Search-UnifiedAuditLog ResultCount with the rows read', () => {
+    const s = emptySignals();
+    noteResultCount(s, '12');
+    noteResultCount(s, ' 7 ');
+    expect(s.resultCount).toBe(12);
+    expect(warningsOf('ual-powershell-csv', 3, s)).toEqual([
+      'ResultCount says the search found 12 records but the file holds 3: 9 were not exported',
+    ]);
+    // Every row there: nothing to say.
+    expect(warningsOf('ual-powershell-json', 12, s)).toEqual([]);
+  });
+
+  it('flags a cmdlet output cut at one of its caps when no ResultCount tells more', () => {
+    for (const [n, why] of [
+      [5_000, '-ResultSize 5000'],
+      [10_000, 'mixes ReturnLargeSet and ReturnNextPreviewPage'],
+      [50_000, 'ReturnLargeSet session'],
+    ] as const) {
+      const [w] = warningsOf('ual-powershell-csv', n, emptySignals());
+      expect(w).toContain(`holds exactly ${n.toLocaleString('en-US')} records`);
+      expect(w).toContain(why);
+    }
+    expect(warningsOf('ual-powershell-csv', 4_999, emptySignals())).toEqual([]);
+  });
+
+  it('ignores ResultCount values that are not counts', () => {
+    const s = emptySignals();
+    for (const v of ['', 'n/a', '-5', '1.5', null, undefined, { n: 3 }, Number.NaN, 0]) noteResultCount(s, v);
+    expect(s.resultCount).toBeNull();
+    noteResultCount(s, 40);
+    expect(s.resultCount).toBe(40);
+  });
+
+  it('leaves a one-page file to the judgement of the whole import, and judges several pages itself', () => {
+    const pages = (n: number, lastLinks: boolean) => {
+      const s = emptySignals();
+      for (let i = 1; i <= n; i++) notePage(s, i < n || lastLinks);
+      return s;
+    };
+    expect(judgeItem('graph-signins', 2, pages(1, true))).toEqual({ warnings: [], pageRole: 'linked' });
+    expect(judgeItem('graph-signins', 2, pages(1, false))).toEqual({ warnings: [], pageRole: 'last' });
+    expect(judgeItem('graph-signins', 6, pages(3, false))).toEqual({ warnings: [], pageRole: 'none' });
+    expect(judgeItem('graph-signins', 6, pages(3, true))).toEqual({
+      warnings: ['the last of its 3 pages carries @odata.nextLink: the service had more records; fetch the following pages'],
+      pageRole: 'none',
+    });
+    expect(judgeItem('ual-json', 6, emptySignals()).pageRole).toBe('none');
+  });
+});
+
+describe('judging the pages of an import together', () => {
+  const page = (path: string, linked: boolean, format = 'graph-signins') => ({
+    path,
+    format,
+    pageRole: linked ? ('linked' as const) : ('last' as const),
+  });
+
+  it('accepts pages saved one per file when one of them is the last', () => {
+    const files = [
+      page('/x/signIns/page-0001.json', true),
+      page('/x/signIns/page-0002.json', true),
+      page('/x/signIns/page-0003.json', false),
+    ];
+    expect(pageSetWarnings(files)).toEqual([]);
+  });
+
+  it('flags every linked page of a set without a last page, and a lone linked page', () => {
+    expect(pageSetWarnings([page('/x/a/page-1.json', true), page('/x/a/page-2.json', true), page('/x/b/one.json', true)])).toEqual([
+      0, 1, 2,
+    ]);
+  });
+
+  it('does not let a last page of another folder or format, or a file of several pages, close a set', () => {
+    const files = [
+      page('/x/a/page-1.json', true),
+      page('/x/b/page-2.json', false),
+      page('/x/a/audits.json', false, 'graph-directory-audits'),
+      { path: '/x/a/pulled.jsonl', format: 'graph-signins', pageRole: 'none' as const },
+      page('C:\\exports\\a\\p1.json', true),
+      page('C:\\exports\\a\\p2.json', false),
+      page('/x/e.zip!signIns/p1.json', true),
+      page('/x/e.zip!signIns/p2.json', false),
+    ];
+    expect(pageSetWarnings(files)).toEqual([0]);
+  });
+});
