@@ -111,6 +111,10 @@ describe('workbench (loopback host)', () => {
     // The Purview CSV repeats the JSONL's records: they are counted as duplicates, not imported twice.
     expect(duplicates).toBeGreaterThanOrEqual(500);
     expect(imported).toBeGreaterThan(800);
+    // Each file that held records shows their time span, in the display zone (Europe/Berlin).
+    const spans = report.getByTestId('import-span');
+    expect(await spans.count()).toBeGreaterThan(5);
+    expect(await spans.first().textContent()).toMatch(/^records \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 to \d{4}-/);
     const warnings = report.getByTestId('import-warning');
     expect(await warnings.count()).toBe(1);
     expect(await warnings.textContent()).toContain('@odata.nextLink');

@@ -32,12 +32,21 @@ describe('mailtrail import', () => {
     const out = r.json();
     expect(Object.keys(out)).toEqual(['files', 'read', 'imported', 'duplicates', 'quarantined']);
     const files = out['files'] as Record<string, unknown>[];
+    const keys = ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'first', 'last'];
     expect(files.map((f) => Object.keys(f))).toEqual([
-      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined'],
+      keys,
       // A lone page that links to a next one: imported, and said to be incomplete.
-      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'warnings'],
-      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'error'],
-      ['path', 'format', 'sha256', 'bytes', 'read', 'imported', 'duplicates', 'quarantined', 'error'],
+      [...keys, 'warnings'],
+      [...keys, 'error'],
+      [...keys, 'error'],
+    ]);
+    // The time span of each file's records, ISO 8601 UTC.
+    expect(files.map((f) => [f['first'], f['last']])).toEqual([
+      ['2026-01-24T06:39:00.000000Z', '2026-01-24T07:13:00.000000Z'],
+      // Graph's seven fractional digits, truncated to µs.
+      ['2026-01-24T06:39:00.000000Z', '2026-01-24T06:40:01.123456Z'],
+      [null, null],
+      [null, null],
     ]);
     expect(files.map((f) => [f['format'], f['read'], f['imported'], f['duplicates'], f['quarantined']])).toEqual([
       ['purview-csv', 11, 10, 1, 0],
@@ -55,7 +64,9 @@ describe('mailtrail import', () => {
   it('re-importing imports nothing new (exit 0, human summary)', () => {
     const r = mailtrail(['import', file, join(FIXTURES, 'purview-csv/new-layout.csv'), join(FIXTURES, 'graph-signins/page.json')], env);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/new-layout\.csv {2}purview-csv .* read 11, imported 0, duplicates 11, quarantined 0/);
+    expect(r.stdout).toMatch(
+      /new-layout\.csv {2}purview-csv .* read 11, imported 0, duplicates 11, quarantined 0 {2}records 2026-01-24 06:39:00 to 2026-01-24 07:13:00 UTC {2}sha256 /,
+    );
     // Warned again, under its file: a warning describes the file, not what was new in it.
     expect(r.stdout).toMatch(/page\.json {2}graph-signins .*\n {2}WARNING incomplete export: the page carries @odata\.nextLink/);
     expect(r.stdout).toMatch(/^total: 2 files, read 13, imported 0, duplicates 13, quarantined 0$/m);

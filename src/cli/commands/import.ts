@@ -9,6 +9,7 @@ import { importPaths, type ImportProgress } from '../../core/ingest';
 import { FORMAT_INFO } from '../../core/ingest/format-info';
 import { listQuarantine } from '../../core/store/ingest-repo';
 import { isFormatId, type FormatId, type ImportReport } from '../../shared/model/ingest';
+import { formatUs, isoUs } from '../../shared/time/format';
 import { EXIT } from '../exit-codes';
 import { withCase } from '../open-case';
 import { usageError, withCommonOptions, type CliIo, type CommandResult, type CommonOptions, type Runner } from '../runtime';
@@ -23,7 +24,8 @@ function mb(bytes: number): string {
 }
 
 /**
- * The exact `--json` shape: file keys in the documented order, `error` only on failed files, `note`
+ * The exact `--json` shape: file keys in the documented order (`first` and `last`: the earliest and
+ * latest record, ISO 8601 UTC, null when the file held none), `error` only on failed files, `note`
  * only on reference data, `warnings` only on exports that look incomplete.
  */
 export function importJson(report: ImportReport): unknown {
@@ -37,6 +39,8 @@ export function importJson(report: ImportReport): unknown {
       imported: f.imported,
       duplicates: f.duplicates,
       quarantined: f.quarantined,
+      first: f.firstUs === null ? null : isoUs(f.firstUs),
+      last: f.lastUs === null ? null : isoUs(f.lastUs),
       ...(f.error !== undefined ? { error: f.error } : {}),
       ...(f.note !== undefined ? { note: f.note } : {}),
       ...(f.warnings !== undefined ? { warnings: f.warnings } : {}),
@@ -46,6 +50,13 @@ export function importJson(report: ImportReport): unknown {
     duplicates: report.duplicates,
     quarantined: report.quarantined,
   };
+}
+
+/** `  from … to … UTC` for a file that held records, else nothing. */
+function span(f: ImportReport['files'][number]): string {
+  if (f.firstUs === null || f.lastUs === null) return '';
+  const at = (us: number): string => formatUs(us, 'UTC', 0).slice(0, 19);
+  return `  records ${at(f.firstUs)} to ${at(f.lastUs)} UTC`;
 }
 
 /** Human summary lines. */
@@ -61,7 +72,7 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
       continue;
     }
     lines.push(
-      `${f.path}  ${f.format}  ${mb(f.bytes)}  read ${f.read}, imported ${f.imported}, duplicates ${f.duplicates}, quarantined ${f.quarantined}  sha256 ${f.sha256}`,
+      `${f.path}  ${f.format}  ${mb(f.bytes)}  read ${f.read}, imported ${f.imported}, duplicates ${f.duplicates}, quarantined ${f.quarantined}${span(f)}  sha256 ${f.sha256}`,
     );
     for (const w of f.warnings ?? []) lines.push(`  WARNING incomplete export: ${w}`);
     for (const q of (f.evidenceId !== null ? quarantineSamples.get(f.evidenceId) : undefined) ?? []) lines.push(`  quarantined ${q}`);

@@ -158,6 +158,8 @@ function emptyResult(path: string, error?: string): ImportFileResult {
     imported: 0,
     duplicates: 0,
     quarantined: 0,
+    firstUs: null,
+    lastUs: null,
     evidenceId: null,
     ...(error ? { error } : {}),
   };
@@ -303,6 +305,8 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         imported: s.imported,
         duplicates: s.duplicates,
         quarantined: s.quarantined,
+        firstUs: s.firstUs,
+        lastUs: s.lastUs,
         ...(s.warnings.length > 0 ? { warnings: s.warnings } : {}),
       });
       if (s.pageRole !== 'none') pageRoles.set(files.length - 1, s.pageRole);

@@ -202,7 +202,7 @@ async function ingestInThisThread(
         const c = nextChunk();
         if (c === null) {
           parser.end();
-          completeness = finishItem(session, item, format, reader.info, ctx.mailbox, out.counts, checked(parser.signals));
+          completeness = finishItem(session, item, format, reader.info, ctx.mailbox, out.counts, out.span, checked(parser.signals));
           if (inlineFts) endFtsBatch(db);
           return true;
         }
@@ -225,7 +225,7 @@ async function ingestInThisThread(
       if (done) break;
       await yieldToEventLoop();
     }
-    return { evidenceId, format, ...out.counts, ...completeness };
+    return { evidenceId, format, ...out.counts, ...out.span, ...completeness };
   } catch (err) {
     if (err instanceof MailtrailError && err.code === 'CANCELLED') {
       session.journal.append('import.cancelled', { evidence_id: evidenceId, format, records_committed: out.counts.read });
@@ -312,9 +312,9 @@ async function ingestWithParseThread(
       if (!open) begin();
       if (m.type === 'end') {
         bytes = m.bytes;
-        const completeness = finishItem(session, item, format, m.info, m.mailbox, out.counts, checked(m.signals));
+        const completeness = finishItem(session, item, format, m.info, m.mailbox, out.counts, out.span, checked(m.signals));
         commit();
-        return { evidenceId, format, ...out.counts, ...completeness };
+        return { evidenceId, format, ...out.counts, ...out.span, ...completeness };
       }
       thread.ack(); // before writing: the parser fills the queue meanwhile
       readRecords(m.recs, sink);

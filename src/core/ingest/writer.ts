@@ -21,11 +21,19 @@ export interface Counts {
   quarantined: number;
 }
 
+/** Times (µs, UTC) of the earliest and latest record of an item that became an event or a duplicate. */
+export interface RecordSpan {
+  firstUs: number | null;
+  lastUs: number | null;
+}
+
 /** Writes records into the case (inside the caller's transaction) and counts them. */
 export class RecordWriter {
   private readonly writer: EventWriter;
   private readonly isQuarantined: (e: number, i: number) => boolean;
   readonly counts: Counts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
+  /** What the item covers: beside the search's range, it shows which end of a cut export is missing. */
+  readonly span: RecordSpan = { firstUs: null, lastUs: null };
 
   constructor(
     session: CaseSession,
@@ -39,6 +47,8 @@ export class RecordWriter {
   /** A normalized event, `attrs` already serialised. */
   event(index: number, ev: Omit<NormalizedEvent, 'attrs'>, attrsJson: string, enrichment: EventEnrichment | null): void {
     this.counts.read++;
+    if (this.span.firstUs === null || ev.tsUs < this.span.firstUs) this.span.firstUs = ev.tsUs;
+    if (this.span.lastUs === null || ev.tsUs > this.span.lastUs) this.span.lastUs = ev.tsUs;
     if (this.writer.writeSerialized(ev, attrsJson, this.evidenceId, index, enrichment) === 'imported') this.counts.imported++;
     else this.counts.duplicates++;
   }
@@ -86,6 +96,7 @@ export function finishItem(
   info: TextInfo,
   mailbox: string | null,
   c: Counts,
+  span: RecordSpan,
   signals: CompletenessSignals | null,
 ): ItemCompleteness {
   const judged: ItemCompleteness = signals === null ? { warnings: [], pageRole: 'none' } : judgeItem(format, c.read, signals);
@@ -100,6 +111,8 @@ export function finishItem(
     imported: c.imported,
     duplicates: c.duplicates,
     quarantined: c.quarantined,
+    first_us: span.firstUs,
+    last_us: span.lastUs,
     ...(judged.warnings.length > 0 ? { warnings: judged.warnings } : {}),
     ...(judged.pageRole === 'linked' ? { links_to_next_page: true } : {}),
   });

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type { FormatId, ImportReport } from '../../shared/model/ingest';
 import type { Progress } from '../../shared/model/progress';
 import { api, call, errorCode, errorMessage } from '../api';
-import { Hash, ProgressBar } from '../components/bits';
+import { Hash, ProgressBar, Time } from '../components/bits';
 import { Modal } from '../components/Modal';
 import { bytes, n } from '../lib/format';
 import { useAsync } from '../lib/use-async';
@@ -208,6 +208,11 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                     </div>
                     {f.error && <div className="field-error">{f.error}</div>}
                     {f.note && <div className="muted">{f.note}</div>}
+                    {f.firstUs !== null && (
+                      <div className="muted file-span" data-testid="import-span">
+                        records <Time us={f.firstUs} precision={0} /> to <Time us={f.lastUs} precision={0} />
+                      </div>
+                    )}
                     {f.warnings?.map((w) => (
                       <div key={w} className="field-warn" data-testid="import-warning">
                         Incomplete export: {w}

@@ -68,6 +68,10 @@ export interface IngestSummary {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /** Time (µs, UTC) of the earliest record read that became an event or a duplicate; null when none did. */
+  firstUs: number | null;
+  /** Time (µs, UTC) of the latest such record. */
+  lastUs: number | null;
   /**
    * Signs that the export is incomplete on its own (a row count at a portal or cmdlet limit, a
    * `ResultCount` above the rows read); journaled with the item.
@@ -99,6 +103,9 @@ export interface ImportFileResult {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /** Earliest and latest record time (µs, UTC) of the file ({@link IngestSummary.firstUs}); null when it holds none. */
+  firstUs: number | null;
+  lastUs: number | null;
   /** The evidence item holding the bytes, when stored. */
   evidenceId: number | null;
   /** Why the file could not be imported (the others still were). */
