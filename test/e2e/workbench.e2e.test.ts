@@ -114,7 +114,8 @@ describe('workbench (loopback host)', () => {
     // Each file that held records shows their time span, in the display zone (Europe/Berlin).
     const spans = report.getByTestId('import-span');
     expect(await spans.count()).toBeGreaterThan(5);
-    expect(await spans.first().textContent()).toMatch(/^records \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 to \d{4}-/);
+    expect(await spans.first().textContent()).toMatch(/^records \d{4}-\d\d-\d\d \d\d:\d\d → \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(await spans.first().getAttribute('title')).toMatch(/ \+0[12]:00 to .* \+0[12]:00 \(Europe\/Berlin\)$/);
     const warnings = report.getByTestId('import-warning');
     expect(await warnings.count()).toBe(1);
     expect(await warnings.textContent()).toContain('@odata.nextLink');

@@ -7,10 +7,11 @@ import { useEffect, useState } from 'react';
 import type { FormatId, ImportReport } from '../../shared/model/ingest';
 import type { Progress } from '../../shared/model/progress';
 import { api, call, errorCode, errorMessage } from '../api';
-import { Hash, ProgressBar, Time } from '../components/bits';
+import { Hash, ProgressBar } from '../components/bits';
 import { Modal } from '../components/Modal';
 import { bytes, n } from '../lib/format';
 import { useAsync } from '../lib/use-async';
+import { formatUs } from '../../shared/time/format';
 import { useApp } from '../state';
 
 export function ImportDialog({ onClose }: { onClose: () => void }) {
@@ -208,11 +209,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                     </div>
                     {f.error && <div className="field-error">{f.error}</div>}
                     {f.note && <div className="muted">{f.note}</div>}
-                    {f.firstUs !== null && (
-                      <div className="muted file-span" data-testid="import-span">
-                        records <Time us={f.firstUs} precision={0} /> to <Time us={f.lastUs} precision={0} />
-                      </div>
-                    )}
+                    {f.firstUs !== null && f.lastUs !== null && <RecordSpan first={f.firstUs} last={f.lastUs} />}
                     {f.warnings?.map((w) => (
                       <div key={w} className="field-warn" data-testid="import-warning">
                         Incomplete export: {w}
@@ -233,5 +230,20 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         </div>
       )}
     </Modal>
+  );
+}
+
+/** The time span of a file's records, to the minute in the display zone (in full, with offsets, on hover). */
+function RecordSpan({ first, last }: { first: number; last: number }) {
+  const { zone } = useApp();
+  const short = (us: number): string => formatUs(us, zone, 0).slice(0, 16);
+  return (
+    <div
+      className="muted file-span"
+      data-testid="import-span"
+      title={`${formatUs(first, zone, 6)} to ${formatUs(last, zone, 6)} (${zone})`}
+    >
+      records {short(first)} → {short(last)}
+    </div>
   );
 }
