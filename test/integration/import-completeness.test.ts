@@ -5,9 +5,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { importPaths, ingestEvidence } from '../../src/core/ingest';
+import { warningsByEvidence } from '../../src/core/ingest/case-completeness';
 import { MORE_PAGES_WARNING } from '../../src/core/ingest/completeness';
 import { renderReport } from '../../src/core/report/render-report';
-import { warningsByEvidence } from '../../src/core/store/report-repo';
 import { tempCase, tempDir } from '../helpers/case';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -100,7 +100,7 @@ describe('incomplete exports', () => {
       expect(report.files[0]!.read).toBe(signIns.length);
       // The item's entry records the link; the import's verdict follows once every file is in.
       const journal = t.session.journal.list(0, 100);
-      expect(journal.filter((e) => e.action === 'import.evidence').map((e) => e.details['links_to_next_page'])).toEqual([true, true]);
+      expect(journal.filter((e) => e.action === 'import.evidence').map((e) => e.details['page_role'])).toEqual(['linked', 'linked']);
       expect(journal.filter((e) => e.action === 'import.incomplete').map((e) => e.details)).toEqual(
         report.files.map((f) => ({ evidence_id: f.evidenceId, path: f.path, warning: MORE_PAGES })),
       );
@@ -131,6 +131,23 @@ describe('incomplete exports', () => {
     const byItem = warningsByEvidence(t.session.db);
     expect([...byItem.keys()]).toEqual(report.files.slice(3).map((f) => f.evidenceId));
     expect([...byItem.values()]).toEqual([[MORE_PAGES], [MORE_PAGES]]);
+  });
+
+  it('clears the mark on the evidence once a later import brings the last page, and keeps what the first import said', async () => {
+    const t = fresh();
+    const later = join(dir, 'later');
+    mkdirSync(later);
+    const page = (i: number, next: boolean): string =>
+      JSON.stringify({ value: [{ ...(signIns[0] as object), id: guid(500 + i) }], ...(next ? { '@odata.nextLink': NEXT_LINK } : {}) });
+    writeFileSync(join(later, 'page-1.json'), page(1, true));
+    const first = await importPaths(t.session, [join(later, 'page-1.json')]);
+    expect(first.files[0]!.warnings).toEqual([MORE_PAGES]);
+    expect(warningsByEvidence(t.session.db)).toEqual(new Map([[first.files[0]!.evidenceId, [MORE_PAGES]]]));
+    writeFileSync(join(later, 'page-2.json'), page(2, false));
+    const second = await importPaths(t.session, [join(later, 'page-2.json')]);
+    expect(second.files[0]!.warnings).toBeUndefined();
+    expect(warningsByEvidence(t.session.db)).toEqual(new Map());
+    expect(t.session.journal.list(0, 100).filter((e) => e.action === 'import.incomplete')).toHaveLength(1);
   });
 
   it('lists each warning of an item once, however often the item was imported', async () => {

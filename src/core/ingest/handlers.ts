@@ -7,7 +7,7 @@ import type { ChannelArgs, ChannelOutput, PushEvent, PushPayload } from '../../s
 import type { CaseSession } from '../case/case-file';
 import { runJob } from '../jobs/runner';
 import { listQuarantine } from '../store/ingest-repo';
-import { warningsByEvidence } from '../store/report-repo';
+import { warningsByEvidence } from './case-completeness';
 import { FORMAT_INFO } from './format-info';
 
 type Emit = <E extends PushEvent>(event: E, payload: PushPayload<E>) => void;

@@ -114,7 +114,7 @@ export function finishItem(
     first_us: span.firstUs,
     last_us: span.lastUs,
     ...(judged.warnings.length > 0 ? { warnings: judged.warnings } : {}),
-    ...(judged.pageRole === 'linked' ? { links_to_next_page: true } : {}),
+    ...(judged.pageRole !== 'none' ? { page_role: judged.pageRole } : {}),
   });
   return judged;
 }

@@ -3,6 +3,8 @@
  * `custody`, `evidence_sightings`). Annotations, findings, sessions, enrichment sources and
  * collection gaps are read through their owners' functions, not here.
  */
+import type { EvidenceOrigin } from '../../shared/model/evidence';
+import type { PageRole } from '../../shared/model/ingest';
 import type { Db } from './database';
 import { FULL_EVENT_SELECT, toTimelineEvent, type EventRow } from './events-repo';
 import type { TimelineEvent } from '../../shared/model/event';
@@ -54,29 +56,37 @@ export function quarantineByEvidence(db: Db): Map<number, number> {
   return new Map(rows.map((r) => [r.id, r.n]));
 }
 
-/**
- * The completeness warnings of each evidence item, from the journal: those of the item itself
- * (`import.evidence` entries) and those the import judged with the other files (`import.incomplete`,
- * a page whose next page was missing from that import). Each text once, in journal order.
- */
-export function warningsByEvidence(db: Db): Map<number, string[]> {
+/** An `import.evidence` journal entry that judged an item's completeness, with the item's origin. */
+export interface ImportJudgement {
+  evidenceId: number;
+  format: string;
+  /** What the item showed on its own. */
+  warnings: string[];
+  /** Set for a file of one page (`linked` or `last`). */
+  pageRole: PageRole | null;
+  origin: EvidenceOrigin;
+}
+
+/** The `import.evidence` entries that carry warnings or a page role, in journal order. */
+export function importJudgements(db: Db): ImportJudgement[] {
   const rows = db
     .prepare(
-      `SELECT json_extract(details, '$.evidence_id') AS id, action, details FROM custody
-       WHERE (action = 'import.evidence' AND json_extract(details, '$.warnings') IS NOT NULL) OR action = 'import.incomplete'
-       ORDER BY seq`,
+      `SELECT c.details, i.origin FROM custody c JOIN evidence_items i ON i.id = json_extract(c.details, '$.evidence_id')
+       WHERE c.action = 'import.evidence'
+         AND (json_extract(c.details, '$.warnings') IS NOT NULL OR json_extract(c.details, '$.page_role') IS NOT NULL)
+       ORDER BY c.seq`,
     )
-    .all() as { id: number | null; action: string; details: string }[];
-  const out = new Map<number, string[]>();
-  for (const r of rows) {
-    if (r.id === null) continue;
-    const d = JSON.parse(r.details) as { warnings?: unknown; warning?: unknown };
-    const texts = r.action === 'import.incomplete' ? [d.warning] : Array.isArray(d.warnings) ? d.warnings : [];
-    const list = out.get(r.id) ?? [];
-    for (const t of texts) if (typeof t === 'string' && !list.includes(t)) list.push(t);
-    if (list.length > 0) out.set(r.id, list);
-  }
-  return out;
+    .all() as { details: string; origin: string }[];
+  return rows.map((r) => {
+    const d = JSON.parse(r.details) as { evidence_id: number; format: string; warnings?: unknown; page_role?: unknown };
+    return {
+      evidenceId: d.evidence_id,
+      format: d.format,
+      warnings: Array.isArray(d.warnings) ? d.warnings.filter((w): w is string => typeof w === 'string') : [],
+      pageRole: d.page_role === 'linked' || d.page_role === 'last' ? d.page_role : null,
+      origin: JSON.parse(r.origin) as EvidenceOrigin,
+    };
+  });
 }
 
 /** Events first read from each evidence item. */

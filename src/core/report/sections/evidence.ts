@@ -1,6 +1,7 @@
 /** Evidence inventory: every sealed item with its origin, acquisition time, SHA-256 and record counts. */
 import type { EvidenceOrigin } from '../../../shared/model/evidence';
-import { eventsByEvidence, quarantineByEvidence, sightingsByEvidence, warningsByEvidence } from '../../store/report-repo';
+import { warningsByEvidence } from '../../ingest/case-completeness';
+import { eventsByEvidence, quarantineByEvidence, sightingsByEvidence } from '../../store/report-repo';
 import type { ReportContext } from '../context';
 import type { ReportDoc } from '../pdf/document';
 

@@ -2,7 +2,8 @@
  * Scope: what the case covers (sources, time ranges, users) and, as facts, what it cannot cover
  * (collection gaps recorded by the collectors, and the services' documented retention limits).
  */
-import { sourceSpans, topUsers, warningsByEvidence } from '../../store/report-repo';
+import { warningsByEvidence } from '../../ingest/case-completeness';
+import { sourceSpans, topUsers } from '../../store/report-repo';
 import type { ReportContext } from '../context';
 import type { ReportDoc } from '../pdf/document';
 import type { CollectionFacts } from '../sources/collection';
