@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { createCase, openCase, type CaseSession } from '../../src/core/case/case-file';
 import { steppingClock } from '../../src/core/clock';
 
@@ -50,5 +51,19 @@ export function tempCase(options: { passphrase?: string; name?: string } = {}): 
       for (const s of opened) s.close();
       cleanup();
     },
+  };
+}
+
+/**
+ * A maker of temporary cases that are removed after each test of the file calling it (registers
+ * an `afterEach`): `const fresh = casesPerTest();` at the top level, then `fresh()` in a test.
+ */
+export function casesPerTest(): () => ReturnType<typeof tempCase> {
+  const made: (() => void)[] = [];
+  afterEach(() => made.splice(0).forEach((cleanup) => cleanup()));
+  return () => {
+    const t = tempCase();
+    made.push(t.cleanup);
+    return t;
   };
 }

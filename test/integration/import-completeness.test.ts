@@ -3,24 +3,17 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { importPaths, ingestEvidence } from '../../src/core/ingest';
 import { warningsByEvidence } from '../../src/core/ingest/case-completeness';
 import { MORE_PAGES_WARNING } from '../../src/core/ingest/completeness';
 import { renderReport } from '../../src/core/report/render-report';
-import { tempCase, tempDir } from '../helpers/case';
+import { casesPerTest, tempDir } from '../helpers/case';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-const cases: (() => void)[] = [];
-afterEach(() => cases.splice(0).forEach((c) => c()));
-
-function fresh() {
-  const t = tempCase();
-  cases.push(t.cleanup);
-  return t;
-}
+const fresh = casesPerTest();
 
 function file(name: string, text: string): string {
   const path = join(dir, name);

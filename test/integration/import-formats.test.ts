@@ -1,22 +1,15 @@
 // Every fixture format (with its quirks and its malformed variants) imported into a fresh case:
 // detected format, counts that add up, the mapped fields, idempotent re-import, clear quarantine reasons.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importPaths } from '../../src/core/ingest';
 import { eventById } from '../../src/core/store/events-repo';
 import { listQuarantine } from '../../src/core/store/ingest-repo';
 import type { TimelineEvent } from '../../src/shared/model/event';
-import { tempCase } from '../helpers/case';
+import { casesPerTest } from '../helpers/case';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function fresh() {
-  const t = tempCase();
-  cleanups.push(t.cleanup);
-  return t;
-}
+const fresh = casesPerTest();
 
 /** [fixture (archive members after `!`), format, read, imported, duplicates, quarantined, error?] */
 const EXPECTED: [string, string | null, number, number, number, number, RegExp?][] = [
