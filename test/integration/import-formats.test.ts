@@ -15,9 +15,12 @@ const fresh = casesPerTest();
 const EXPECTED: [string, string | null, number, number, number, number, RegExp?][] = [
   ['activities-csv/retriever-ceo.csv', 'activities-csv', 5, 3, 1, 1],
   ['activities-json/ceo-activities.json', 'activities-json', 5, 4, 0, 1],
+  // An archive has a row of its own (its SHA-256, a note), then one per member.
+  ['archives/extractor-suite-output.zip', null, 0, 0, 0, 0],
   ['archives/extractor-suite-output.zip!export/purview.csv', 'purview-csv', 1, 1, 0, 0],
   ['archives/extractor-suite-output.zip!export/signins.json', 'entra-signin-json', 1, 1, 0, 0],
   ['archives/extractor-suite-output.zip!export/README.txt', null, 0, 0, 0, 0, /neither JSON nor a CSV export/],
+  ['archives/records.jsonl.gz', null, 0, 0, 0, 0],
   ['archives/records.jsonl.gz!records.jsonl', 'ual-json', 2, 2, 0, 0],
   ['azure-monitor-entra/eventhub.json', 'azure-monitor-entra', 7, 7, 0, 0],
   ['azure-monitor-entra/log-analytics.jsonl', 'azure-monitor-entra', 2, 2, 0, 0],

@@ -26,7 +26,7 @@ function mb(bytes: number): string {
 /**
  * The exact `--json` shape: file keys in the documented order (`first` and `last`: the earliest and
  * latest record, ISO 8601 UTC, null when the file held none), `error` only on failed files, `note`
- * only on reference data, `warnings` only on exports that look incomplete.
+ * only on reference data and on an archive's own row, `warnings` only on exports that look incomplete.
  */
 export function importJson(report: ImportReport): unknown {
   return {

@@ -232,11 +232,13 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     doneBytes = before + size;
     const item = stored.item;
     const base: ImportFileResult = { ...emptyResult(display), sha256: item.sha256, bytes: item.bytes, evidenceId: item.id };
-    // Archives: the members, read from the stored bytes.
+    // Archives: a row of their own (the SHA-256 of what was received), then the members, read from
+    // the stored bytes.
     const head = await firstBytes(session, item.id);
     if (isGzip(head) && depth < MAX_ARCHIVE_DEPTH) {
       const inner = display.replace(/\.gz$/i, '') || `${display}.out`;
       const member = basename(inner);
+      files.push({ ...base, note: `gzip file: its content is the next row (${member})` });
       await importSource(
         `${display}!${member}`,
         () => session.evidence.open(item.id).pipe(createGunzip()),
@@ -253,8 +255,11 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       return;
     }
     if (isZip(head) && depth < MAX_ARCHIVE_DEPTH) {
+      const row = files.push({ ...base }) - 1;
+      let members = 0;
       try {
         for await (const m of archiveMembers(session.db, item.id, item.bytes)) {
+          members++;
           const memberDisplay = `${display}!${m.name}`;
           if (m.problem) {
             files.push(emptyResult(memberDisplay, m.problem));
@@ -274,9 +279,10 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             depth + 1,
           );
         }
+        files[row] = { ...base, note: `zip archive: its ${members} member${members === 1 ? ' is' : 's are'} the next rows` };
       } catch (err) {
         if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
-        files.push({ ...base, error: `cannot read the archive: ${(err as Error).message}` });
+        files[row] = { ...base, error: `cannot read the archive: ${(err as Error).message}` };
         session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
       }
       return;

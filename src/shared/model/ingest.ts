@@ -110,7 +110,10 @@ export interface ImportFileResult {
   evidenceId: number | null;
   /** Why the file could not be imported (the others still were). */
   error?: string;
-  /** Stored but holding no events, and why (reference data such as a Graph folder list). */
+  /**
+   * Stored but holding no events, and why: reference data such as a Graph folder list, or an
+   * archive (`.zip`, `.gz`) whose members are the rows after it.
+   */
   note?: string;
   /**
    * Signs that the export is incomplete ({@link IngestSummary.warnings}, and pages whose
