@@ -2,7 +2,7 @@
 // they are and say so: a warning per file in the report, and in the journal, in either parse path.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importPaths, ingestEvidence } from '../../src/core/ingest';
 import { warningsByEvidence } from '../../src/core/ingest/case-completeness';
@@ -164,6 +164,38 @@ describe('incomplete exports', () => {
       [2, ['the last of its 2 pages carries @odata.nextLink: the service had more records; fetch the following pages']],
     ]);
   });
+
+  it('judges pages written one after another by their own last page, also when a line is too long to be read as a line', async () => {
+    const t = fresh();
+    const at = join(dir, 'streams');
+    mkdirSync(at);
+    const page = (from: number, n: number, link: string | null | undefined, indent?: number): string =>
+      JSON.stringify(
+        {
+          value: Array.from({ length: n }, (_, k) => ({ ...(signIns[0] as object), id: guid(10_000 + from + k) })),
+          ...(link === undefined ? {} : { '@odata.nextLink': link }),
+        },
+        null,
+        indent,
+      );
+    // Pretty pages back to back; compact pages of 800 sign-ins, each line over 1 MiB; SDK output
+    // with a null link on the last page; and a run whose last page still links on.
+    writeFileSync(join(at, 'pretty.json'), `${page(0, 2, NEXT_LINK, 2)}\n${page(2, 2, undefined, 2)}`);
+    writeFileSync(join(at, 'long-lines.jsonl'), `${page(100, 800, NEXT_LINK)}\n${page(900, 800, NEXT_LINK)}\n${page(1700, 800, null)}\n`);
+    writeFileSync(join(at, 'sdk.json'), page(3000, 2, null));
+    writeFileSync(join(at, 'cut-run.jsonl'), `${page(4000, 800, NEXT_LINK)}\n${page(4800, 800, NEXT_LINK)}\n`);
+    const report = await importPaths(t.session, [at], { format: 'graph-signins' });
+    expect(report.files.map((f) => [basename(f.path), f.read, f.warnings ?? []])).toEqual([
+      [
+        'cut-run.jsonl',
+        1_600,
+        ['the last of its 2 pages carries @odata.nextLink: the service had more records; fetch the following pages'],
+      ],
+      ['long-lines.jsonl', 2_400, []],
+      ['pretty.json', 4, []],
+      ['sdk.json', 2, []],
+    ]);
+  }, 60_000);
 
   it('reports a Purview export of exactly 50,000 records, the portal limit, and not one of 49,999', async () => {
     const t = fresh();

@@ -23,8 +23,11 @@ describe('judging one export', () => {
     expect(warningsOf('ual-powershell-csv', 3, s)).toEqual([
       'ResultCount says the search found 12 records but the file holds 3: 9 were not exported',
     ]);
-    // Every row there: nothing to say.
+    // Every row there: nothing to say, even at a cmdlet cap (the search itself counted that many).
     expect(warningsOf('ual-powershell-json', 12, s)).toEqual([]);
+    const capped = emptySignals();
+    noteResultCount(capped, 5000);
+    expect(warningsOf('ual-powershell-csv', 5_000, capped)).toEqual([]);
   });
 
   it('flags a cmdlet output cut at one of its caps when no ResultCount tells more', () => {
@@ -97,7 +100,11 @@ describe('judging the pages of an import together', () => {
       page('C:\\exports\\a\\p2.json', false),
       page('/x/e.zip!signIns/p1.json', true),
       page('/x/e.zip!signIns/p2.json', false),
+      // Pages at the root of one archive are not closed by another archive or the folder around it.
+      page('/x/jan.zip!page-1.json', true),
+      page('/x/feb.zip!page-1.json', false),
+      page('/x/page-9.json', false),
     ];
-    expect(pageSetWarnings(files)).toEqual([0]);
+    expect(pageSetWarnings(files)).toEqual([0, 8]);
   });
 });

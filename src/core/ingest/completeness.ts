@@ -77,7 +77,8 @@ export function judgeItem(format: FormatId, read: number, s: CompletenessSignals
         `ResultCount says the search found ${s.resultCount.toLocaleString('en-US')} records but the file holds ${count}: ` +
           `${(s.resultCount - read).toLocaleString('en-US')} were not exported`,
       );
-    } else {
+    } else if (s.resultCount === null) {
+      // Without a count (columns dropped before saving), a row count at a cap is the only sign.
       const limit = POWERSHELL_LIMITS.get(read);
       if (limit) warnings.push(`holds exactly ${count} records, ${limit}: the search probably had more; split its date range`);
     }
@@ -101,6 +102,13 @@ export interface PageFile {
   pageRole: PageRole;
 }
 
+/** The folder a file is in; for an archive member (`a.zip!d/p.json`), its folder inside that archive. */
+function folderOf(path: string): string {
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const bang = path.lastIndexOf('!');
+  return bang > slash ? path.slice(0, bang + 1) : path.slice(0, Math.max(slash, 0));
+}
+
 /**
  * Which one-page files hold pages whose continuation is missing. Pages are often saved one per
  * file (`page-0001.json`, …): every page but the last carries `@odata.nextLink`, so a link alone
@@ -110,7 +118,7 @@ export interface PageFile {
  * @returns the indexes in `files` to flag.
  */
 export function pageSetWarnings(files: readonly PageFile[]): number[] {
-  const set = (f: PageFile): string => `${f.format}\u0000${f.path.replace(/[\\/][^\\/]*$/, '')}`;
+  const set = (f: PageFile): string => `${f.format}\u0000${folderOf(f.path)}`;
   const ended = new Set(files.filter((f) => f.pageRole === 'last').map(set));
   const out: number[] = [];
   files.forEach((f, i) => {

@@ -271,6 +271,6 @@ export class JsonParser implements RecordParser {
     this.scanner.end(this.items);
     for (const item of this.items) this.handle(item);
     this.items.length = 0;
-    if (this.scanner.pageMeta() !== null) notePage(this.signals, this.scanner.pageHasKey('@odata.nextLink'));
+    for (const linked of this.scanner.pages()) notePage(this.signals, linked);
   }
 }

@@ -22,8 +22,6 @@ export interface JsonItem {
 export type PageMeta = Record<string, unknown>;
 
 const WRAPPER_KEYS = new Set(['value', 'records', 'Records', 'Value']);
-/** Top-level member names remembered (a page has a handful; the cap bounds a malformed file). */
-const MAX_KEYS_SEEN = 64;
 
 function countLf(s: string, from: number, to: number): number {
   let n = 0;
@@ -55,7 +53,9 @@ export class JsonRecordScanner {
   private lastKey: string | null = null;
   private expectValueForKey: string | null = null;
   private meta: PageMeta | null = null;
-  private readonly keysSeen = new Set<string>();
+  /** The top-level page being read (its record array has started), and whether it links on. */
+  private page: { linked: boolean } | null = null;
+  private readonly closedPages: boolean[] = [];
 
   /** Page members seen before the record array, once known. */
   pageMeta(): PageMeta | null {
@@ -63,11 +63,12 @@ export class JsonRecordScanner {
   }
 
   /**
-   * Whether a page object had a member named `key`, before or after its record array (Graph writes
-   * `@odata.nextLink` on either side of `value`). False when the container is not a page.
+   * The top-level page objects read to their end, in order: for each, whether it carried a string
+   * `@odata.nextLink` (before or after its record array; Graph writes it on either side of
+   * `value`, SDKs write `null` on a last page). A page cut off before its end is not listed.
    */
-  pageHasKey(key: string): boolean {
-    return this.meta !== null && this.keysSeen.has(key);
+  pages(): readonly boolean[] {
+    return this.closedPages;
   }
 
   /** True when the container is JSON Lines. */
@@ -190,6 +191,11 @@ export class JsonRecordScanner {
     }
   }
 
+  /** At the value of a page's `@odata.nextLink` member after its record array. */
+  private atNextLinkValue(): boolean {
+    return this.page !== null && this.depth === 1 && this.arrayDepth === 0 && this.expectValueForKey === '@odata.nextLink';
+  }
+
   private emitRecord(end: number, out: JsonItem[]): void {
     out.push({ text: this.buf.slice(this.recordStart, end), line: this.recordLine });
     this.recordStart = -1;
@@ -218,7 +224,6 @@ export class JsonRecordScanner {
         if (this.keyStart >= 0) {
           this.lastKey = s.slice(this.keyStart + 1, q);
           this.keyStart = -1;
-          if (this.keysSeen.size < MAX_KEYS_SEEN) this.keysSeen.add(this.lastKey);
         }
         if (this.scalarStart >= 0 && this.depth === this.arrayDepth) continue;
         continue;
@@ -235,6 +240,7 @@ export class JsonRecordScanner {
       }
       switch (c) {
         case 34: // "
+          if (this.atNextLinkValue()) this.page!.linked = true;
           this.inString = true;
           if (this.topIsObject && this.depth === 1 && this.arrayDepth === 0 && this.expectValueForKey === null) this.keyStart = pos;
           pos++;
@@ -273,6 +279,7 @@ export class JsonRecordScanner {
             this.recordStart = -1;
             this.topStart = -1;
             this.arrayDepth = 2;
+            this.page = { linked: typeof this.meta['@odata.nextLink'] === 'string' };
           } else if (c === 123 && this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
             this.recordStart = pos;
             this.recordLine = this.lineAt(pos);
@@ -299,6 +306,8 @@ export class JsonRecordScanner {
           if (this.recordStart >= 0 && this.arrayDepth > 0 && this.depth === this.arrayDepth) this.emitRecord(pos, out);
           else if (this.depth === 0) {
             if (this.recordStart >= 0 && this.arrayDepth === 0) this.emitRecord(pos, out);
+            if (this.page !== null) this.closedPages.push(this.page.linked);
+            this.page = null;
             this.arrayDepth = 0;
             this.topIsObject = false;
             this.topStart = -1;
@@ -317,6 +326,7 @@ export class JsonRecordScanner {
           pos++;
           break;
         default:
+          if (this.atNextLinkValue()) this.page!.linked = false; // null, or not a link
           if (this.depth === 0) {
             // Text outside any JSON value: report the line and move on.
             const nl = s.indexOf('\n', pos);

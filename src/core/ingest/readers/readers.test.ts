@@ -34,17 +34,20 @@ describe('CsvTokenizer', () => {
   ];
   for (const file of files) {
     // The third-party samples sit beside the repository (../shared/samples), not in it.
-    it.skipIf(file.startsWith(SAMPLES) && !existsSync(file))(`tokenizes ${file.split('/').slice(-2).join('/')} exactly like csv-parse, whatever the chunking`, () => {
-      const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-      const expected = parse(text, { relax_column_count: true }) as string[][];
-      for (const step of [1, 3, 64, 4096, text.length]) {
-        if (step === 1 && text.length > 200_000) continue;
-        expect(
-          tokenize(text, step).map((r) => r.fields),
-          `step ${step}`,
-        ).toEqual(expected);
-      }
-    });
+    it.skipIf(file.startsWith(SAMPLES) && !existsSync(file))(
+      `tokenizes ${file.split('/').slice(-2).join('/')} exactly like csv-parse, whatever the chunking`,
+      () => {
+        const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+        const expected = parse(text, { relax_column_count: true }) as string[][];
+        for (const step of [1, 3, 64, 4096, text.length]) {
+          if (step === 1 && text.length > 200_000) continue;
+          expect(
+            tokenize(text, step).map((r) => r.fields),
+            `step ${step}`,
+          ).toEqual(expected);
+        }
+      },
+    );
   }
 
   it('numbers records by their first physical line (CRLF, LF, quoted newlines)', () => {
@@ -105,19 +108,33 @@ describe('JsonRecordScanner', () => {
     expect(items.map((i) => i.line)).toEqual([4, 5]);
   });
 
-  it('sees a page member on either side of the record array, whatever the chunking', () => {
-    const after = JSON.stringify({ '@odata.context': 'ctx', value: recs, '@odata.nextLink': 'https://next' });
-    const before = JSON.stringify({ '@odata.nextLink': 'https://next', value: recs });
-    const none = JSON.stringify({ '@odata.context': 'ctx', value: recs });
+  it('lists each page read to its end and whether it links on, wherever the link sits, whatever the chunking', () => {
+    const page = (link: unknown, where: 'before' | 'after') =>
+      JSON.stringify(
+        where === 'before'
+          ? { '@odata.nextLink': link, value: recs }
+          : { '@odata.context': 'ctx', value: recs, ...(link === undefined ? {} : { '@odata.nextLink': link }) },
+        null,
+        1,
+      );
     for (const step of [1, 3, 1000]) {
-      expect(scan(after, step).scanner.pageHasKey('@odata.nextLink'), `after, step ${step}`).toBe(true);
-      expect(scan(before, step).scanner.pageHasKey('@odata.nextLink'), `before, step ${step}`).toBe(true);
-      expect(scan(none, step).scanner.pageHasKey('@odata.nextLink'), `none, step ${step}`).toBe(false);
+      expect(scan(page('https://next', 'after'), step).scanner.pages(), `after, step ${step}`).toEqual([true]);
+      expect(scan(page('https://next', 'before'), step).scanner.pages(), `before, step ${step}`).toEqual([true]);
+      expect(scan(page(undefined, 'after'), step).scanner.pages(), `none, step ${step}`).toEqual([false]);
+      // SDKs write null on the last page.
+      expect(scan(page(null, 'after'), step).scanner.pages(), `null after, step ${step}`).toEqual([false]);
+      expect(scan(page(null, 'before'), step).scanner.pages(), `null before, step ${step}`).toEqual([false]);
+      // Pretty pages one after another: each is judged on its own, the last one last.
+      const run = `${page('https://next', 'after')}\n${page('https://next', 'before')}\n${page(undefined, 'after')}`;
+      const { items, scanner } = scan(run, step);
+      expect(scanner.pages(), `run, step ${step}`).toEqual([true, true, false]);
+      expect(items.filter((i) => !i.error)).toHaveLength(3 * recs.length);
     }
-    // Members of the records themselves are not the page's, and a bare array has no page.
-    const inner = JSON.stringify({ value: [{ '@odata.nextLink': 'x' }] });
-    expect(scan(inner, 2).scanner.pageHasKey('@odata.nextLink')).toBe(false);
-    expect(scan(JSON.stringify([{ '@odata.nextLink': 'x' }]), 2).scanner.pageHasKey('@odata.nextLink')).toBe(false);
+    // Members of the records themselves are not the page's; a bare array has no page; a page cut off
+    // before its end is not a page read.
+    expect(scan(JSON.stringify({ value: [{ '@odata.nextLink': 'x' }] }), 2).scanner.pages()).toEqual([false]);
+    expect(scan(JSON.stringify([{ '@odata.nextLink': 'x' }]), 2).scanner.pages()).toEqual([]);
+    expect(scan(page(undefined, 'after').slice(0, -20), 4).scanner.pages()).toEqual([]);
   });
 
   it('quarantines one broken JSON line and goes on', () => {
