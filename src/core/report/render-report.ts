@@ -15,6 +15,7 @@ import { reportContext, type ReportOptions } from './context';
 import { ReportDoc } from './pdf/document';
 import { renderCover } from './sections/cover';
 import { renderCustodyAppendix, renderCustodySummary } from './sections/custody';
+import { warningsByEvidence } from '../ingest/case-completeness';
 import { renderEvidence } from './sections/evidence';
 import { renderExaminerAdded, renderMarkedEvents } from './sections/events';
 import { orderedFindings, renderFindings, severityLine } from './sections/findings';
@@ -56,6 +57,8 @@ export async function renderReport(session: CaseSession, out: string, options: R
   const annotations = annotationsOf(ctx.db);
   const analysis = analysisOf(ctx.db);
   const collection = collectionOf(ctx.db);
+  // Read once from the journal: the scope counts them, the inventory lists them.
+  const incomplete = warningsByEvidence(ctx.db);
   const selected = annotations.available ? eventsByIds(ctx.db, annotations.selectedEventIds(selection)) : [];
   const notes = annotations.notesFor(selected.map((e) => e.id));
   const taggedTimes = selected.filter((e) => (notes.get(e.id)?.tags.length ?? 0) > 0).map((e) => e.tsUs);
@@ -85,8 +88,8 @@ export async function renderReport(session: CaseSession, out: string, options: R
     });
     doc.reserveContentsPage();
     doc.addPage();
-    renderScope(doc, ctx, collection);
-    renderEvidence(doc, ctx);
+    renderScope(doc, ctx, collection, incomplete.size);
+    renderEvidence(doc, ctx, incomplete);
     renderFindings(doc, ctx, analysis, annotations);
     renderTimeline(doc, ctx, taggedTimes);
     renderMarkedEvents(doc, ctx, annotations, selected, notes);

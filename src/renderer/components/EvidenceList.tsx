@@ -4,7 +4,7 @@ import { call } from '../api';
 import { bytes, n } from '../lib/format';
 import { describeOrigin, evidenceItems } from '../lib/evidence';
 import { useAsync } from '../lib/use-async';
-import { Empty, Hash, Time } from './bits';
+import { Empty, Hash, IncompleteWarnings, Time } from './bits';
 
 export function EvidenceList({ version }: { version: number }) {
   const items = useAsync(() => evidenceItems(version), [version]);
@@ -45,11 +45,7 @@ export function EvidenceList({ version }: { version: number }) {
                   <span dir="ltr">{describeOrigin(it.origin)}</span>
                 </div>
                 {it.sightings.length > 0 && <span className="badge">{it.sightings.length} more acquisitions</span>}
-                {it.warnings.map((w) => (
-                  <div key={w} className="field-warn" data-testid="evidence-warning">
-                    Incomplete export: {w}
-                  </div>
-                ))}
+                <IncompleteWarnings warnings={it.warnings} testId="evidence-warning" />
               </td>
               <td>
                 <Hash value={it.sha256} />

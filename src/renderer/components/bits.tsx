@@ -76,3 +76,16 @@ export function Empty({ children }: { children: ReactNode }) {
     </div>
   );
 }
+
+/** The completeness warnings of an imported file or evidence item (docs/formats.md, "Incomplete exports"). */
+export function IncompleteWarnings({ warnings, testId }: { warnings: readonly string[] | undefined; testId: string }) {
+  return (
+    <>
+      {(warnings ?? []).map((w) => (
+        <div key={w} className="field-warn" data-testid={testId}>
+          Incomplete export: {w}
+        </div>
+      ))}
+    </>
+  );
+}

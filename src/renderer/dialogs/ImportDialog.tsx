@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type { FormatId, ImportReport } from '../../shared/model/ingest';
 import type { Progress } from '../../shared/model/progress';
 import { api, call, errorCode, errorMessage } from '../api';
-import { Hash, ProgressBar } from '../components/bits';
+import { Hash, IncompleteWarnings, ProgressBar } from '../components/bits';
 import { Modal } from '../components/Modal';
 import { bytes, n } from '../lib/format';
 import { useAsync } from '../lib/use-async';
@@ -210,11 +210,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                     {f.error && <div className="field-error">{f.error}</div>}
                     {f.note && <div className="muted">{f.note}</div>}
                     {f.firstUs !== null && f.lastUs !== null && <RecordSpan first={f.firstUs} last={f.lastUs} />}
-                    {f.warnings?.map((w) => (
-                      <div key={w} className="field-warn" data-testid="import-warning">
-                        Incomplete export: {w}
-                      </div>
-                    ))}
+                    <IncompleteWarnings warnings={f.warnings} testId="import-warning" />
                   </td>
                   <td>{f.format ?? '—'}</td>
                   <td>{f.sha256 ? <Hash value={f.sha256} /> : '—'}</td>

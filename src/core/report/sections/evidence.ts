@@ -1,6 +1,5 @@
 /** Evidence inventory: every sealed item with its origin, acquisition time, SHA-256 and record counts. */
 import type { EvidenceOrigin } from '../../../shared/model/evidence';
-import { warningsByEvidence } from '../../ingest/case-completeness';
 import { eventsByEvidence, quarantineByEvidence, sightingsByEvidence } from '../../store/report-repo';
 import type { ReportContext } from '../context';
 import type { ReportDoc } from '../pdf/document';
@@ -23,8 +22,8 @@ export function describeOrigin(origin: EvidenceOrigin): string {
   }
 }
 
-/** Draws the evidence inventory. */
-export function renderEvidence(doc: ReportDoc, ctx: ReportContext): void {
+/** Draws the evidence inventory; `warnings` are the completeness warnings per item (`warningsByEvidence`). */
+export function renderEvidence(doc: ReportDoc, ctx: ReportContext, warnings: ReadonlyMap<number, string[]>): void {
   doc.heading('Evidence inventory');
   const items = ctx.session.evidence.list();
   const totals = ctx.session.evidence.totals();
@@ -34,7 +33,6 @@ export function renderEvidence(doc: ReportDoc, ctx: ReportContext): void {
   const quarantined = quarantineByEvidence(ctx.db);
   const events = eventsByEvidence(ctx.db);
   const sightings = sightingsByEvidence(ctx.db);
-  const warnings = warningsByEvidence(ctx.db);
   doc.table(
     doc.fit([
       { header: '#', width: 22, align: 'right' },

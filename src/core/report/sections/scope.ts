@@ -2,7 +2,6 @@
  * Scope: what the case covers (sources, time ranges, users) and, as facts, what it cannot cover
  * (collection gaps recorded by the collectors, and the services' documented retention limits).
  */
-import { warningsByEvidence } from '../../ingest/case-completeness';
 import { sourceSpans, topUsers } from '../../store/report-repo';
 import type { ReportContext } from '../context';
 import type { ReportDoc } from '../pdf/document';
@@ -32,8 +31,8 @@ export function sourceName(source: string): string {
   return SOURCE_NAMES[source] ?? source;
 }
 
-/** Draws the scope section. */
-export function renderScope(doc: ReportDoc, ctx: ReportContext, collection: CollectionFacts): void {
+/** Draws the scope section; `incomplete` counts the evidence items marked incomplete (`warningsByEvidence`). */
+export function renderScope(doc: ReportDoc, ctx: ReportContext, collection: CollectionFacts, incomplete: number): void {
   doc.heading('Scope');
   doc.para(
     'What the case holds, per source family, with the earliest and latest event time, and who appears in it. Events an examiner added by hand are listed separately.',
@@ -127,7 +126,6 @@ export function renderScope(doc: ReportDoc, ctx: ReportContext, collection: Coll
       { detailFont: 'sans', maxDetailLines: 6 },
     );
   }
-  const incomplete = warningsByEvidence(ctx.db).size;
   if (incomplete > 0) {
     doc.para(
       `${incomplete.toLocaleString('en-US')} imported evidence item${incomplete === 1 ? '' : 's'} look${incomplete === 1 ? 's' : ''} incomplete (a row count at a portal or cmdlet limit, a search that reported more results than the file holds, or a page whose next page was not imported): marked INCOMPLETE EXPORT in the evidence inventory.`,
