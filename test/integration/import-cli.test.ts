@@ -72,6 +72,20 @@ describe('mailtrail import', () => {
     expect(r.stdout).toMatch(/^total: 2 files, read 13, imported 0, duplicates 13, quarantined 0$/m);
   });
 
+  it('counts an archive as the archive it is, not as one more file', () => {
+    const r = mailtrail(
+      ['import', file, join(FIXTURES, 'archives/extractor-suite-output.zip'), join(FIXTURES, 'archives/records.jsonl.gz')],
+      env,
+    );
+    expect(r.status).toBe(1); // the README.txt member is not an export
+    expect(r.stdout).toMatch(/extractor-suite-output\.zip {2}kept .* zip archive: its 3 members are the next rows/);
+    expect(r.stdout).toMatch(/^total: 4 files \+ 2 archives \(1 failed\), read 4, /m);
+    const j = mailtrail(['import', file, join(FIXTURES, 'archives/records.jsonl.gz'), '--json'], env).json() as {
+      files: Record<string, unknown>[];
+    };
+    expect(j.files.map((f) => f['archive'] ?? null)).toEqual(['gzip', null]);
+  });
+
   it('prints quarantined records with file position and reason', () => {
     const r = mailtrail(['import', file, join(FIXTURES, 'purview-csv/broken-row.csv')], env);
     expect(r.status).toBe(0);

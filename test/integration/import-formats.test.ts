@@ -96,6 +96,10 @@ describe('every fixture imports, adds up, and re-imports as duplicates', () => {
         f.quarantined,
       ]);
       expect(rows).toEqual(expected.map((e) => e.slice(0, 6)));
+      // Only an archive's own row (the first) says it is one.
+      const kind = /\.(zip|gz)$/.exec(file)?.[1];
+      const archive = kind === undefined ? null : kind === 'gz' ? 'gzip' : 'zip';
+      expect(first.files.map((f) => f.archive ?? null)).toEqual(first.files.map((_, i) => (i === 0 ? archive : null)));
       for (const [i, f] of first.files.entries()) {
         expect(f.read, f.path).toBe(f.imported + f.duplicates + f.quarantined);
         const err = expected[i]![6];

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { importPaths, type ImportProgress } from '../../core/ingest';
 import { FORMAT_INFO } from '../../core/ingest/format-info';
 import { listQuarantine } from '../../core/store/ingest-repo';
-import { isFormatId, type FormatId, type ImportReport } from '../../shared/model/ingest';
+import { describeImportFiles, importFileCounts, isFormatId, type FormatId, type ImportReport } from '../../shared/model/ingest';
 import { formatUs, isoUs } from '../../shared/time/format';
 import { EXIT } from '../exit-codes';
 import { withCase } from '../open-case';
@@ -26,7 +26,7 @@ function mb(bytes: number): string {
 /**
  * The exact `--json` shape: file keys in the documented order (`first` and `last`: the earliest and
  * latest record, ISO 8601 UTC, null when the file held none), `error` only on failed files, `note`
- * only on reference data and on an archive's own row, `warnings` only on exports that look incomplete.
+ * only on reference data and on an archive's own row (which also has `archive`: `zip` or `gzip`), `warnings` only on exports that look incomplete.
  */
 export function importJson(report: ImportReport): unknown {
   return {
@@ -43,6 +43,7 @@ export function importJson(report: ImportReport): unknown {
       last: f.lastUs === null ? null : isoUs(f.lastUs),
       ...(f.error !== undefined ? { error: f.error } : {}),
       ...(f.note !== undefined ? { note: f.note } : {}),
+      ...(f.archive !== undefined ? { archive: f.archive } : {}),
       ...(f.warnings !== undefined ? { warnings: f.warnings } : {}),
     })),
     read: report.read,
@@ -77,9 +78,8 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
     for (const w of f.warnings ?? []) lines.push(`  WARNING incomplete export: ${w}`);
     for (const q of (f.evidenceId !== null ? quarantineSamples.get(f.evidenceId) : undefined) ?? []) lines.push(`  quarantined ${q}`);
   }
-  const failed = report.files.filter((f) => f.error !== undefined).length;
   lines.push(
-    `total: ${report.files.length} file${report.files.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}, read ${report.read}, imported ${report.imported}, duplicates ${report.duplicates}, quarantined ${report.quarantined}`,
+    `total: ${describeImportFiles(importFileCounts(report.files))}, read ${report.read}, imported ${report.imported}, duplicates ${report.duplicates}, quarantined ${report.quarantined}`,
   );
   return lines;
 }

@@ -238,7 +238,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     if (isGzip(head) && depth < MAX_ARCHIVE_DEPTH) {
       const inner = display.replace(/\.gz$/i, '') || `${display}.out`;
       const member = basename(inner);
-      files.push({ ...base, note: `gzip file: its content is the next row (${member})` });
+      files.push({ ...base, archive: 'gzip', note: `gzip file: its content is the next row (${member})` });
       await importSource(
         `${display}!${member}`,
         () => session.evidence.open(item.id).pipe(createGunzip()),
@@ -279,7 +279,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             depth + 1,
           );
         }
-        files[row] = { ...base, note: `zip archive: its ${members} member${members === 1 ? ' is' : 's are'} the next rows` };
+        files[row] = { ...base, archive: 'zip', note: `zip archive: its ${members} member${members === 1 ? ' is' : 's are'} the next rows` };
       } catch (err) {
         if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
         files[row] = { ...base, error: `cannot read the archive: ${(err as Error).message}` };

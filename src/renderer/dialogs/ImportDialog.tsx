@@ -4,7 +4,7 @@
  * duplicates + quarantined) with each file's SHA-256.
  */
 import { useEffect, useState } from 'react';
-import type { FormatId, ImportReport } from '../../shared/model/ingest';
+import { describeImportFiles, importFileCounts, type FormatId, type ImportReport } from '../../shared/model/ingest';
 import type { Progress } from '../../shared/model/progress';
 import { api, call, errorCode, errorMessage } from '../api';
 import { Hash, IncompleteWarnings, ProgressBar } from '../components/bits';
@@ -46,11 +46,11 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     try {
       const r = await call('import:start', { jobId, paths: list, ...(format ? { format } : {}) });
       setReport(r);
-      const failed = r.files.filter((f) => f.error).length;
+      const counts = importFileCounts(r.files);
       const cut = r.files.filter((f) => f.warnings?.length).length;
       notify(
-        failed || cut ? 'info' : 'ok',
-        `Imported ${n(r.imported)} events from ${n(r.files.length)} files${failed ? ` (${failed} could not be imported)` : ''}${
+        counts.failed || cut ? 'info' : 'ok',
+        `Imported ${n(r.imported)} events from ${describeImportFiles(counts, 'could not be imported')}${
           cut ? `; ${cut} look incomplete` : ''
         }.`,
       );

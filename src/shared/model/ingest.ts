@@ -115,6 +115,8 @@ export interface ImportFileResult {
    * archive (`.zip`, `.gz`) whose members are the rows after it.
    */
   note?: string;
+  /** Set on an archive's own row: its members are the rows after it and are what the totals count. */
+  archive?: 'zip' | 'gzip';
   /**
    * Signs that the export is incomplete ({@link IngestSummary.warnings}, and pages whose
    * continuation no file of the import holds); absent when there are none.
@@ -129,6 +131,36 @@ export interface ImportReport {
   imported: number;
   duplicates: number;
   quarantined: number;
+}
+
+/** How many rows of an import report are input files, archives holding them, and failures. */
+export interface ImportFileCounts {
+  /** Files read as such (archive members included, the archives themselves not). */
+  files: number;
+  /** Archives (`.zip`, `.gz`) whose members are other rows. */
+  archives: number;
+  /** Rows with an error (an unreadable archive counts here and not under `archives`). */
+  failed: number;
+}
+
+/**
+ * Counts the rows of an import report so that a zip of three exports reads as three files and one
+ * archive, not four files: the archive's own row holds no records.
+ */
+export function importFileCounts(files: readonly ImportFileResult[]): ImportFileCounts {
+  let archives = 0;
+  let failed = 0;
+  for (const f of files) {
+    if (f.error !== undefined) failed++;
+    else if (f.archive !== undefined) archives++;
+  }
+  return { files: files.length - archives, archives, failed };
+}
+
+/** `3 files + 1 archive (1 failed)`: the counts of {@link importFileCounts} in words. */
+export function describeImportFiles(c: ImportFileCounts, failedWord = 'failed'): string {
+  const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  return `${plural(c.files, 'file')}${c.archives ? ` + ${plural(c.archives, 'archive')}` : ''}${c.failed ? ` (${c.failed} ${failedWord})` : ''}`;
 }
 
 /** A quarantined record. */
