@@ -1,5 +1,7 @@
 // Every fixture format (with its quirks and its malformed variants) imported into a fresh case:
 // detected format, counts that add up, the mapped fields, idempotent re-import, clear quarantine reasons.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths } from '../../src/core/ingest';
@@ -420,5 +422,31 @@ describe('reference data of an acquisition', () => {
       'Microsoft Graph mailFolders',
       'Microsoft Graph servicePrincipals',
     ]);
+  });
+
+  it('a Management Activity API content list (the blobs a pull saw) is reference data too', async () => {
+    const t = fresh();
+    const r = await importPaths(t.session, [join(FIXTURES, 'mgmt-api-reference/content-list.json')]);
+    expect(r.files.map((f) => [f.format, f.error, f.note])).toEqual([
+      [null, undefined, 'Office 365 Management Activity API content list: reference data, kept as evidence (no events)'],
+    ]);
+  });
+
+  it('JSON of an unknown kind fails with the keys of its first record, so the examiner can tell what it is', async () => {
+    const t = fresh();
+    const dir = mkdtempSync(join(tmpdir(), 'mt-unknown-'));
+    try {
+      const file = join(dir, 'parser-test.json');
+      writeFileSync(file, JSON.stringify([{ input: { message: '{}' }, expected: {} }]));
+      const wide = join(dir, 'wide.jsonl');
+      writeFileSync(wide, JSON.stringify(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]))) + '\n');
+      const r = await importPaths(t.session, [file, wide]);
+      expect(r.files.map((f) => f.error)).toEqual([
+        'JSON records of an unknown kind; the first has the keys input, expected',
+        'JSON records of an unknown kind; the first has the keys k0, k1, k2, k3, k4, k5, k6, k7, … (10 keys)',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

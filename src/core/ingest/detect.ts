@@ -34,9 +34,31 @@ const REFERENCE_HINTS: [RegExp, string][] = [
   [/#servicePrincipals(\/\$entity)?$/i, 'Microsoft Graph servicePrincipals'],
 ];
 
+/**
+ * A Management Activity API content list (`/subscriptions/content`) or webhook notification: the
+ * blobs that were available (`contentUri`, `contentCreated`, `contentExpiration`), not the records
+ * in them. Worth keeping beside the blobs as what the pull saw; it holds no events.
+ */
+const CONTENT_LIST = 'Office 365 Management Activity API content list';
+
+function isContentListEntry(rec: Obj): boolean {
+  return typeof rec['contentUri'] === 'string' && typeof rec['contentId'] === 'string' && typeof rec['contentType'] === 'string';
+}
+
+function reference(what: string): Detection {
+  return { format: null, reference: what, reason: `${what}: reference data, kept as evidence (no events)` };
+}
+
+/** Most keys of an unrecognised record named in the reason (enough to tell what the file is). */
+const KEYS_SHOWN = 8;
+
+function keysOf(rec: Obj): string {
+  const keys = Object.keys(rec);
+  return keys.slice(0, KEYS_SHOWN).join(', ') + (keys.length > KEYS_SHOWN ? `, … (${keys.length} keys)` : '');
+}
+
 function referenceOf(odata: string): Detection | null {
-  for (const [re, what] of REFERENCE_HINTS)
-    if (re.test(odata)) return { format: null, reference: what, reason: `${what}: reference data, kept as evidence (no events)` };
+  for (const [re, what] of REFERENCE_HINTS) if (re.test(odata)) return reference(what);
   return null;
 }
 
@@ -57,6 +79,7 @@ function detectJson(sample: string, complete: boolean): Detection {
   const ctxText = scanner.pageMeta()?.['@odata.context'];
   const paged = scanner.pageMeta() !== null;
   let unparsed = 0;
+  let firstKeys: string | null = null;
   for (const item of items.slice(0, 20)) {
     if (item.error) continue;
     let v: unknown;
@@ -81,6 +104,8 @@ function detectJson(sample: string, complete: boolean): Detection {
       if (!isObj(rec)) continue;
       const kind = classifyJson(rec as Obj);
       if (kind) return { format: formatOfKind(kind, paged || pageOnLine) };
+      if (isContentListEntry(rec as Obj)) return reference(CONTENT_LIST);
+      firstKeys ??= keysOf(rec as Obj);
       const odata = (rec as Obj)['@odata.context'];
       if (typeof odata === 'string') {
         for (const [re, f] of CONTEXT_HINTS) if (re.test(odata)) return { format: f };
@@ -94,7 +119,8 @@ function detectJson(sample: string, complete: boolean): Detection {
   }
   if (items.length === 0 && paged) return { format: null, reason: 'a JSON page with no records; give --format to import it' };
   if (items.length === 0) return { format: null, reason: 'JSON data without a complete record in its first 256 KiB' };
-  return { format: null, reason: `JSON records of an unknown kind${unparsed ? ' (or not valid JSON)' : ''}` };
+  const seen = firstKeys === null ? '' : `; the first has the keys ${firstKeys}`;
+  return { format: null, reason: `JSON records of an unknown kind${unparsed ? ' (or not valid JSON)' : ''}${seen}` };
 }
 
 function detectCsv(sample: string): Detection {
