@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importPaths, ingestEvidence } from '../../src/core/ingest';
 import { warningsByEvidence } from '../../src/core/ingest/case-completeness';
-import { MORE_PAGES_WARNING } from '../../src/core/ingest/completeness';
+import { MORE_PAGES_WARNING, pullsWarning } from '../../src/core/ingest/completeness';
 import { renderReport } from '../../src/core/report/render-report';
 import { casesPerTest, tempDir } from '../helpers/case';
 
@@ -141,6 +141,44 @@ describe('incomplete exports', () => {
     expect(second.files[0]!.warnings).toBeUndefined();
     expect(warningsByEvidence(t.session.db)).toEqual(new Map());
     expect(t.session.journal.list(0, 100).filter((e) => e.action === 'import.incomplete')).toHaveLength(1);
+  });
+
+  it('tells two pulls saved into one folder apart by their links, and flags their pages while one lacks its last page', async () => {
+    const t = fresh();
+    const both = join(dir, 'two-pulls');
+    mkdirSync(both);
+    const link = (user: string, token: string) =>
+      `https://graph.microsoft.com/v1.0/auditLogs/signIns?$filter=userPrincipalName eq '${user}'&$skiptoken=${token}`;
+    const page = (i: number, next: string | null): string =>
+      JSON.stringify({ value: [{ ...(signIns[0] as object), id: guid(700 + i) }], ...(next ? { '@odata.nextLink': next } : {}) });
+    writeFileSync(join(both, 'ceo-1.json'), page(1, link('ceo@contoso.com', 'a1')));
+    writeFileSync(join(both, 'ceo-2.json'), page(2, link('ceo@contoso.com', 'a2')));
+    writeFileSync(join(both, 'ceo-3.json'), page(3, null));
+    writeFileSync(join(both, 'cfo-1.json'), page(4, link('cfo@contoso.com', 'b1')));
+    const report = await importPaths(t.session, [both]);
+    const cut = pullsWarning(2, 1);
+    expect(report.files.map((f) => [basename(f.path), f.warnings ?? []])).toEqual([
+      ['ceo-1.json', [cut]],
+      ['ceo-2.json', [cut]],
+      ['ceo-3.json', []],
+      ['cfo-1.json', [cut]],
+    ]);
+    // The journal keeps each linked page's pull, so the case-wide view judges the same way…
+    const pulls = t.session.journal
+      .list(0, 100)
+      .filter((e) => e.action === 'import.evidence')
+      .map((e) => e.details['page_pull'] ?? null);
+    expect(pulls).toEqual([
+      "https://graph.microsoft.com/v1.0/auditlogs/signins?$filter=userprincipalname eq 'ceo@contoso.com'",
+      "https://graph.microsoft.com/v1.0/auditlogs/signins?$filter=userprincipalname eq 'ceo@contoso.com'",
+      null,
+      "https://graph.microsoft.com/v1.0/auditlogs/signins?$filter=userprincipalname eq 'cfo@contoso.com'",
+    ]);
+    expect([...warningsByEvidence(t.session.db).values()]).toEqual([[cut], [cut], [cut]]);
+    // …and clears them once the second pull's last page is imported.
+    writeFileSync(join(both, 'cfo-2.json'), page(5, null));
+    await importPaths(t.session, [join(both, 'cfo-2.json')]);
+    expect(warningsByEvidence(t.session.db)).toEqual(new Map());
   });
 
   it('lists each warning of an item once, however often the item was imported', async () => {

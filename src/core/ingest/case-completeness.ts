@@ -5,7 +5,7 @@
  */
 import type { Db } from '../store/database';
 import { importJudgements } from '../store/report-repo';
-import { MORE_PAGES_WARNING, pageSetWarnings, type PageFile } from './completeness';
+import { pageSetWarnings, type PageFile } from './completeness';
 
 /**
  * The completeness warnings of each evidence item, judged over the whole case from the journal:
@@ -26,9 +26,9 @@ export function warningsByEvidence(db: Db): Map<number, string[]> {
     if (j.pageRole === null) continue;
     const o = j.origin;
     const path = o.type === 'file' ? (o.member ? `${o.path}!${o.member}` : o.path) : `#${j.evidenceId}`;
-    pages.set(j.evidenceId, { path, format: j.format, pageRole: j.pageRole });
+    pages.set(j.evidenceId, { path, format: j.format, pageRole: j.pageRole, pull: j.pull });
   }
   const ids = [...pages.keys()];
-  for (const k of pageSetWarnings([...pages.values()])) add(ids[k]!, MORE_PAGES_WARNING);
+  for (const [k, warning] of pageSetWarnings([...pages.values()])) add(ids[k]!, warning);
   return out;
 }

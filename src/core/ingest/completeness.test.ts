@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { emptySignals, judgeItem, notePage, noteResultCount, pageSetWarnings } from './completeness';
+import {
+  emptySignals,
+  judgeItem,
+  MORE_PAGES_WARNING,
+  notePage,
+  noteResultCount,
+  pageSetWarnings,
+  pullOf,
+  pullsWarning,
+} from './completeness';
+
+const LINK = "https://graph.microsoft.com/v1.0/auditLogs/signIns?$filter=userPrincipalName eq 'ceo@contoso.com'";
 
 const warningsOf = (...args: Parameters<typeof judgeItem>): string[] => judgeItem(...args).warnings;
 
@@ -54,26 +65,47 @@ describe('judging one export', () => {
   it('leaves a one-page file to the judgement of the whole import, and judges several pages itself', () => {
     const pages = (n: number, lastLinks: boolean) => {
       const s = emptySignals();
-      for (let i = 1; i <= n; i++) notePage(s, i < n || lastLinks);
+      for (let i = 1; i <= n; i++) notePage(s, i < n || lastLinks ? `${LINK}&$skiptoken=t${i}` : null);
       return s;
     };
-    expect(judgeItem('graph-signins', 2, pages(1, true))).toEqual({ warnings: [], pageRole: 'linked' });
-    expect(judgeItem('graph-signins', 2, pages(1, false))).toEqual({ warnings: [], pageRole: 'last' });
-    expect(judgeItem('graph-signins', 6, pages(3, false))).toEqual({ warnings: [], pageRole: 'none' });
+    const pull = "https://graph.microsoft.com/v1.0/auditlogs/signins?$filter=userprincipalname eq 'ceo@contoso.com'";
+    expect(judgeItem('graph-signins', 2, pages(1, true))).toEqual({ warnings: [], pageRole: 'linked', pull });
+    expect(judgeItem('graph-signins', 2, pages(1, false))).toEqual({ warnings: [], pageRole: 'last', pull: null });
+    expect(judgeItem('graph-signins', 6, pages(3, false))).toEqual({ warnings: [], pageRole: 'none', pull: null });
     expect(judgeItem('graph-signins', 6, pages(3, true))).toEqual({
       warnings: ['the last of its 3 pages carries @odata.nextLink: the service had more records; fetch the following pages'],
       pageRole: 'none',
+      pull: null,
     });
     expect(judgeItem('ual-json', 6, emptySignals()).pageRole).toBe('none');
   });
 });
 
+describe('telling pulls apart by their links', () => {
+  it('drops only where the next page starts', () => {
+    const a = 'https://graph.microsoft.com/v1.0/auditLogs/signIns?$top=999&$filter=createdDateTime%20ge%202026-01-01';
+    expect(pullOf(`${a}&$skiptoken=abc`)).toBe(pullOf(`${a}&$skiptoken=def`));
+    expect(pullOf(`${a}&$skiptoken=abc`)).toBe(pullOf(a));
+    expect(pullOf('https://outlook.office.com/api/v2.0/me/Activities?$top=10&$skip=20')).toBe(
+      pullOf('https://outlook.office.com/api/v2.0/me/Activities?$top=10&$skip=30'),
+    );
+    expect(pullOf(`${a}&$skiptoken=abc`)).not.toBe(pullOf(`${a.replace('2026-01-01', '2026-02-01')}&$skiptoken=abc`));
+    expect(pullOf('https://graph.microsoft.com/v1.0/users/ceo@contoso.com/messages?$skiptoken=1')).not.toBe(
+      pullOf('https://graph.microsoft.com/v1.0/users/cfo@contoso.com/messages?$skiptoken=1'),
+    );
+    // Not a URL: what comes before the token.
+    expect(pullOf('page?$skiptoken=1')).toBe('page');
+  });
+});
+
 describe('judging the pages of an import together', () => {
-  const page = (path: string, linked: boolean, format = 'graph-signins') => ({
+  const page = (path: string, linked: boolean, format = 'graph-signins', pull: string | null = linked ? 'pull-a' : null) => ({
     path,
     format,
     pageRole: linked ? ('linked' as const) : ('last' as const),
+    pull,
   });
+  const flagged = (files: Parameters<typeof pageSetWarnings>[0]) => [...pageSetWarnings(files).keys()];
 
   it('accepts pages saved one per file when one of them is the last', () => {
     const files = [
@@ -81,12 +113,15 @@ describe('judging the pages of an import together', () => {
       page('/x/signIns/page-0002.json', true),
       page('/x/signIns/page-0003.json', false),
     ];
-    expect(pageSetWarnings(files)).toEqual([]);
+    expect(flagged(files)).toEqual([]);
   });
 
   it('flags every linked page of a set without a last page, and a lone linked page', () => {
-    expect(pageSetWarnings([page('/x/a/page-1.json', true), page('/x/a/page-2.json', true), page('/x/b/one.json', true)])).toEqual([
-      0, 1, 2,
+    const w = pageSetWarnings([page('/x/a/page-1.json', true), page('/x/a/page-2.json', true), page('/x/b/one.json', true)]);
+    expect([...w]).toEqual([
+      [0, MORE_PAGES_WARNING],
+      [1, MORE_PAGES_WARNING],
+      [2, MORE_PAGES_WARNING],
     ]);
   });
 
@@ -95,7 +130,7 @@ describe('judging the pages of an import together', () => {
       page('/x/a/page-1.json', true),
       page('/x/b/page-2.json', false),
       page('/x/a/audits.json', false, 'graph-directory-audits'),
-      { path: '/x/a/pulled.jsonl', format: 'graph-signins', pageRole: 'none' as const },
+      { path: '/x/a/pulled.jsonl', format: 'graph-signins', pageRole: 'none' as const, pull: null },
       page('C:\\exports\\a\\p1.json', true),
       page('C:\\exports\\a\\p2.json', false),
       page('/x/e.zip!signIns/p1.json', true),
@@ -105,6 +140,25 @@ describe('judging the pages of an import together', () => {
       page('/x/feb.zip!page-1.json', false),
       page('/x/page-9.json', false),
     ];
-    expect(pageSetWarnings(files)).toEqual([0, 8]);
+    expect(flagged(files)).toEqual([0, 8]);
+  });
+
+  it('needs a last page for each pull in a folder, and flags the linked pages when there are fewer', () => {
+    const two = [
+      page('/x/p/ceo-1.json', true, 'graph-signins', 'pull-ceo'),
+      page('/x/p/ceo-2.json', false),
+      page('/x/p/cfo-1.json', true, 'graph-signins', 'pull-cfo'),
+    ];
+    expect([...pageSetWarnings(two)]).toEqual([
+      [0, pullsWarning(2, 1)],
+      [2, pullsWarning(2, 1)],
+    ]);
+    expect(pullsWarning(2, 1)).toMatch(/pages of 2 pulls .* but only one last page: at least one pull was cut off/);
+    // The second pull's last page arrives: both complete.
+    expect(flagged([...two, page('/x/p/cfo-2.json', false)])).toEqual([]);
+    // Pages of one pull, whatever their number, need one last page.
+    expect(flagged([page('/x/q/1.json', true), page('/x/q/2.json', true), page('/x/q/3.json', false)])).toEqual([]);
+    // Pages judged before pulls were told apart may be of a known pull: they add none.
+    expect(flagged([page('/x/r/1.json', true, 'graph-signins', null), page('/x/r/2.json', true), page('/x/r/3.json', false)])).toEqual([]);
   });
 });

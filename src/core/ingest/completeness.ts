@@ -18,17 +18,17 @@ export interface CompletenessSignals {
   resultCount: number | null;
   /** Pages read (`{"value": […]}` objects: the document itself, or one per JSON Lines line). */
   pages: number;
-  /** The last page read carried `@odata.nextLink` (the service had more to give). */
-  nextLink: boolean;
+  /** The `@odata.nextLink` of the last page read (the service had more to give), else null. */
+  nextLink: string | null;
 }
 
 /** Signals of an export that has not been read yet. */
 export function emptySignals(): CompletenessSignals {
-  return { resultCount: null, pages: 0, nextLink: false };
+  return { resultCount: null, pages: 0, nextLink: null };
 }
 
-/** Counts a page read, and whether it links to a next one. */
-export function notePage(s: CompletenessSignals, nextLink: boolean): void {
+/** Counts a page read, and the next page it links to (null when it does not). */
+export function notePage(s: CompletenessSignals, nextLink: string | null): void {
   s.pages++;
   s.nextLink = nextLink;
 }
@@ -57,6 +57,8 @@ export interface ItemCompleteness {
   warnings: string[];
   /** A file of one page is judged with the other files of the import ({@link pageSetWarnings}). */
   pageRole: PageRole;
+  /** For a `linked` page: which pull it belongs to ({@link pullOf} its link); otherwise null. */
+  pull: string | null;
 }
 
 /**
@@ -84,10 +86,33 @@ export function judgeItem(format: FormatId, read: number, s: CompletenessSignals
     }
   }
   // Several pages in one file are one pull: its last page decides, whatever the files beside it hold.
-  if (s.pages > 1 && s.nextLink) {
+  if (s.pages > 1 && s.nextLink !== null) {
     warnings.push(`the last of its ${s.pages} pages carries @odata.nextLink: the service had more records; fetch the following pages`);
   }
-  return { warnings, pageRole: s.pages !== 1 ? 'none' : s.nextLink ? 'linked' : 'last' };
+  const pageRole: PageRole = s.pages !== 1 ? 'none' : s.nextLink !== null ? 'linked' : 'last';
+  return { warnings, pageRole, pull: pageRole === 'linked' ? pullOf(s.nextLink!) : null };
+}
+
+/**
+ * Query parameters that only say where in a result the next page starts (Graph `$skiptoken`, the
+ * Activities API's `$skip`, …): a pull's links differ in them from page to page and in nothing else.
+ */
+const PAGING_PARAMS = new Set(['skiptoken', 'skip', 'deltatoken', 'pagetoken', 'nextpage', 'cursor', 'continuationtoken']);
+
+/**
+ * What a page's `@odata.nextLink` asks for, without where the next page starts: the same for every
+ * page of one pull (one query), different between pulls of different users, filters or time ranges.
+ */
+export function pullOf(link: string): string {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return link.replace(/[?&]\$?skiptoken=.*$/i, '');
+  }
+  const kept = [...url.searchParams].filter(([k]) => !PAGING_PARAMS.has(k.replace(/^\$/, '').toLowerCase()));
+  const query = kept.map(([k, v]) => `${k}=${v}`).join('&');
+  return `${url.origin}${url.pathname}${query ? `?${query}` : ''}`.toLowerCase();
 }
 
 /** The warning of a one-page file whose `@odata.nextLink` no file of the import answers. */
@@ -100,6 +125,16 @@ export interface PageFile {
   path: string;
   format: string;
   pageRole: PageRole;
+  /** The pull of a `linked` page ({@link ItemCompleteness.pull}); null when not known (older journals). */
+  pull: string | null;
+}
+
+/** The warning of the linked pages of a folder holding more pulls than last pages. */
+export function pullsWarning(pulls: number, lastPages: number): string {
+  return (
+    `the page carries @odata.nextLink, and its folder holds pages of ${pulls} pulls (their links ask for different records) ` +
+    `but ${lastPages === 1 ? 'only one last page' : `only ${lastPages} last pages`}: at least one pull was cut off; fetch the following pages of each`
+  );
 }
 
 /** The folder a file is in; for an archive member (`a.zip!d/p.json`), its folder inside that archive. */
@@ -109,20 +144,43 @@ function folderOf(path: string): string {
   return bang > slash ? path.slice(0, bang + 1) : path.slice(0, Math.max(slash, 0));
 }
 
+interface PageSet {
+  lastPages: number;
+  pulls: Set<string>;
+  unknownPull: boolean;
+  linked: number[];
+}
+
 /**
- * Which one-page files hold pages whose continuation is missing. Pages are often saved one per
- * file (`page-0001.json`, …): every page but the last carries `@odata.nextLink`, so a link alone
- * says nothing. A set of such files (same folder, same format) is complete when one of them is a
- * page without a link; otherwise each linked one is flagged. Two pulls saved in one folder count
- * as one set, so a complete pull beside a cut one hides the cut one.
- * @returns the indexes in `files` to flag.
+ * Which one-page files hold pages whose continuation is missing, and the warning for each. Pages
+ * are often saved one per file (`page-0001.json`, …): every page but the last carries
+ * `@odata.nextLink`, so a link alone says nothing. A set of such files (same folder, same format)
+ * needs a page without a link for each pull its links belong to ({@link pullOf}): with none, each
+ * linked page gets {@link MORE_PAGES_WARNING}; with fewer than its pulls, each gets
+ * {@link pullsWarning} (which pull is short cannot be told: a last page does not say whose it
+ * is). A pull saved whole in one page has no link, so beside a cut pull it still hides it.
+ * @returns the index in `files` of each page to flag, with its warning.
  */
-export function pageSetWarnings(files: readonly PageFile[]): number[] {
-  const set = (f: PageFile): string => `${f.format}\u0000${folderOf(f.path)}`;
-  const ended = new Set(files.filter((f) => f.pageRole === 'last').map(set));
-  const out: number[] = [];
+export function pageSetWarnings(files: readonly PageFile[]): Map<number, string> {
+  const sets = new Map<string, PageSet>();
   files.forEach((f, i) => {
-    if (f.pageRole === 'linked' && !ended.has(set(f))) out.push(i);
+    if (f.pageRole === 'none') return;
+    const key = `${f.format}\u0000${folderOf(f.path)}`;
+    let set = sets.get(key);
+    if (set === undefined) sets.set(key, (set = { lastPages: 0, pulls: new Set(), unknownPull: false, linked: [] }));
+    if (f.pageRole === 'last') set.lastPages++;
+    else {
+      set.linked.push(i);
+      if (f.pull === null) set.unknownPull = true;
+      else set.pulls.add(f.pull);
+    }
   });
+  const out = new Map<number, string>();
+  for (const set of sets.values()) {
+    // A page whose pull is unknown (judged before pulls were told apart) may belong to a known one.
+    const pulls = set.pulls.size > 0 ? set.pulls.size : set.unknownPull ? 1 : 0;
+    const warning = set.lastPages === 0 ? MORE_PAGES_WARNING : pulls > set.lastPages ? pullsWarning(pulls, set.lastPages) : null;
+    if (warning !== null) for (const i of set.linked) out.set(i, warning);
+  }
   return out;
 }

@@ -18,7 +18,7 @@ import { indexPendingEvents } from '../store/events-repo';
 import { archiveMembers, isZip } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
-import { MORE_PAGES_WARNING, pageSetWarnings } from './completeness';
+import { pageSetWarnings } from './completeness';
 import { isGzip } from './text';
 import { ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
 import { ReferenceDataNotice } from './record-parsers';
@@ -181,7 +181,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   const group = new CommitGroup(session.db);
   const files: ImportFileResult[] = [];
   // The page role of each file of one page, by position in `files` (judged once all are in).
-  const pageRoles = new Map<number, PageRole>();
+  const pageRoles = new Map<number, { pageRole: PageRole; pull: string | null }>();
   let doneBytes = 0;
   let fileNo = 0;
 
@@ -279,7 +279,11 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             depth + 1,
           );
         }
-        files[row] = { ...base, archive: 'zip', note: `zip archive: its ${members} member${members === 1 ? ' is' : 's are'} the next rows` };
+        files[row] = {
+          ...base,
+          archive: 'zip',
+          note: `zip archive: its ${members} member${members === 1 ? ' is' : 's are'} the next rows`,
+        };
       } catch (err) {
         if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
         files[row] = { ...base, error: `cannot read the archive: ${(err as Error).message}` };
@@ -315,7 +319,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         lastUs: s.lastUs,
         ...(s.warnings.length > 0 ? { warnings: s.warnings } : {}),
       });
-      if (s.pageRole !== 'none') pageRoles.set(files.length - 1, s.pageRole);
+      if (s.pageRole !== 'none') pageRoles.set(files.length - 1, { pageRole: s.pageRole, pull: s.pull });
     } catch (err) {
       if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
       if (err instanceof ReferenceDataNotice) {
@@ -380,15 +384,19 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
 }
 
 /**
- * Adds {@link MORE_PAGES_WARNING} to each one-page file whose next page no file of the import holds
- * (`pageSetWarnings`), and journals it (`import.incomplete`).
+ * Warns on each one-page file whose next page no file of the import holds (`pageSetWarnings`), and
+ * journals it (`import.incomplete`).
  */
-function flagOpenPageSets(session: CaseSession, files: ImportFileResult[], roles: ReadonlyMap<number, PageRole>): void {
-  const pages = [...roles].map(([i, pageRole]) => ({ i, path: files[i]!.path, format: files[i]!.format ?? '', pageRole }));
-  for (const k of pageSetWarnings(pages)) {
+function flagOpenPageSets(
+  session: CaseSession,
+  files: ImportFileResult[],
+  roles: ReadonlyMap<number, { pageRole: PageRole; pull: string | null }>,
+): void {
+  const pages = [...roles].map(([i, r]) => ({ i, path: files[i]!.path, format: files[i]!.format ?? '', ...r }));
+  for (const [k, warning] of pageSetWarnings(pages)) {
     const f = files[pages[k]!.i]!;
-    f.warnings = [...(f.warnings ?? []), MORE_PAGES_WARNING];
-    session.journal.append('import.incomplete', { evidence_id: f.evidenceId, path: f.path, warning: MORE_PAGES_WARNING });
+    f.warnings = [...(f.warnings ?? []), warning];
+    session.journal.append('import.incomplete', { evidence_id: f.evidenceId, path: f.path, warning });
   }
 }
 

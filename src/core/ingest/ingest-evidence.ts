@@ -192,7 +192,7 @@ async function ingestInThisThread(
     const nextChunk = (): TextChunk | null => (sampleAt < sample.length ? sample[sampleAt++]! : reader.next());
     let bytes = 0;
     let reported = 0;
-    let completeness: ItemCompleteness = { warnings: [], pageRole: 'none' };
+    let completeness: ItemCompleteness = { warnings: [], pageRole: 'none', pull: null };
     // One transaction per batch: read and write until the batch is full or the input ends.
     const batch = db.transaction((): boolean => {
       if (inlineFts) beginFtsBatch(db);

@@ -242,7 +242,8 @@ export class JsonParser implements RecordParser {
       const inner = Array.isArray(value['value']) ? value['value'] : Array.isArray(value['records']) ? value['records'] : null;
       if (inner) {
         records = inner;
-        notePage(this.signals, typeof value['@odata.nextLink'] === 'string');
+        const link = value['@odata.nextLink'];
+        notePage(this.signals, typeof link === 'string' ? link : null);
         if (this.baseMailbox === null) this.ctx.mailbox = mailboxFromODataContext(value['@odata.context']) ?? this.ctx.mailbox;
       }
     }
@@ -271,6 +272,6 @@ export class JsonParser implements RecordParser {
     this.scanner.end(this.items);
     for (const item of this.items) this.handle(item);
     this.items.length = 0;
-    for (const linked of this.scanner.pages()) notePage(this.signals, linked);
+    for (const link of this.scanner.pages()) notePage(this.signals, link);
   }
 }

@@ -99,7 +99,7 @@ export function finishItem(
   span: RecordSpan,
   signals: CompletenessSignals | null,
 ): ItemCompleteness {
-  const judged: ItemCompleteness = signals === null ? { warnings: [], pageRole: 'none' } : judgeItem(format, c.read, signals);
+  const judged: ItemCompleteness = signals === null ? { warnings: [], pageRole: 'none', pull: null } : judgeItem(format, c.read, signals);
   session.evidence.setCounts(item.id, { parsed: c.read });
   session.journal.append('import.evidence', {
     evidence_id: item.id,
@@ -115,6 +115,7 @@ export function finishItem(
     last_us: span.lastUs,
     ...(judged.warnings.length > 0 ? { warnings: judged.warnings } : {}),
     ...(judged.pageRole !== 'none' ? { page_role: judged.pageRole } : {}),
+    ...(judged.pull !== null ? { page_pull: judged.pull } : {}),
   });
   return judged;
 }

@@ -64,6 +64,8 @@ export interface ImportJudgement {
   warnings: string[];
   /** Set for a file of one page (`linked` or `last`). */
   pageRole: PageRole | null;
+  /** The pull of a `linked` page (`page_pull`); null when not journaled (imports before pulls were told apart). */
+  pull: string | null;
   origin: EvidenceOrigin;
 }
 
@@ -78,12 +80,19 @@ export function importJudgements(db: Db): ImportJudgement[] {
     )
     .all() as { details: string; origin: string }[];
   return rows.map((r) => {
-    const d = JSON.parse(r.details) as { evidence_id: number; format: string; warnings?: unknown; page_role?: unknown };
+    const d = JSON.parse(r.details) as {
+      evidence_id: number;
+      format: string;
+      warnings?: unknown;
+      page_role?: unknown;
+      page_pull?: unknown;
+    };
     return {
       evidenceId: d.evidence_id,
       format: d.format,
       warnings: Array.isArray(d.warnings) ? d.warnings.filter((w): w is string => typeof w === 'string') : [],
       pageRole: d.page_role === 'linked' || d.page_role === 'last' ? d.page_role : null,
+      pull: typeof d.page_pull === 'string' ? d.page_pull : null,
       origin: JSON.parse(r.origin) as EvidenceOrigin,
     };
   });

@@ -82,6 +82,11 @@ export interface IngestSummary {
    * the other files of the import (pages saved one per file all link on but the last).
    */
   pageRole: PageRole;
+  /**
+   * For a `linked` page: what its link asks for without the paging token, the same for every page of
+   * one pull (journaled as `page_pull`); null otherwise.
+   */
+  pull: string | null;
 }
 
 /**

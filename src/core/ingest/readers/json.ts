@@ -53,9 +53,11 @@ export class JsonRecordScanner {
   private lastKey: string | null = null;
   private expectValueForKey: string | null = null;
   private meta: PageMeta | null = null;
-  /** The top-level page being read (its record array has started), and whether it links on. */
-  private page: { linked: boolean } | null = null;
-  private readonly closedPages: boolean[] = [];
+  /** The top-level page being read (its record array has started), and its `@odata.nextLink`. */
+  private page: { link: string | null } | null = null;
+  private readonly closedPages: (string | null)[] = [];
+  /** Start of the string value of a page's `@odata.nextLink` after its record array. */
+  private linkStart = -1;
 
   /** Page members seen before the record array, once known. */
   pageMeta(): PageMeta | null {
@@ -63,11 +65,12 @@ export class JsonRecordScanner {
   }
 
   /**
-   * The top-level page objects read to their end, in order: for each, whether it carried a string
-   * `@odata.nextLink` (before or after its record array; Graph writes it on either side of
-   * `value`, SDKs write `null` on a last page). A page cut off before its end is not listed.
+   * The top-level page objects read to their end, in order: for each, the string `@odata.nextLink`
+   * it carried (before or after its record array; Graph writes it on either side of `value`), or
+   * null (no link, or `null` as SDKs write on a last page). A page cut off before its end is not
+   * listed.
    */
-  pages(): readonly boolean[] {
+  pages(): readonly (string | null)[] {
     return this.closedPages;
   }
 
@@ -117,7 +120,9 @@ export class JsonRecordScanner {
   }
 
   private compact(): void {
-    const keep = Math.min(...[this.pos, this.recordStart, this.scalarStart, this.topStart, this.keyStart].filter((x) => x >= 0));
+    const keep = Math.min(
+      ...[this.pos, this.recordStart, this.scalarStart, this.topStart, this.keyStart, this.linkStart].filter((x) => x >= 0),
+    );
     if (keep <= 0) return;
     this.lineAt(keep);
     this.buf = this.buf.slice(keep);
@@ -127,6 +132,7 @@ export class JsonRecordScanner {
     if (this.scalarStart >= 0) this.scalarStart -= keep;
     if (this.topStart >= 0) this.topStart -= keep;
     if (this.keyStart >= 0) this.keyStart -= keep;
+    if (this.linkStart >= 0) this.linkStart -= keep;
   }
 
   private detect(final: boolean): void {
@@ -225,6 +231,10 @@ export class JsonRecordScanner {
           this.lastKey = s.slice(this.keyStart + 1, q);
           this.keyStart = -1;
         }
+        if (this.linkStart >= 0) {
+          this.page!.link = unquote(s.slice(this.linkStart, q + 1));
+          this.linkStart = -1;
+        }
         if (this.scalarStart >= 0 && this.depth === this.arrayDepth) continue;
         continue;
       }
@@ -240,7 +250,7 @@ export class JsonRecordScanner {
       }
       switch (c) {
         case 34: // "
-          if (this.atNextLinkValue()) this.page!.linked = true;
+          if (this.atNextLinkValue()) this.linkStart = pos;
           this.inString = true;
           if (this.topIsObject && this.depth === 1 && this.arrayDepth === 0 && this.expectValueForKey === null) this.keyStart = pos;
           pos++;
@@ -279,7 +289,8 @@ export class JsonRecordScanner {
             this.recordStart = -1;
             this.topStart = -1;
             this.arrayDepth = 2;
-            this.page = { linked: typeof this.meta['@odata.nextLink'] === 'string' };
+            const link = this.meta['@odata.nextLink'];
+            this.page = { link: typeof link === 'string' ? link : null };
           } else if (c === 123 && this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
             this.recordStart = pos;
             this.recordLine = this.lineAt(pos);
@@ -306,7 +317,7 @@ export class JsonRecordScanner {
           if (this.recordStart >= 0 && this.arrayDepth > 0 && this.depth === this.arrayDepth) this.emitRecord(pos, out);
           else if (this.depth === 0) {
             if (this.recordStart >= 0 && this.arrayDepth === 0) this.emitRecord(pos, out);
-            if (this.page !== null) this.closedPages.push(this.page.linked);
+            if (this.page !== null) this.closedPages.push(this.page.link);
             this.page = null;
             this.arrayDepth = 0;
             this.topIsObject = false;
@@ -326,7 +337,7 @@ export class JsonRecordScanner {
           pos++;
           break;
         default:
-          if (this.atNextLinkValue()) this.page!.linked = false; // null, or not a link
+          if (this.atNextLinkValue()) this.page!.link = null; // null, or not a link
           if (this.depth === 0) {
             // Text outside any JSON value: report the line and move on.
             const nl = s.indexOf('\n', pos);
@@ -350,5 +361,14 @@ export class JsonRecordScanner {
       }
     }
     this.pos = pos;
+  }
+}
+
+/** A JSON string literal's value (an escape it cannot read leaves the text between the quotes). */
+function unquote(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return literal.slice(1, -1);
   }
 }

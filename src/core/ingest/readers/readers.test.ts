@@ -108,7 +108,7 @@ describe('JsonRecordScanner', () => {
     expect(items.map((i) => i.line)).toEqual([4, 5]);
   });
 
-  it('lists each page read to its end and whether it links on, wherever the link sits, whatever the chunking', () => {
+  it('lists each page read to its end and the link it carries (escapes read), wherever the link sits, whatever the chunking', () => {
     const page = (link: unknown, where: 'before' | 'after') =>
       JSON.stringify(
         where === 'before'
@@ -118,21 +118,25 @@ describe('JsonRecordScanner', () => {
         1,
       );
     for (const step of [1, 3, 1000]) {
-      expect(scan(page('https://next', 'after'), step).scanner.pages(), `after, step ${step}`).toEqual([true]);
-      expect(scan(page('https://next', 'before'), step).scanner.pages(), `before, step ${step}`).toEqual([true]);
-      expect(scan(page(undefined, 'after'), step).scanner.pages(), `none, step ${step}`).toEqual([false]);
+      expect(scan(page('https://next?$skiptoken="a"', 'after'), step).scanner.pages(), `after, step ${step}`).toEqual([
+        'https://next?$skiptoken="a"',
+      ]);
+      expect(scan(page('https://next?$skiptoken="a"', 'before'), step).scanner.pages(), `before, step ${step}`).toEqual([
+        'https://next?$skiptoken="a"',
+      ]);
+      expect(scan(page(undefined, 'after'), step).scanner.pages(), `none, step ${step}`).toEqual([null]);
       // SDKs write null on the last page.
-      expect(scan(page(null, 'after'), step).scanner.pages(), `null after, step ${step}`).toEqual([false]);
-      expect(scan(page(null, 'before'), step).scanner.pages(), `null before, step ${step}`).toEqual([false]);
+      expect(scan(page(null, 'after'), step).scanner.pages(), `null after, step ${step}`).toEqual([null]);
+      expect(scan(page(null, 'before'), step).scanner.pages(), `null before, step ${step}`).toEqual([null]);
       // Pretty pages one after another: each is judged on its own, the last one last.
-      const run = `${page('https://next', 'after')}\n${page('https://next', 'before')}\n${page(undefined, 'after')}`;
+      const run = `${page('https://next/1', 'after')}\n${page('https://next/2', 'before')}\n${page(undefined, 'after')}`;
       const { items, scanner } = scan(run, step);
-      expect(scanner.pages(), `run, step ${step}`).toEqual([true, true, false]);
+      expect(scanner.pages(), `run, step ${step}`).toEqual(['https://next/1', 'https://next/2', null]);
       expect(items.filter((i) => !i.error)).toHaveLength(3 * recs.length);
     }
     // Members of the records themselves are not the page's; a bare array has no page; a page cut off
     // before its end is not a page read.
-    expect(scan(JSON.stringify({ value: [{ '@odata.nextLink': 'x' }] }), 2).scanner.pages()).toEqual([false]);
+    expect(scan(JSON.stringify({ value: [{ '@odata.nextLink': 'x' }] }), 2).scanner.pages()).toEqual([null]);
     expect(scan(JSON.stringify([{ '@odata.nextLink': 'x' }]), 2).scanner.pages()).toEqual([]);
     expect(scan(page(undefined, 'after').slice(0, -20), 4).scanner.pages()).toEqual([]);
   });
