@@ -39,13 +39,19 @@ function auditData(i: number): string {
 
 const quoted = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
-/** `Search-UnifiedAuditLog | Export-Csv` of `rows` records out of a search that found `resultCount`. */
-function powershellCsv(rows: number, resultCount: number): string {
+/**
+ * `Search-UnifiedAuditLog | Export-Csv` of `rows` records out of a search that found `resultCount`,
+ * or of several searches appended one after another (`[rows, resultCount]` each, as a windowed
+ * collection writes them).
+ */
+function powershellCsv(rows: number, resultCount: number, ...more: [number, number][]): string {
   const header = 'RunspaceId,RecordType,CreationDate,UserIds,Operations,AuditData,ResultIndex,ResultCount,Identity,IsValid,ObjectState\r\n';
-  const body = Array.from(
-    { length: rows },
-    (_, i) =>
-      `${guid(9999)},ExchangeItemAggregated,1/24/2026 6:54:24 AM,ceo@contoso.com,MailItemsAccessed,${quoted(auditData(i))},${i + 1},${resultCount},${guid(i)},True,Unchanged\r\n`,
+  let id = 0;
+  const body = [[rows, resultCount] as [number, number], ...more].flatMap(([n, found]) =>
+    Array.from({ length: n }, (_, i) => {
+      const k = id++;
+      return `${guid(9999)},ExchangeItemAggregated,1/24/2026 6:54:24 AM,ceo@contoso.com,MailItemsAccessed,${quoted(auditData(k))},${i + 1},${found},${guid(k)},True,Unchanged\r\n`;
+    }),
   );
   return `#TYPE Deserialized.Microsoft.Exchange.Management.SystemConfigurationTasks.UnifiedAuditLogEvent\r\n${header}${body.join('')}`;
 }
@@ -81,6 +87,18 @@ describe('incomplete exports', () => {
       const report = await importPaths(t.session, [file('ual.csv', powershellCsv(3, 12))], { parseThread });
       const warning = 'ResultCount says the search found 12 records but the file holds 3: 9 were not exported';
       expect(report.files[0]).toMatchObject({ format: 'ual-powershell-csv', read: 3, imported: 3, warnings: [warning] });
+      expect(journaledWarnings(t)).toEqual([[warning]]);
+    });
+
+    it(`reports a search cut short among the searches a windowed collection appended to one file, ${path}`, async () => {
+      const t = fresh();
+      // 40 + 25 + 30 rows: more than the cut search found (30), so only a per-search count sees it.
+      const csv = file('windows.csv', powershellCsv(40, 40, [25, 37], [30, 30]));
+      const report = await importPaths(t.session, [csv], { parseThread });
+      const warning =
+        'holds the rows of 3 searches (told apart by ResultCount and ResultIndex); one returned fewer rows than it found ' +
+        '(37 found, 25 here): 12 records were not exported; split the date range of those searches';
+      expect(report.files[0]).toMatchObject({ read: 95, imported: 95, warnings: [warning] });
       expect(journaledWarnings(t)).toEqual([[warning]]);
     });
 

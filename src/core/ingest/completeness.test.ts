@@ -28,17 +28,60 @@ describe('judging one export', () => {
 
   it('compares Search-UnifiedAuditLog ResultCount with the rows read', () => {
     const s = emptySignals();
-    noteResultCount(s, '12');
-    noteResultCount(s, ' 7 ');
-    expect(s.resultCount).toBe(12);
+    for (let i = 1; i <= 3; i++) noteResultCount(s, i === 2 ? ' 12 ' : '12', String(i));
     expect(warningsOf('ual-powershell-csv', 3, s)).toEqual([
       'ResultCount says the search found 12 records but the file holds 3: 9 were not exported',
     ]);
     // Every row there: nothing to say, even at a cmdlet cap (the search itself counted that many).
-    expect(warningsOf('ual-powershell-json', 12, s)).toEqual([]);
+    const whole = emptySignals();
+    for (let i = 1; i <= 12; i++) noteResultCount(whole, 12, i);
+    expect(warningsOf('ual-powershell-json', 12, whole)).toEqual([]);
     const capped = emptySignals();
-    noteResultCount(capped, 5000);
+    for (let i = 1; i <= 5000; i++) noteResultCount(capped, 5000, i);
     expect(warningsOf('ual-powershell-csv', 5_000, capped)).toEqual([]);
+  });
+
+  it('judges each search of a file that appends many (a windowed collection) by its own ResultCount', () => {
+    const search = (s: ReturnType<typeof emptySignals>, found: number, rows: number) => {
+      for (let i = 1; i <= rows; i++) noteResultCount(s, found, i);
+    };
+    // Windows of 800, 4,200 and 900 records, whole: 5,900 rows, nothing missing.
+    const whole = emptySignals();
+    search(whole, 800, 800);
+    search(whole, 4200, 4200);
+    search(whole, 900, 900);
+    expect(warningsOf('ual-powershell-csv', 5_900, whole)).toEqual([]);
+    // A window that found 7,000 and returned the cmdlet's 5,000 hides behind the others' rows
+    // when only the largest count is compared with all rows (12,000 > 7,000).
+    const cut = emptySignals();
+    search(cut, 800, 800);
+    search(cut, 7000, 5000);
+    search(cut, 6200, 6200);
+    expect(warningsOf('ual-powershell-csv', 12_000, cut)).toEqual([
+      'holds the rows of 3 searches (told apart by ResultCount and ResultIndex); one returned fewer rows than it found ' +
+        '(7,000 found, 5,000 here): 2,000 records were not exported; split the date range of those searches',
+    ]);
+    // Two searches that found the same number: each numbers its rows from 1, so both are expected.
+    const twins = emptySignals();
+    search(twins, 300, 300);
+    search(twins, 300, 120);
+    expect(warningsOf('ual-powershell-csv', 420, twins)).toEqual([
+      'holds the rows of 2 searches (told apart by ResultCount and ResultIndex); one returned fewer rows than it found ' +
+        '(2 × 300 found, 420 here): 180 records were not exported; split the date range of those searches',
+    ]);
+    // Rows read without a count (broken rows) may be the missing ones: no warning for them.
+    const broken = emptySignals();
+    search(broken, 10, 8);
+    expect(warningsOf('ual-powershell-csv', 10, broken)).toEqual([]);
+  });
+
+  it('ignores ResultCount values that are not counts', () => {
+    const s = emptySignals();
+    for (const v of ['', 'n/a', '-5', '1.5', null, undefined, { n: 3 }, Number.NaN, 0]) noteResultCount(s, v, 1);
+    expect(s.searches.size).toBe(0);
+    expect(s.searchRows).toBe(0);
+    noteResultCount(s, 40, 'x');
+    expect([...s.searches]).toEqual([[40, { rows: 1, starts: 0 }]]);
   });
 
   it('flags a cmdlet output cut at one of its caps when no ResultCount tells more', () => {
@@ -52,14 +95,6 @@ describe('judging one export', () => {
       expect(w).toContain(why);
     }
     expect(warningsOf('ual-powershell-csv', 4_999, emptySignals())).toEqual([]);
-  });
-
-  it('ignores ResultCount values that are not counts', () => {
-    const s = emptySignals();
-    for (const v of ['', 'n/a', '-5', '1.5', null, undefined, { n: 3 }, Number.NaN, 0]) noteResultCount(s, v);
-    expect(s.resultCount).toBeNull();
-    noteResultCount(s, 40);
-    expect(s.resultCount).toBe(40);
   });
 
   it('leaves a one-page file to the judgement of the whole import, and judges several pages itself', () => {

@@ -11,11 +11,13 @@ import type { FormatId, PageRole } from '../../shared/model/ingest';
 /** What a parser saw of an export's completeness while reading it. */
 export interface CompletenessSignals {
   /**
-   * The largest `ResultCount` of `Search-UnifiedAuditLog` rows: the size of the search a row came
-   * from. Several searches in one file each count at most their own rows, so a largest count above
-   * the rows read still means rows are missing.
+   * `Search-UnifiedAuditLog` rows by their `ResultCount` (the size of the search a row came from):
+   * files that append the calls of a windowed collection hold many searches, and each must hold
+   * its own count of rows.
    */
-  resultCount: number | null;
+  searches: Map<number, SearchRows>;
+  /** Rows whose search is known (they carried a `ResultCount`). */
+  searchRows: number;
   /** Pages read (`{"value": […]}` objects: the document itself, or one per JSON Lines line). */
   pages: number;
   /** The `@odata.nextLink` of the last page read (the service had more to give), else null. */
@@ -24,7 +26,17 @@ export interface CompletenessSignals {
 
 /** Signals of an export that has not been read yet. */
 export function emptySignals(): CompletenessSignals {
-  return { resultCount: null, pages: 0, nextLink: null };
+  return { searches: new Map(), searchRows: 0, pages: 0, nextLink: null };
+}
+
+/** The rows of the searches that reported one `ResultCount`. */
+export interface SearchRows {
+  rows: number;
+  /**
+   * Rows with `ResultIndex` 1: how many searches reported this count (each numbers its rows from
+   * 1; a search cut short loses its last rows, not its first).
+   */
+  starts: number;
 }
 
 /** Counts a page read, and the next page it links to (null when it does not). */
@@ -33,10 +45,57 @@ export function notePage(s: CompletenessSignals, nextLink: string | null): void 
   s.nextLink = nextLink;
 }
 
-/** Takes a row's `ResultCount` (a number, or text in a CSV) into `s`; other values are ignored. */
-export function noteResultCount(s: CompletenessSignals, value: unknown): void {
+/** A positive count from a number, or from text in a CSV; null for anything else. */
+function countOf(value: unknown): number | null {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (Number.isSafeInteger(n) && n > 0 && (s.resultCount === null || n > s.resultCount)) s.resultCount = n;
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+/**
+ * Takes a row's `ResultCount` and `ResultIndex` (numbers, or text in a CSV) into `s`; a row without
+ * a usable count is not attributed to a search.
+ */
+export function noteResultCount(s: CompletenessSignals, count: unknown, index?: unknown): void {
+  const c = countOf(count);
+  if (c === null) return;
+  let search = s.searches.get(c);
+  if (search === undefined) s.searches.set(c, (search = { rows: 0, starts: 0 }));
+  search.rows++;
+  if (countOf(index) === 1) search.starts++;
+  s.searchRows++;
+}
+
+/** Searches of one `ResultCount` that returned fewer rows than they found. */
+interface ShortSearches {
+  found: number;
+  /** Searches that reported this count. */
+  searches: number;
+  rows: number;
+}
+
+/** Most short searches named in a warning (the largest gaps). */
+const SHORT_SHOWN = 3;
+
+/**
+ * What the searches of a file did not deliver: for each `ResultCount`, that count times the
+ * searches that reported it, less their rows; rows read that carried no count (broken rows) are
+ * given the benefit of the doubt.
+ */
+function searchShortfall(read: number, s: CompletenessSignals): { searches: number; missing: number; short: ShortSearches[] } {
+  const short: ShortSearches[] = [];
+  let missing = 0;
+  let searches = 0;
+  for (const [found, r] of s.searches) {
+    const k = Math.max(1, r.starts);
+    searches += k;
+    const gap = found * k - r.rows;
+    if (gap > 0) {
+      short.push({ found, searches: k, rows: r.rows });
+      missing += gap;
+    }
+  }
+  short.sort((a, b) => b.found * b.searches - b.rows - (a.found * a.searches - a.rows));
+  return { searches, missing: Math.max(0, missing - (read - s.searchRows)), short };
 }
 
 /** Row counts at which the Purview portal's CSV export stops (50,000 documented; 100,000 reported with Premium). */
@@ -74,12 +133,23 @@ export function judgeItem(format: FormatId, read: number, s: CompletenessSignals
     );
   }
   if (POWERSHELL_FORMATS.has(format)) {
-    if (s.resultCount !== null && s.resultCount > read) {
+    const { searches, missing, short } = searchShortfall(read, s);
+    const n = (x: number): string => x.toLocaleString('en-US');
+    if (missing > 0 && searches === 1) {
       warnings.push(
-        `ResultCount says the search found ${s.resultCount.toLocaleString('en-US')} records but the file holds ${count}: ` +
-          `${(s.resultCount - read).toLocaleString('en-US')} were not exported`,
+        `ResultCount says the search found ${n(short[0]!.found)} records but the file holds ${count}: ${n(missing)} were not exported`,
       );
-    } else if (s.resultCount === null) {
+    } else if (missing > 0) {
+      const gaps = short
+        .slice(0, SHORT_SHOWN)
+        .map((g) => `${g.searches > 1 ? `${g.searches} × ` : ''}${n(g.found)} found, ${n(g.rows)} here`)
+        .join('; ');
+      warnings.push(
+        `holds the rows of ${n(searches)} searches (told apart by ResultCount and ResultIndex); ` +
+          `${short.length === 1 ? 'one returned fewer rows than it found' : `${n(short.length)} returned fewer rows than they found`} (${gaps}${short.length > SHORT_SHOWN ? '; …' : ''}): ` +
+          `${n(missing)} records were not exported; split the date range of those searches`,
+      );
+    } else if (s.searches.size === 0) {
       // Without a count (columns dropped before saving), a row count at a cap is the only sign.
       const limit = POWERSHELL_LIMITS.get(read);
       if (limit) warnings.push(`holds exactly ${count} records, ${limit}: the search probably had more; split its date range`);

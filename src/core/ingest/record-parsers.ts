@@ -159,7 +159,7 @@ export class CsvParser implements RecordParser {
       return this.sink.reject(i, location, `row has ${row.fields.length} fields, the header has ${h.length}`, row.text);
     }
     const obj = rowObject(h, row.fields.length > h.length ? row.fields.slice(0, h.length) : row.fields);
-    if (this.format === 'ual-powershell-csv') noteResultCount(this.signals, obj['ResultCount']);
+    if (this.format === 'ual-powershell-csv') noteResultCount(this.signals, obj['ResultCount'], obj['ResultIndex']);
     // Purview / PowerShell rows: the record is AuditData (kept verbatim); the other columns go to attrs.
     const audit = ENVELOPE_UAL.has(this.format) ? obj['AuditData'] : undefined;
     this.ctx.raw = typeof audit === 'string' && audit.length > 0 ? audit : JSON.stringify(obj);
@@ -254,7 +254,7 @@ export class JsonParser implements RecordParser {
         this.sink.reject(this.index++, loc, 'not a JSON object', JSON.stringify(rec) ?? String(rec));
         continue;
       }
-      if (this.format === 'ual-powershell-json') noteResultCount(this.signals, rec['ResultCount']);
+      if (this.format === 'ual-powershell-json') noteResultCount(this.signals, rec['ResultCount'], rec['ResultIndex']);
       this.ctx.raw = records.length > 1 ? JSON.stringify(rec) : item.text;
       const r = normalizeSafely(() => normalizeJsonRecord(rec, this.format, this.ctx));
       if (typeof r === 'string') this.sink.reject(this.index++, loc, r, this.ctx.raw);
