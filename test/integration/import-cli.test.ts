@@ -28,7 +28,7 @@ describe('mailtrail import', () => {
       env,
     );
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/2 of 4 files could not be imported/);
+    expect(r.stderr).toMatch(/2 of 4 inputs could not be imported/);
     const out = r.json();
     expect(Object.keys(out)).toEqual(['files', 'read', 'imported', 'duplicates', 'quarantined']);
     const files = out['files'] as Record<string, unknown>[];

@@ -85,7 +85,7 @@ describe('incomplete exports', () => {
     it(`reports a ResultCount above the rows of a Search-UnifiedAuditLog export, ${path}`, async () => {
       const t = fresh();
       const report = await importPaths(t.session, [file('ual.csv', powershellCsv(3, 12))], { parseThread });
-      const warning = 'ResultCount says the search found 12 records but the file holds 3: 9 were not exported';
+      const warning = 'ResultCount says the search found 12 records but the file holds 3 of them: 9 were not exported';
       expect(report.files[0]).toMatchObject({ format: 'ual-powershell-csv', read: 3, imported: 3, warnings: [warning] });
       expect(journaledWarnings(t)).toEqual([[warning]]);
     });
@@ -96,7 +96,7 @@ describe('incomplete exports', () => {
       const csv = file('windows.csv', powershellCsv(40, 40, [25, 37], [30, 30]));
       const report = await importPaths(t.session, [csv], { parseThread });
       const warning =
-        'holds the rows of 3 searches (told apart by ResultCount and ResultIndex); one returned fewer rows than it found ' +
+        'holds the rows of 3 searches (told apart by ResultCount); one returned fewer rows than it found ' +
         '(37 found, 25 here): 12 records were not exported; split the date range of those searches';
       expect(report.files[0]).toMatchObject({ read: 95, imported: 95, warnings: [warning] });
       expect(journaledWarnings(t)).toEqual([[warning]]);

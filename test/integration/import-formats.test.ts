@@ -37,6 +37,7 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
   ['graph-oauth2-grants/grants.json', 'graph-oauth2-grants', 2, 2, 0, 0],
   ['graph-reference/mailFolders.json', null, 0, 0, 0, 0],
   ['graph-reference/servicePrincipals.json', null, 0, 0, 0, 0],
+  ['mgmt-api-reference/content-list.json', null, 0, 0, 0, 0],
   ['graph-signins/page.json', 'graph-signins', 2, 2, 0, 0],
   ['inbox-rules-powershell/ceo-inboxrules.json', 'inbox-rules-powershell', 2, 2, 0, 0],
   ['inbox-rules-powershell/single-rule.json', 'inbox-rules-powershell', 1, 1, 0, 0],
@@ -428,7 +429,7 @@ describe('reference data of an acquisition', () => {
     const t = fresh();
     const r = await importPaths(t.session, [join(FIXTURES, 'mgmt-api-reference/content-list.json')]);
     expect(r.files.map((f) => [f.format, f.error, f.note])).toEqual([
-      [null, undefined, 'Office 365 Management Activity API content list: reference data, kept as evidence (no events)'],
+      [null, undefined, 'Office 365 Management Activity API content list or notification: reference data, kept as evidence (no events)'],
     ]);
   });
 
@@ -440,10 +441,16 @@ describe('reference data of an acquisition', () => {
       writeFileSync(file, JSON.stringify([{ input: { message: '{}' }, expected: {} }]));
       const wide = join(dir, 'wide.jsonl');
       writeFileSync(wide, JSON.stringify(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]))) + '\n');
-      const r = await importPaths(t.session, [file, wide]);
+      const odd = join(dir, 'odd.jsonl');
+      writeFileSync(odd, `${JSON.stringify({})}\n`);
+      const long = join(dir, 'long.jsonl');
+      writeFileSync(long, `${JSON.stringify({ [`line\nbreak${'x'.repeat(60)}`]: 1 })}\n`);
+      const r = await importPaths(t.session, [file, wide, odd, long]);
       expect(r.files.map((f) => f.error)).toEqual([
         'JSON records of an unknown kind; the first has the keys input, expected',
         'JSON records of an unknown kind; the first has the keys k0, k1, k2, k3, k4, k5, k6, k7, … (10 keys)',
+        'JSON records of an unknown kind; the first has the keys none (an empty object)',
+        `JSON records of an unknown kind; the first has the keys line\\nbreak${'x'.repeat(29)}…`,
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

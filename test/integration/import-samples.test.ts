@@ -165,8 +165,8 @@ describe.skipIf(!existsSync(SAMPLES))('real samples', () => {
       'msdocs-office-365-management-api/webhook_notification_sample.json',
     );
     expect(report.files.map((f) => [f.error, f.note])).toEqual([
-      [undefined, 'Office 365 Management Activity API content list: reference data, kept as evidence (no events)'],
-      [undefined, 'Office 365 Management Activity API content list: reference data, kept as evidence (no events)'],
+      [undefined, 'Office 365 Management Activity API content list or notification: reference data, kept as evidence (no events)'],
+      [undefined, 'Office 365 Management Activity API content list or notification: reference data, kept as evidence (no events)'],
     ]);
   });
 });

@@ -26,7 +26,8 @@ function mb(bytes: number): string {
 /**
  * The exact `--json` shape: file keys in the documented order (`first` and `last`: the earliest and
  * latest record, ISO 8601 UTC, null when the file held none), `error` only on failed files, `note`
- * only on reference data and on an archive's own row (which also has `archive`: `zip` or `gzip`), `warnings` only on exports that look incomplete.
+ * only on reference data and on an archive's own row, `archive` (`zip` or `gzip`) only on an
+ * archive's own row, `warnings` only on exports that look incomplete.
  */
 export function importJson(report: ImportReport): unknown {
   return {
@@ -157,13 +158,15 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
           );
         }
         const failed = report.files.filter((f) => f.error !== undefined);
+        // Files and archives alike: the rows of the report ("1 of 6 inputs" beside "4 files + 2 archives").
+        const inputs = report.files.length;
         return {
           json: importJson(report),
           human: importHuman(report, samples),
           ...(failed.length > 0
             ? {
                 exitCode: EXIT.ERROR,
-                error: `${failed.length} of ${report.files.length} file${report.files.length === 1 ? '' : 's'} could not be imported (first: ${failed[0]!.path}: ${failed[0]!.error})`,
+                error: `${failed.length} of ${inputs} input${inputs === 1 ? '' : 's'} could not be imported (first: ${failed[0]!.path}: ${failed[0]!.error})`,
               }
             : {}),
         };

@@ -30,7 +30,7 @@ describe('judging one export', () => {
     const s = emptySignals();
     for (let i = 1; i <= 3; i++) noteResultCount(s, i === 2 ? ' 12 ' : '12', String(i));
     expect(warningsOf('ual-powershell-csv', 3, s)).toEqual([
-      'ResultCount says the search found 12 records but the file holds 3: 9 were not exported',
+      'ResultCount says the search found 12 records but the file holds 3 of them: 9 were not exported',
     ]);
     // Every row there: nothing to say, even at a cmdlet cap (the search itself counted that many).
     const whole = emptySignals();
@@ -58,16 +58,29 @@ describe('judging one export', () => {
     search(cut, 7000, 5000);
     search(cut, 6200, 6200);
     expect(warningsOf('ual-powershell-csv', 12_000, cut)).toEqual([
-      'holds the rows of 3 searches (told apart by ResultCount and ResultIndex); one returned fewer rows than it found ' +
+      'holds the rows of 3 searches (told apart by ResultCount); one returned fewer rows than it found ' +
         '(7,000 found, 5,000 here): 2,000 records were not exported; split the date range of those searches',
     ]);
-    // Two searches that found the same number: each numbers its rows from 1, so both are expected.
-    const twins = emptySignals();
-    search(twins, 300, 300);
-    search(twins, 300, 120);
-    expect(warningsOf('ual-powershell-csv', 420, twins)).toEqual([
-      'holds the rows of 2 searches (told apart by ResultCount and ResultIndex); one returned fewer rows than it found ' +
-        '(2 × 300 found, 420 here): 180 records were not exported; split the date range of those searches',
+    // A window retried after a cut call, both appended: the retry delivered every number.
+    const retried = emptySignals();
+    search(retried, 5000, 3000);
+    search(retried, 5000, 5000);
+    expect(warningsOf('ual-powershell-csv', 8_000, retried)).toEqual([]);
+    // A ReturnLargeSet session numbers its rows on across its calls; a duplicate of row 1 is no second search.
+    const session = emptySignals();
+    search(session, 50_000, 50_000);
+    noteResultCount(session, 50_000, 1);
+    expect(warningsOf('ual-powershell-json', 50_001, session)).toEqual([]);
+    // A session whose count changed between calls: the later rows continue the numbers.
+    const drift = emptySignals();
+    search(drift, 5100, 5000);
+    for (let i = 5001; i <= 5100; i++) noteResultCount(drift, 5102, i);
+    expect(warningsOf('ual-powershell-csv', 5_100, drift)).toEqual([]);
+    // A session that found more than ReturnLargeSet returns.
+    const large = emptySignals();
+    search(large, 73_000, 50_000);
+    expect(warningsOf('ual-powershell-csv', 50_000, large)).toEqual([
+      'ResultCount says the search found 73,000 records but the file holds 50,000 of them: 23,000 were not exported',
     ]);
     // Rows read without a count (broken rows) may be the missing ones: no warning for them.
     const broken = emptySignals();
@@ -81,7 +94,13 @@ describe('judging one export', () => {
     expect(s.searches.size).toBe(0);
     expect(s.searchRows).toBe(0);
     noteResultCount(s, 40, 'x');
-    expect([...s.searches]).toEqual([[40, { rows: 1, starts: 0 }]]);
+    noteResultCount(s, '5,000', '1');
+    noteResultCount(s, '1 234', 2);
+    expect([...s.searches].map(([c, r]) => [c, r.rows, r.distinct, r.unnumbered])).toEqual([
+      [40, 1, 0, 1],
+      [5000, 1, 1, 0],
+      [1234, 1, 1, 0],
+    ]);
   });
 
   it('flags a cmdlet output cut at one of its caps when no ResultCount tells more', () => {
@@ -128,8 +147,10 @@ describe('telling pulls apart by their links', () => {
     expect(pullOf('https://graph.microsoft.com/v1.0/users/ceo@contoso.com/messages?$skiptoken=1')).not.toBe(
       pullOf('https://graph.microsoft.com/v1.0/users/cfo@contoso.com/messages?$skiptoken=1'),
     );
-    // Not a URL: what comes before the token.
-    expect(pullOf('page?$skiptoken=1')).toBe('page');
+    // Relative links: the same pull whatever the paging token.
+    expect(pullOf('users?$top=10&$skip=10')).toBe(pullOf('users?$top=10&$skip=20'));
+    expect(pullOf('users?$top=10&$skip=10')).toBe('/users?$top=10');
+    expect(pullOf('page?$skiptoken=1')).toBe('/page');
   });
 });
 

@@ -29,25 +29,46 @@ export function emptySignals(): CompletenessSignals {
   return { searches: new Map(), searchRows: 0, pages: 0, nextLink: null };
 }
 
-/** The rows of the searches that reported one `ResultCount`. */
+/**
+ * The rows of the searches that reported one `ResultCount`, by the `ResultIndex` each carried: a
+ * search numbers its rows 1 to its count (on across the calls of a paged session), so the distinct
+ * numbers are the rows it delivered, whatever duplicates or retried calls repeat.
+ */
 export interface SearchRows {
   rows: number;
-  /**
-   * Rows with `ResultIndex` 1: how many searches reported this count (each numbers its rows from
-   * 1; a search cut short loses its last rows, not its first).
-   */
-  starts: number;
+  /** One bit per `ResultIndex` seen (1 is bit 0); null above {@link INDEXED_COUNT_MAX}. */
+  seen: Uint8Array | null;
+  /** Distinct `ResultIndex` values seen. */
+  distinct: number;
+  /** Rows without a usable `ResultIndex` (taken as delivered). */
+  unnumbered: number;
 }
 
-/** Counts a page read, and the next page it links to (null when it does not). */
-export function notePage(s: CompletenessSignals, nextLink: string | null): void {
-  s.pages++;
+/**
+ * Largest `ResultCount` whose rows are told apart by `ResultIndex` (a bitmap of 125 KB); the
+ * cmdlet returns at most 50,000 a session, so larger counts only come from edited files.
+ */
+const INDEXED_COUNT_MAX = 1_000_000;
+
+/** Counts `count` pages read, and the next page the last of them links to (null when it does not). */
+export function notePage(s: CompletenessSignals, nextLink: string | null, count = 1): void {
+  if (count <= 0) return;
+  s.pages += count;
   s.nextLink = nextLink;
 }
 
-/** A positive count from a number, or from text in a CSV; null for anything else. */
+/**
+ * A positive count from a number, or from text in a CSV (digit groups as a spreadsheet writes them,
+ * `5,000` or `5 000`, included: a count has no fraction); null for anything else.
+ */
 function countOf(value: unknown): number | null {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  let n = NaN;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string') {
+    const t = value.trim();
+    if (/^\d+$/.test(t)) n = Number(t);
+    else if (/^\d{1,3}([ ,.\u00a0\u202f]\d{3})+$/.test(t)) n = Number(t.replace(/\D/g, ''));
+  }
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
@@ -59,43 +80,86 @@ export function noteResultCount(s: CompletenessSignals, count: unknown, index?: 
   const c = countOf(count);
   if (c === null) return;
   let search = s.searches.get(c);
-  if (search === undefined) s.searches.set(c, (search = { rows: 0, starts: 0 }));
+  if (search === undefined) {
+    search = { rows: 0, seen: c <= INDEXED_COUNT_MAX ? new Uint8Array(Math.ceil(c / 8)) : null, distinct: 0, unnumbered: 0 };
+    s.searches.set(c, search);
+  }
   search.rows++;
-  if (countOf(index) === 1) search.starts++;
   s.searchRows++;
+  const i = countOf(index);
+  if (search.seen === null || i === null || i > c) {
+    search.unnumbered++;
+    return;
+  }
+  const bit = 1 << ((i - 1) & 7);
+  const at = (i - 1) >> 3;
+  if ((search.seen[at]! & bit) === 0) {
+    search.seen[at]! |= bit;
+    search.distinct++;
+  }
 }
 
-/** Searches of one `ResultCount` that returned fewer rows than they found. */
-interface ShortSearches {
+/** A search (or the searches of one count) that delivered fewer rows than it found. */
+interface ShortSearch {
   found: number;
-  /** Searches that reported this count. */
-  searches: number;
-  rows: number;
+  delivered: number;
 }
 
 /** Most short searches named in a warning (the largest gaps). */
 const SHORT_SHOWN = 3;
 
+/** Whether the rows of `r` include the one numbered 1 (every search starts there). */
+function hasFirst(r: SearchRows): boolean {
+  return r.seen !== null && (r.seen[0]! & 1) === 1;
+}
+
 /**
- * What the searches of a file did not deliver: for each `ResultCount`, that count times the
- * searches that reported it, less their rows; rows read that carried no count (broken rows) are
- * given the benefit of the doubt.
+ * Rows of a count without a row numbered 1 continue a search whose count changed between its calls:
+ * their numbers join those of the nearest count that has a first row, so neither looks short.
  */
-function searchShortfall(read: number, s: CompletenessSignals): { searches: number; missing: number; short: ShortSearches[] } {
-  const short: ShortSearches[] = [];
+function mergeContinuations(searches: ReadonlyMap<number, SearchRows>): Map<number, SearchRows> {
+  const merged = new Map([...searches].map(([c, r]) => [c, { ...r, seen: r.seen === null ? null : r.seen.slice() }]));
+  const starts = [...merged].filter(([, r]) => hasFirst(r)).map(([c]) => c);
+  if (starts.length === 0) return merged;
+  for (const [c, r] of [...merged]) {
+    if (hasFirst(r) || r.seen === null) continue;
+    const into = starts.reduce((a, b) => (Math.abs(b - c) < Math.abs(a - c) ? b : a));
+    const target = merged.get(into)!;
+    if (target.seen === null) continue;
+    for (let i = 1; i <= Math.min(c, into); i++) {
+      const bit = 1 << ((i - 1) & 7);
+      const at = (i - 1) >> 3;
+      if ((r.seen[at]! & bit) !== 0 && (target.seen[at]! & bit) === 0) {
+        target.seen[at]! |= bit;
+        target.distinct++;
+      }
+    }
+    target.rows += r.rows;
+    target.unnumbered += r.unnumbered;
+    merged.delete(c);
+  }
+  return merged;
+}
+
+/**
+ * What the searches of a file did not deliver: for each `ResultCount`, that count less the
+ * distinct rows numbered for it (rows without a number count as delivered). Rows read that carried
+ * no count (broken rows) are given the benefit of the doubt. Two searches that found the same
+ * number share their numbers, so a whole one hides a cut one.
+ */
+function searchShortfall(read: number, s: CompletenessSignals): { searches: number; missing: number; short: ShortSearch[] } {
+  const searches = mergeContinuations(s.searches);
+  const short: ShortSearch[] = [];
   let missing = 0;
-  let searches = 0;
-  for (const [found, r] of s.searches) {
-    const k = Math.max(1, r.starts);
-    searches += k;
-    const gap = found * k - r.rows;
-    if (gap > 0) {
-      short.push({ found, searches: k, rows: r.rows });
-      missing += gap;
+  for (const [found, r] of searches) {
+    const delivered = Math.min(found, r.seen === null ? r.rows : r.distinct + r.unnumbered);
+    if (delivered < found) {
+      short.push({ found, delivered });
+      missing += found - delivered;
     }
   }
-  short.sort((a, b) => b.found * b.searches - b.rows - (a.found * a.searches - a.rows));
-  return { searches, missing: Math.max(0, missing - (read - s.searchRows)), short };
+  short.sort((a, b) => b.found - b.delivered - (a.found - a.delivered));
+  return { searches: searches.size, missing: Math.max(0, missing - (read - s.searchRows)), short };
 }
 
 /** Row counts at which the Purview portal's CSV export stops (50,000 documented; 100,000 reported with Premium). */
@@ -136,16 +200,17 @@ export function judgeItem(format: FormatId, read: number, s: CompletenessSignals
     const { searches, missing, short } = searchShortfall(read, s);
     const n = (x: number): string => x.toLocaleString('en-US');
     if (missing > 0 && searches === 1) {
+      const found = short[0]!.found;
       warnings.push(
-        `ResultCount says the search found ${n(short[0]!.found)} records but the file holds ${count}: ${n(missing)} were not exported`,
+        `ResultCount says the search found ${n(found)} records but the file holds ${n(found - missing)} of them: ${n(missing)} were not exported`,
       );
     } else if (missing > 0) {
       const gaps = short
         .slice(0, SHORT_SHOWN)
-        .map((g) => `${g.searches > 1 ? `${g.searches} × ` : ''}${n(g.found)} found, ${n(g.rows)} here`)
+        .map((g) => `${n(g.found)} found, ${n(g.delivered)} here`)
         .join('; ');
       warnings.push(
-        `holds the rows of ${n(searches)} searches (told apart by ResultCount and ResultIndex); ` +
+        `holds the rows of ${n(searches)} searches (told apart by ResultCount); ` +
           `${short.length === 1 ? 'one returned fewer rows than it found' : `${n(short.length)} returned fewer rows than they found`} (${gaps}${short.length > SHORT_SHOWN ? '; …' : ''}): ` +
           `${n(missing)} records were not exported; split the date range of those searches`,
       );
@@ -174,15 +239,18 @@ const PAGING_PARAMS = new Set(['skiptoken', 'skip', 'deltatoken', 'pagetoken', '
  * page of one pull (one query), different between pulls of different users, filters or time ranges.
  */
 export function pullOf(link: string): string {
+  // Relative links (`users?$skip=10`) resolve against a placeholder base and lose it again.
+  const base = 'https://relative.invalid';
   let url: URL;
   try {
-    url = new URL(link);
+    url = new URL(link, `${base}/`);
   } catch {
-    return link.replace(/[?&]\$?skiptoken=.*$/i, '');
+    return link.toLowerCase();
   }
   const kept = [...url.searchParams].filter(([k]) => !PAGING_PARAMS.has(k.replace(/^\$/, '').toLowerCase()));
   const query = kept.map(([k, v]) => `${k}=${v}`).join('&');
-  return `${url.origin}${url.pathname}${query ? `?${query}` : ''}`.toLowerCase();
+  const origin = url.origin === base ? '' : url.origin;
+  return `${origin}${url.pathname}${query ? `?${query}` : ''}`.toLowerCase();
 }
 
 /** The warning of a one-page file whose `@odata.nextLink` no file of the import answers. */

@@ -35,26 +35,36 @@ const REFERENCE_HINTS: [RegExp, string][] = [
 ];
 
 /**
- * A Management Activity API content list (`/subscriptions/content`) or webhook notification: the
- * blobs that were available (`contentUri`, `contentCreated`, `contentExpiration`), not the records
- * in them. Worth keeping beside the blobs as what the pull saw; it holds no events.
+ * What a Management Activity API content list (`/subscriptions/content`) or webhook notification
+ * is called: the blobs that were available (`contentUri`, `contentCreated`, `contentExpiration`),
+ * not the records in them. Worth keeping beside the blobs as what the pull saw; it holds no events.
  */
-const CONTENT_LIST = 'Office 365 Management Activity API content list';
+const CONTENT_LIST = 'Office 365 Management Activity API content list or notification';
 
+/** True for an entry of a content list or notification (it names a blob, it is not a record). */
 function isContentListEntry(rec: Obj): boolean {
   return typeof rec['contentUri'] === 'string' && typeof rec['contentId'] === 'string' && typeof rec['contentType'] === 'string';
 }
 
+/** Detection of reference data called `what`: kept as evidence, reported with a note, not a failure. */
 function reference(what: string): Detection {
   return { format: null, reference: what, reason: `${what}: reference data, kept as evidence (no events)` };
 }
 
 /** Most keys of an unrecognised record named in the reason (enough to tell what the file is). */
 const KEYS_SHOWN = 8;
+/** Longest key named as it is; longer ones are cut (a reason is one line). */
+const KEY_CHARS = 40;
 
+/** The keys of an unrecognised record, for the reason: `input, expected`, or `none` for `{}`. */
 function keysOf(rec: Obj): string {
   const keys = Object.keys(rec);
-  return keys.slice(0, KEYS_SHOWN).join(', ') + (keys.length > KEYS_SHOWN ? `, … (${keys.length} keys)` : '');
+  if (keys.length === 0) return 'none (an empty object)';
+  const shown = keys.slice(0, KEYS_SHOWN).map((k) => {
+    const clean = JSON.stringify(k).slice(1, -1); // control characters as escapes
+    return clean.length > KEY_CHARS ? `${clean.slice(0, KEY_CHARS)}…` : clean;
+  });
+  return shown.join(', ') + (keys.length > KEYS_SHOWN ? `, … (${keys.length} keys)` : '');
 }
 
 function referenceOf(odata: string): Detection | null {

@@ -180,7 +180,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   // Small inputs share commits (a folder of thousands of small exports); large ones commit per batch.
   const group = new CommitGroup(session.db);
   const files: ImportFileResult[] = [];
-  // The page role of each file of one page, by position in `files` (judged once all are in).
+  // The page role and pull of each file of one page, by position in `files` (judged once all are in).
   const pageRoles = new Map<number, { pageRole: PageRole; pull: string | null }>();
   let doneBytes = 0;
   let fileNo = 0;
@@ -286,7 +286,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         };
       } catch (err) {
         if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
-        files[row] = { ...base, error: `cannot read the archive: ${(err as Error).message}` };
+        files[row] = { ...base, archive: 'zip', error: `cannot read the archive: ${(err as Error).message}` };
         session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
       }
       return;

@@ -272,6 +272,7 @@ export class JsonParser implements RecordParser {
     this.scanner.end(this.items);
     for (const item of this.items) this.handle(item);
     this.items.length = 0;
-    for (const link of this.scanner.pages()) notePage(this.signals, link);
+    const pages = this.scanner.pages();
+    notePage(this.signals, pages.lastLink, pages.count);
   }
 }

@@ -50,7 +50,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       const cut = r.files.filter((f) => f.warnings?.length).length;
       notify(
         counts.failed || cut ? 'info' : 'ok',
-        `Imported ${n(r.imported)} events from ${describeImportFiles(counts, 'could not be imported')}${
+        `Imported ${n(r.imported)} events from ${describeImportFiles(counts, 'could not be imported', n)}${
           cut ? `; ${cut} look incomplete` : ''
         }.`,
       );

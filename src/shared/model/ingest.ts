@@ -120,7 +120,10 @@ export interface ImportFileResult {
    * archive (`.zip`, `.gz`) whose members are the rows after it.
    */
   note?: string;
-  /** Set on an archive's own row: its members are the rows after it and are what the totals count. */
+  /**
+   * Set on an archive's own row (also when it could not be opened): its members are the rows after
+   * it and are what the totals count as files.
+   */
   archive?: 'zip' | 'gzip';
   /**
    * Signs that the export is incomplete ({@link IngestSummary.warnings}, and pages whose
@@ -142,9 +145,9 @@ export interface ImportReport {
 export interface ImportFileCounts {
   /** Files read as such (archive members included, the archives themselves not). */
   files: number;
-  /** Archives (`.zip`, `.gz`) whose members are other rows. */
+  /** Archives (`.zip`, `.gz`), whose members are other rows. */
   archives: number;
-  /** Rows with an error (an unreadable archive counts here and not under `archives`). */
+  /** Rows with an error, archives that could not be opened included. */
   failed: number;
 }
 
@@ -157,15 +160,18 @@ export function importFileCounts(files: readonly ImportFileResult[]): ImportFile
   let failed = 0;
   for (const f of files) {
     if (f.error !== undefined) failed++;
-    else if (f.archive !== undefined) archives++;
+    if (f.archive !== undefined) archives++;
   }
   return { files: files.length - archives, archives, failed };
 }
 
-/** `3 files + 1 archive (1 failed)`: the counts of {@link importFileCounts} in words. */
-export function describeImportFiles(c: ImportFileCounts, failedWord = 'failed'): string {
-  const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
-  return `${plural(c.files, 'file')}${c.archives ? ` + ${plural(c.archives, 'archive')}` : ''}${c.failed ? ` (${c.failed} ${failedWord})` : ''}`;
+/**
+ * `3 files + 1 archive (1 failed)`: the counts of {@link importFileCounts} in words, numbers
+ * written by `num` (the app's locale formatting; plain digits by default).
+ */
+export function describeImportFiles(c: ImportFileCounts, failedWord = 'failed', num: (k: number) => string = String): string {
+  const plural = (k: number, word: string) => `${num(k)} ${word}${k === 1 ? '' : 's'}`;
+  return `${plural(c.files, 'file')}${c.archives ? ` + ${plural(c.archives, 'archive')}` : ''}${c.failed ? ` (${num(c.failed)} ${failedWord})` : ''}`;
 }
 
 /** A quarantined record. */

@@ -55,7 +55,7 @@ export class JsonRecordScanner {
   private meta: PageMeta | null = null;
   /** The top-level page being read (its record array has started), and its `@odata.nextLink`. */
   private page: { link: string | null } | null = null;
-  private readonly closedPages: (string | null)[] = [];
+  private readonly closedPages: ClosedPages = { count: 0, lastLink: null };
   /** Start of the string value of a page's `@odata.nextLink` after its record array. */
   private linkStart = -1;
 
@@ -65,12 +65,12 @@ export class JsonRecordScanner {
   }
 
   /**
-   * The top-level page objects read to their end, in order: for each, the string `@odata.nextLink`
-   * it carried (before or after its record array; Graph writes it on either side of `value`), or
-   * null (no link, or `null` as SDKs write on a last page). A page cut off before its end is not
-   * listed.
+   * The top-level page objects read to their end: how many, and the string `@odata.nextLink` the
+   * last of them carried (before or after its record array; Graph writes it on either side of
+   * `value`), or null (no link, or `null` as SDKs write on a last page). A page cut off before its
+   * end is not counted.
    */
-  pages(): readonly (string | null)[] {
+  pages(): Readonly<ClosedPages> {
     return this.closedPages;
   }
 
@@ -232,7 +232,7 @@ export class JsonRecordScanner {
           this.keyStart = -1;
         }
         if (this.linkStart >= 0) {
-          this.page!.link = unquote(s.slice(this.linkStart, q + 1));
+          this.page!.link = q + 1 - this.linkStart > MAX_LINK_CHARS ? LINK_TOO_LONG : unquote(s.slice(this.linkStart, q + 1));
           this.linkStart = -1;
         }
         if (this.scalarStart >= 0 && this.depth === this.arrayDepth) continue;
@@ -317,7 +317,10 @@ export class JsonRecordScanner {
           if (this.recordStart >= 0 && this.arrayDepth > 0 && this.depth === this.arrayDepth) this.emitRecord(pos, out);
           else if (this.depth === 0) {
             if (this.recordStart >= 0 && this.arrayDepth === 0) this.emitRecord(pos, out);
-            if (this.page !== null) this.closedPages.push(this.page.link);
+            if (this.page !== null) {
+              this.closedPages.count++;
+              this.closedPages.lastLink = this.page.link;
+            }
             this.page = null;
             this.arrayDepth = 0;
             this.topIsObject = false;
@@ -364,11 +367,27 @@ export class JsonRecordScanner {
   }
 }
 
-/** A JSON string literal's value (an escape it cannot read leaves the text between the quotes). */
+/** Pages of a JSON document read to their end ({@link JsonRecordScanner.pages}). */
+export interface ClosedPages {
+  count: number;
+  lastLink: string | null;
+}
+
+/**
+ * Longest `@odata.nextLink` kept as it is (Graph links run to a few KiB); a longer one is still a
+ * link, kept as {@link LINK_TOO_LONG}.
+ */
+const MAX_LINK_CHARS = 64 * 1024;
+const LINK_TOO_LONG = '(an @odata.nextLink longer than 64 KiB)';
+
+/**
+ * A JSON string literal's value. An escape it cannot read leaves the text between the quotes,
+ * copied: a slice would keep the whole chunk it came from alive.
+ */
 function unquote(literal: string): string {
   try {
     return JSON.parse(literal) as string;
   } catch {
-    return literal.slice(1, -1);
+    return Buffer.from(literal.slice(1, -1), 'utf8').toString('utf8');
   }
 }

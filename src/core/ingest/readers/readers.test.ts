@@ -108,37 +108,51 @@ describe('JsonRecordScanner', () => {
     expect(items.map((i) => i.line)).toEqual([4, 5]);
   });
 
-  it('lists each page read to its end and the link it carries (escapes read), wherever the link sits, whatever the chunking', () => {
-    const page = (link: unknown, where: 'before' | 'after') =>
-      JSON.stringify(
+  it('counts each page read to its end and keeps the link of the last (escapes read), wherever the link sits, whatever the chunking', () => {
+    const page = (link: unknown, where: 'before' | 'after', raw?: string) => {
+      const text = JSON.stringify(
         where === 'before'
           ? { '@odata.nextLink': link, value: recs }
           : { '@odata.context': 'ctx', value: recs, ...(link === undefined ? {} : { '@odata.nextLink': link }) },
         null,
         1,
       );
+      return raw === undefined ? text : text.replace(JSON.stringify(link), raw);
+    };
+    const one = (lastLink: string | null) => ({ count: 1, lastLink });
+    const link = 'https://next?$skiptoken="a"\\b';
     for (const step of [1, 3, 1000]) {
-      expect(scan(page('https://next?$skiptoken="a"', 'after'), step).scanner.pages(), `after, step ${step}`).toEqual([
-        'https://next?$skiptoken="a"',
-      ]);
-      expect(scan(page('https://next?$skiptoken="a"', 'before'), step).scanner.pages(), `before, step ${step}`).toEqual([
-        'https://next?$skiptoken="a"',
-      ]);
-      expect(scan(page(undefined, 'after'), step).scanner.pages(), `none, step ${step}`).toEqual([null]);
-      // SDKs write null on the last page.
-      expect(scan(page(null, 'after'), step).scanner.pages(), `null after, step ${step}`).toEqual([null]);
-      expect(scan(page(null, 'before'), step).scanner.pages(), `null before, step ${step}`).toEqual([null]);
-      // Pretty pages one after another: each is judged on its own, the last one last.
+      expect(scan(page(link, 'after'), step).scanner.pages(), `after, step ${step}`).toEqual(one(link));
+      expect(scan(page(link, 'before'), step).scanner.pages(), `before, step ${step}`).toEqual(one(link));
+      expect(scan(page(undefined, 'after'), step).scanner.pages(), `none, step ${step}`).toEqual(one(null));
+      // SDKs write null on the last page; a number or an object is no link either.
+      expect(scan(page(null, 'after'), step).scanner.pages(), `null after, step ${step}`).toEqual(one(null));
+      expect(scan(page(null, 'before'), step).scanner.pages(), `null before, step ${step}`).toEqual(one(null));
+      expect(scan(page(7, 'after'), step).scanner.pages(), `number after, step ${step}`).toEqual(one(null));
+      expect(scan(page({ href: 'x' }, 'after'), step).scanner.pages(), `object after, step ${step}`).toEqual(one(null));
+      // An escape JSON cannot read: the text between the quotes.
+      expect(scan(page('x', 'after', '"https://next?\\q"'), step).scanner.pages(), `bad escape, step ${step}`).toEqual(
+        one('https://next?\\q'),
+      );
+      // Pretty pages one after another: the last one decides.
       const run = `${page('https://next/1', 'after')}\n${page('https://next/2', 'before')}\n${page(undefined, 'after')}`;
       const { items, scanner } = scan(run, step);
-      expect(scanner.pages(), `run, step ${step}`).toEqual(['https://next/1', 'https://next/2', null]);
+      expect(scanner.pages(), `run, step ${step}`).toEqual({ count: 3, lastLink: null });
+      expect(scan(`${page(undefined, 'after')}\n${page('https://next/2', 'after')}`, step).scanner.pages()).toEqual({
+        count: 2,
+        lastLink: 'https://next/2',
+      });
       expect(items.filter((i) => !i.error)).toHaveLength(3 * recs.length);
     }
+    // A link too long to keep is still a link.
+    expect(scan(page(`https://next?$skiptoken=${'t'.repeat(70_000)}`, 'after'), 4096).scanner.pages()).toEqual(
+      one('(an @odata.nextLink longer than 64 KiB)'),
+    );
     // Members of the records themselves are not the page's; a bare array has no page; a page cut off
     // before its end is not a page read.
-    expect(scan(JSON.stringify({ value: [{ '@odata.nextLink': 'x' }] }), 2).scanner.pages()).toEqual([null]);
-    expect(scan(JSON.stringify([{ '@odata.nextLink': 'x' }]), 2).scanner.pages()).toEqual([]);
-    expect(scan(page(undefined, 'after').slice(0, -20), 4).scanner.pages()).toEqual([]);
+    expect(scan(JSON.stringify({ value: [{ '@odata.nextLink': 'x' }] }), 2).scanner.pages()).toEqual(one(null));
+    expect(scan(JSON.stringify([{ '@odata.nextLink': 'x' }]), 2).scanner.pages()).toEqual({ count: 0, lastLink: null });
+    expect(scan(page(undefined, 'after').slice(0, -20), 4).scanner.pages()).toEqual({ count: 0, lastLink: null });
   });
 
   it('quarantines one broken JSON line and goes on', () => {
