@@ -88,6 +88,16 @@ describe('judging one export', () => {
     expect(warningsOf('ual-powershell-csv', 10, broken)).toEqual([]);
   });
 
+  it('bounds the memory a file of odd counts can take, and still counts its rows', () => {
+    const s = emptySignals();
+    for (let i = 0; i < 300; i++) noteResultCount(s, 900_000 + i, 1);
+    expect(s.bitmapBytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+    expect(s.bitmapBytes).toBeGreaterThan(15 * 1024 * 1024);
+    expect([...s.searches.values()].filter((r) => r.seen === null)).toHaveLength(300 - Math.floor((16 * 1024 * 1024) / 112_500));
+    // Unnumbered rows count as delivered rows: 300 searches, each short of almost all it found.
+    expect(warningsOf('ual-powershell-csv', 300, s)[0]).toMatch(/^holds the rows of 300 searches/);
+  });
+
   it('ignores ResultCount values that are not counts', () => {
     const s = emptySignals();
     for (const v of ['', 'n/a', '-5', '1.5', null, undefined, { n: 3 }, Number.NaN, 0]) noteResultCount(s, v, 1);

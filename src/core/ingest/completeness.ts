@@ -18,6 +18,8 @@ export interface CompletenessSignals {
   searches: Map<number, SearchRows>;
   /** Rows whose search is known (they carried a `ResultCount`). */
   searchRows: number;
+  /** Bytes of the `ResultIndex` bitmaps of {@link searches} (bounded by {@link INDEX_BITMAP_BUDGET}). */
+  bitmapBytes: number;
   /** Pages read (`{"value": […]}` objects: the document itself, or one per JSON Lines line). */
   pages: number;
   /** The `@odata.nextLink` of the last page read (the service had more to give), else null. */
@@ -26,7 +28,7 @@ export interface CompletenessSignals {
 
 /** Signals of an export that has not been read yet. */
 export function emptySignals(): CompletenessSignals {
-  return { searches: new Map(), searchRows: 0, pages: 0, nextLink: null };
+  return { searches: new Map(), searchRows: 0, bitmapBytes: 0, pages: 0, nextLink: null };
 }
 
 /**
@@ -36,7 +38,10 @@ export function emptySignals(): CompletenessSignals {
  */
 export interface SearchRows {
   rows: number;
-  /** One bit per `ResultIndex` seen (1 is bit 0); null above {@link INDEXED_COUNT_MAX}. */
+  /**
+   * One bit per `ResultIndex` seen (1 is bit 0); null above {@link INDEXED_COUNT_MAX} or once the
+   * file's bitmaps reached {@link INDEX_BITMAP_BUDGET} (its rows are then counted, not numbered).
+   */
   seen: Uint8Array | null;
   /** Distinct `ResultIndex` values seen. */
   distinct: number;
@@ -49,6 +54,33 @@ export interface SearchRows {
  * cmdlet returns at most 50,000 a session, so larger counts only come from edited files.
  */
 const INDEXED_COUNT_MAX = 1_000_000;
+
+/**
+ * Most bytes of bitmaps one file may hold: real exports need a few KB (a 50,000-row session takes
+ * 6 KB), but a damaged or edited file could carry a different count on every row.
+ */
+const INDEX_BITMAP_BUDGET = 16 * 1024 * 1024;
+
+/** Rows told apart by their `ResultIndex`. */
+type NumberedRows = SearchRows & { seen: Uint8Array };
+
+function isNumbered(r: SearchRows): r is NumberedRows {
+  return r.seen !== null;
+}
+
+/** Marks `ResultIndex` `i` (1-based) as delivered for `r` (once, however often it is seen). */
+function markIndex(r: NumberedRows, i: number): void {
+  const bit = 1 << ((i - 1) & 7);
+  const at = (i - 1) >> 3;
+  if ((r.seen[at]! & bit) !== 0) return;
+  r.seen[at]! |= bit;
+  r.distinct++;
+}
+
+/** Whether `r` holds `ResultIndex` `i`. */
+function hasIndex(r: NumberedRows, i: number): boolean {
+  return (r.seen[(i - 1) >> 3]! & (1 << ((i - 1) & 7))) !== 0;
+}
 
 /** Counts `count` pages read, and the next page the last of them links to (null when it does not). */
 export function notePage(s: CompletenessSignals, nextLink: string | null, count = 1): void {
@@ -81,22 +113,17 @@ export function noteResultCount(s: CompletenessSignals, count: unknown, index?: 
   if (c === null) return;
   let search = s.searches.get(c);
   if (search === undefined) {
-    search = { rows: 0, seen: c <= INDEXED_COUNT_MAX ? new Uint8Array(Math.ceil(c / 8)) : null, distinct: 0, unnumbered: 0 };
+    const bytes = Math.ceil(c / 8);
+    const numbered = c <= INDEXED_COUNT_MAX && s.bitmapBytes + bytes <= INDEX_BITMAP_BUDGET;
+    if (numbered) s.bitmapBytes += bytes;
+    search = { rows: 0, seen: numbered ? new Uint8Array(bytes) : null, distinct: 0, unnumbered: 0 };
     s.searches.set(c, search);
   }
   search.rows++;
   s.searchRows++;
   const i = countOf(index);
-  if (search.seen === null || i === null || i > c) {
-    search.unnumbered++;
-    return;
-  }
-  const bit = 1 << ((i - 1) & 7);
-  const at = (i - 1) >> 3;
-  if ((search.seen[at]! & bit) === 0) {
-    search.seen[at]! |= bit;
-    search.distinct++;
-  }
+  if (!isNumbered(search) || i === null || i > c) search.unnumbered++;
+  else markIndex(search, i);
 }
 
 /** A search (or the searches of one count) that delivered fewer rows than it found. */
@@ -110,7 +137,7 @@ const SHORT_SHOWN = 3;
 
 /** Whether the rows of `r` include the one numbered 1 (every search starts there). */
 function hasFirst(r: SearchRows): boolean {
-  return r.seen !== null && (r.seen[0]! & 1) === 1;
+  return isNumbered(r) && hasIndex(r, 1);
 }
 
 /**
@@ -122,18 +149,11 @@ function mergeContinuations(searches: ReadonlyMap<number, SearchRows>): Map<numb
   const starts = [...merged].filter(([, r]) => hasFirst(r)).map(([c]) => c);
   if (starts.length === 0) return merged;
   for (const [c, r] of [...merged]) {
-    if (hasFirst(r) || r.seen === null) continue;
+    if (hasFirst(r) || !isNumbered(r)) continue;
     const into = starts.reduce((a, b) => (Math.abs(b - c) < Math.abs(a - c) ? b : a));
     const target = merged.get(into)!;
-    if (target.seen === null) continue;
-    for (let i = 1; i <= Math.min(c, into); i++) {
-      const bit = 1 << ((i - 1) & 7);
-      const at = (i - 1) >> 3;
-      if ((r.seen[at]! & bit) !== 0 && (target.seen[at]! & bit) === 0) {
-        target.seen[at]! |= bit;
-        target.distinct++;
-      }
-    }
+    if (!isNumbered(target)) continue;
+    for (let i = 1; i <= Math.min(c, into); i++) if (hasIndex(r, i)) markIndex(target, i);
     target.rows += r.rows;
     target.unnumbered += r.unnumbered;
     merged.delete(c);
