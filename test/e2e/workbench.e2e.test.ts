@@ -120,6 +120,7 @@ describe('workbench (loopback host)', () => {
     expect(await warnings.count()).toBe(1);
     expect(await warnings.textContent()).toContain('@odata.nextLink');
     expect(await report.locator('.banner.warn').textContent()).toContain('1 file looks incomplete');
+    expect(await page.locator('.toasts').textContent()).toMatch(/Imported [\d,]+ events from \d+ files; 1 looks incomplete\./);
     await screenshot(page, '03-import-report');
     await warnings.scrollIntoViewIfNeeded();
     await screenshot(page, '03-import-warning');

@@ -51,7 +51,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       notify(
         counts.failed || cut ? 'info' : 'ok',
         `Imported ${n(r.imported)} events from ${describeImportFiles(counts, 'could not be imported', n)}${
-          cut ? `; ${cut} look incomplete` : ''
+          cut ? `; ${n(cut)} ${cut === 1 ? 'looks' : 'look'} incomplete` : ''
         }.`,
       );
     } catch (err) {
