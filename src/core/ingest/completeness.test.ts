@@ -45,47 +45,36 @@ describe('judging one export', () => {
     const search = (s: ReturnType<typeof emptySignals>, found: number, rows: number) => {
       for (let i = 1; i <= rows; i++) noteResultCount(s, found, i);
     };
+    /** Signals of searches appended one after another, each `[found, rows numbered 1..rows]`. */
+    const appended = (...searches: [number, number][]) => {
+      const s = emptySignals();
+      for (const [found, rows] of searches) search(s, found, rows);
+      return s;
+    };
     // Windows of 800, 4,200 and 900 records, whole: 5,900 rows, nothing missing.
-    const whole = emptySignals();
-    search(whole, 800, 800);
-    search(whole, 4200, 4200);
-    search(whole, 900, 900);
-    expect(warningsOf('ual-powershell-csv', 5_900, whole)).toEqual([]);
+    expect(warningsOf('ual-powershell-csv', 5_900, appended([800, 800], [4200, 4200], [900, 900]))).toEqual([]);
     // A window that found 7,000 and returned the cmdlet's 5,000 hides behind the others' rows
     // when only the largest count is compared with all rows (12,000 > 7,000).
-    const cut = emptySignals();
-    search(cut, 800, 800);
-    search(cut, 7000, 5000);
-    search(cut, 6200, 6200);
-    expect(warningsOf('ual-powershell-csv', 12_000, cut)).toEqual([
+    expect(warningsOf('ual-powershell-csv', 12_000, appended([800, 800], [7000, 5000], [6200, 6200]))).toEqual([
       'holds the rows of 3 searches (told apart by ResultCount); one returned fewer rows than it found ' +
         '(7,000 found, 5,000 here): 2,000 records were not exported; split the date range of those searches',
     ]);
     // A window retried after a cut call, both appended: the retry delivered every number.
-    const retried = emptySignals();
-    search(retried, 5000, 3000);
-    search(retried, 5000, 5000);
-    expect(warningsOf('ual-powershell-csv', 8_000, retried)).toEqual([]);
+    expect(warningsOf('ual-powershell-csv', 8_000, appended([5000, 3000], [5000, 5000]))).toEqual([]);
     // A ReturnLargeSet session numbers its rows on across its calls; a duplicate of row 1 is no second search.
-    const session = emptySignals();
-    search(session, 50_000, 50_000);
+    const session = appended([50_000, 50_000]);
     noteResultCount(session, 50_000, 1);
     expect(warningsOf('ual-powershell-json', 50_001, session)).toEqual([]);
     // A session whose count changed between calls: the later rows continue the numbers.
-    const drift = emptySignals();
-    search(drift, 5100, 5000);
+    const drift = appended([5100, 5000]);
     for (let i = 5001; i <= 5100; i++) noteResultCount(drift, 5102, i);
     expect(warningsOf('ual-powershell-csv', 5_100, drift)).toEqual([]);
     // A session that found more than ReturnLargeSet returns.
-    const large = emptySignals();
-    search(large, 73_000, 50_000);
-    expect(warningsOf('ual-powershell-csv', 50_000, large)).toEqual([
+    expect(warningsOf('ual-powershell-csv', 50_000, appended([73_000, 50_000]))).toEqual([
       'ResultCount says the search found 73,000 records but the file holds 50,000 of them: 23,000 were not exported',
     ]);
     // Rows read without a count (broken rows) may be the missing ones: no warning for them.
-    const broken = emptySignals();
-    search(broken, 10, 8);
-    expect(warningsOf('ual-powershell-csv', 10, broken)).toEqual([]);
+    expect(warningsOf('ual-powershell-csv', 10, appended([10, 8]))).toEqual([]);
   });
 
   it('bounds the memory a file of odd counts can take, and still counts its rows', () => {

@@ -194,14 +194,17 @@ const POWERSHELL_LIMITS = new Map<number, string>([
 
 const POWERSHELL_FORMATS = new Set<FormatId>(['ual-powershell-csv', 'ual-powershell-json']);
 
-/** What an item's completeness came to. */
-export interface ItemCompleteness {
-  /** What the item shows on its own: a row count at a limit, a `ResultCount` above the rows read, a cut run of pages. */
-  warnings: string[];
-  /** A file of one page is judged with the other files of the import ({@link pageSetWarnings}). */
+/** How a file of one page is judged with the other files of the import ({@link pageSetWarnings}). */
+export interface PageJudgement {
   pageRole: PageRole;
   /** For a `linked` page: which pull it belongs to ({@link pullOf} its link); otherwise null. */
   pull: string | null;
+}
+
+/** What an item's completeness came to. */
+export interface ItemCompleteness extends PageJudgement {
+  /** What the item shows on its own: a row count at a limit, a search short of its `ResultCount`, a cut run of pages. */
+  warnings: string[];
 }
 
 /**
@@ -277,14 +280,11 @@ export function pullOf(link: string): string {
 export const MORE_PAGES_WARNING =
   'the page carries @odata.nextLink and no page of the same format beside it is the last: the service had more records; fetch the following pages';
 
-/** An imported file as {@link pageSetWarnings} sees it. */
-export interface PageFile {
+/** An imported file as {@link pageSetWarnings} sees it (`pull` null also when not journaled: older imports). */
+export interface PageFile extends PageJudgement {
   /** Path as reported (archive members: `archive.zip!folder/member`). */
   path: string;
   format: string;
-  pageRole: PageRole;
-  /** The pull of a `linked` page ({@link ItemCompleteness.pull}); null when not known (older journals). */
-  pull: string | null;
 }
 
 /** The warning of the linked pages of a folder holding more pulls than last pages. */

@@ -10,7 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { MailtrailError } from '../../shared/errors';
 import type { EvidenceOrigin } from '../../shared/model/evidence';
-import type { FormatId, ImportFileResult, ImportReport, PageRole } from '../../shared/model/ingest';
+import type { FormatId, ImportFileResult, ImportReport } from '../../shared/model/ingest';
 import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
@@ -18,7 +18,7 @@ import { indexPendingEvents } from '../store/events-repo';
 import { archiveMembers, isZip } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
-import { pageSetWarnings } from './completeness';
+import { pageSetWarnings, type PageJudgement } from './completeness';
 import { isGzip } from './text';
 import { ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
 import { ReferenceDataNotice } from './record-parsers';
@@ -181,7 +181,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   const group = new CommitGroup(session.db);
   const files: ImportFileResult[] = [];
   // The page role and pull of each file of one page, by position in `files` (judged once all are in).
-  const pageRoles = new Map<number, { pageRole: PageRole; pull: string | null }>();
+  const pageRoles = new Map<number, PageJudgement>();
   let doneBytes = 0;
   let fileNo = 0;
 
@@ -387,11 +387,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
  * Warns on each one-page file whose next page no file of the import holds (`pageSetWarnings`), and
  * journals it (`import.incomplete`).
  */
-function flagOpenPageSets(
-  session: CaseSession,
-  files: ImportFileResult[],
-  roles: ReadonlyMap<number, { pageRole: PageRole; pull: string | null }>,
-): void {
+function flagOpenPageSets(session: CaseSession, files: ImportFileResult[], roles: ReadonlyMap<number, PageJudgement>): void {
   const pages = [...roles].map(([i, r]) => ({ i, path: files[i]!.path, format: files[i]!.format ?? '', ...r }));
   for (const [k, warning] of pageSetWarnings(pages)) {
     const f = files[pages[k]!.i]!;

@@ -120,6 +120,11 @@ export class JsonRecordScanner {
   }
 
   private compact(): void {
+    // A link still open past the cap is kept as too long: its text need not hold the buffer.
+    if (this.linkStart >= 0 && this.pos - this.linkStart > MAX_LINK_CHARS) {
+      this.page!.link = LINK_TOO_LONG;
+      this.linkStart = -1;
+    }
     const keep = Math.min(
       ...[this.pos, this.recordStart, this.scalarStart, this.topStart, this.keyStart, this.linkStart].filter((x) => x >= 0),
     );
