@@ -68,23 +68,31 @@ export interface ArchiveMember {
   open(): Promise<Readable>;
 }
 
-/** Lists and opens the members of a stored zip archive; directories are skipped. */
+/**
+ * Lists and opens the members of a stored zip archive; directories are skipped.
+ *
+ * Member names are decoded here rather than by yauzl, whose name check (meant for extracting to
+ * disk) rejects the whole archive at the first name with `..` or a leading `/`. Nothing is written
+ * to disk under these names: they only label evidence, so an odd name is kept as it is written and
+ * its member is read like the others.
+ */
 export async function* archiveMembers(db: Db, evidenceId: number, size: number): AsyncGenerator<ArchiveMember> {
   const zip = await yauzl.fromRandomAccessReaderPromise(new EvidenceReader(db, evidenceId), size, {
     lazyEntries: true,
     autoClose: false,
-    strictFileNames: false,
+    decodeStrings: false,
   });
   try {
     for await (const entry of zip.eachEntry()) {
-      if (entry.fileName.endsWith('/')) continue;
+      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+      if (name.endsWith('/')) continue;
       const problem = entry.isEncrypted()
         ? 'encrypted archive member'
         : !entry.canDecodeFileData()
           ? `unsupported compression method ${entry.compressionMethod}`
           : null;
       yield {
-        name: entry.fileName,
+        name,
         size: entry.uncompressedSize,
         problem,
         open: () => zip.openReadStreamPromise(entry),

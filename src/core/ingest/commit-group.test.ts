@@ -80,4 +80,26 @@ describe('CommitGroup', () => {
     expect(db.inTransaction).toBe(true);
     db.exec('ROLLBACK');
   });
+
+  it('tells when SQLite undid the open group, from where, once', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    let at = 7;
+    const group = new CommitGroup(
+      db,
+      () => 0,
+      () => at,
+    );
+    expect(group.lostFrom()).toBeNull(); // none open
+    group.before(1000);
+    at = 9;
+    db.prepare('INSERT INTO t VALUES (1)').run();
+    expect(group.lostFrom()).toBeNull(); // intact
+    db.exec('ROLLBACK'); // what a full disk can do to the whole transaction
+    expect(group.lostFrom()).toBe(7);
+    expect(group.active).toBe(false);
+    expect(group.lostFrom()).toBeNull();
+    group.commit(); // nothing left to commit: no error
+    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(0);
+  });
 });

@@ -29,10 +29,16 @@ export class CommitGroup {
   private open = false;
   private bytes = 0;
   private startedAt = 0;
+  private from = 0;
 
+  /**
+   * @param position where the caller is when a group opens (the import: its count of result rows),
+   *   returned by {@link lostFrom} when that group is undone.
+   */
   constructor(
     private readonly db: Db,
     private readonly now: () => number = () => performance.now(),
+    private readonly position: () => number = () => 0,
   ) {}
 
   /**
@@ -51,6 +57,19 @@ export class CommitGroup {
     this.open = true;
     this.bytes = 0;
     this.startedAt = this.now();
+    this.from = this.position();
+  }
+
+  /**
+   * Whether SQLite undid the open group: a full disk, an I/O error or running out of memory may roll
+   * back the whole transaction, not only the failing statement, and with it every input the group
+   * had finished. Returns the position given when the group opened (the caller's first undone
+   * result) and closes the group, or null when it is intact or none is open.
+   */
+  lostFrom(): number | null {
+    if (!this.open || this.db.inTransaction) return null;
+    this.open = false;
+    return this.from;
   }
 
   /** Called after an input of `size` bytes: commits the group once it is large or old enough. */

@@ -18,9 +18,10 @@ import { indexPendingEvents } from '../store/events-repo';
 import { archiveMembers, isZip } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
+import { diskFullReason, isDiskFull, storageShortfall } from './disk-space';
 import { pageSetWarnings, type PageJudgement } from './completeness';
 import { isGzip } from './text';
-import { ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
+import { committedBeforeFailure, ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
 import { ReferenceDataNotice } from './record-parsers';
 
 /** Progress of an import of several paths. */
@@ -138,15 +139,24 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
-/** A byte source to import: where it is shown, how to read it, its size, origin, kind and archive depth. */
+/**
+ * A byte source to import: where it is shown, how to read it, its size (exact, or an estimate for a
+ * gzip member), origin, kind and archive depth.
+ */
 type Source = [
   display: string,
   open: () => NodeJS.ReadableStream | AsyncIterable<Buffer>,
   size: number,
+  sizeExact: boolean,
   origin: EvidenceOrigin,
   kind: string,
   depth: number,
 ];
+
+/** What a failing input's reason adds when its failure undid the inputs imported with it. */
+function undoneNote(undone: number | null): string {
+  return undone ? ` (this also undid ${undone} input${undone === 1 ? '' : 's'} imported with it since the last commit)` : '';
+}
 
 function emptyResult(path: string, error?: string): ImportFileResult {
   return {
@@ -178,10 +188,29 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   const bulk =
     opts.bulkIndexes === undefined ? BulkIndexes.forImport(session.db, totalBytes) : new BulkIndexes(session.db, opts.bulkIndexes);
   // Small inputs share commits (a folder of thousands of small exports); large ones commit per batch.
-  const group = new CommitGroup(session.db);
   const files: ImportFileResult[] = [];
+  const group = new CommitGroup(session.db, undefined, () => files.length);
   // The page role and pull of each file of one page, by position in `files` (judged once all are in).
   const pageRoles = new Map<number, PageJudgement>();
+
+  /**
+   * After a failure: when SQLite undid the whole open group (a full disk can), the results of the
+   * inputs it held are undone as well, so the report never claims what the case does not hold.
+   * Returns how many earlier rows were undone, or null when no group was lost (the failing input's
+   * own transactions aside, the case is as the report says).
+   */
+  const undoLostGroup = (failed: string): number | null => {
+    const from = group.lostFrom();
+    if (from === null) return null;
+    for (let i = from; i < files.length; i++) {
+      files[i] = emptyResult(
+        files[i]!.path,
+        `not imported: undone with ${failed}, whose failure rolled back the inputs imported since the last commit; import it again`,
+      );
+      pageRoles.delete(i);
+    }
+    return files.length - from;
+  };
   let doneBytes = 0;
   let fileNo = 0;
 
@@ -201,7 +230,14 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     }
   };
 
-  const storeAndIngest = async (...[display, open, size, origin, kind, depth]: Source): Promise<void> => {
+  const storeAndIngest = async (...[display, open, size, sizeExact, origin, kind, depth]: Source): Promise<void> => {
+    // An input that cannot fit fails at once, before any of it is stored (so, like an unreadable
+    // path, it leaves the case and its journal unchanged), and the next ones still try.
+    const short = sizeExact ? storageShortfall(session.db, session.file, size) : null;
+    if (short) {
+      files.push(emptyResult(display, short));
+      return;
+    }
     fileNo++;
     const file = fileNo;
     const before = doneBytes;
@@ -226,7 +262,9 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       );
     } catch (err) {
       if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
-      files.push(emptyResult(display, `cannot read: ${(err as Error).message}`));
+      const undone = undoLostGroup(display);
+      const reason = isDiskFull(err) ? diskFullReason(session.db, session.file, 'storing') : `cannot read: ${(err as Error).message}`;
+      files.push(emptyResult(display, `${reason}${undoneNote(undone)}`));
       return;
     }
     doneBytes = before + size;
@@ -243,6 +281,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         `${display}!${member}`,
         () => session.evidence.open(item.id).pipe(createGunzip()),
         size * 8,
+        false,
         {
           type: 'file',
           path: origin.type === 'file' ? origin.path : display,
@@ -269,6 +308,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             memberDisplay,
             () => streamOf(m.open()),
             m.size,
+            true,
             {
               type: 'file',
               path: origin.type === 'file' ? origin.path : display,
@@ -278,6 +318,9 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             'archive-member',
             depth + 1,
           );
+          // A member's failure undid the group that stored the archive: its row says so already,
+          // and the rest of its members can no longer be read from the case.
+          if (files[row]!.evidenceId === null) return;
         }
         files[row] = {
           ...base,
@@ -286,6 +329,9 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         };
       } catch (err) {
         if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
+        undoLostGroup(display);
+        // Undone with a group (its row says so already): nothing of it is left to point at.
+        if (files[row]!.evidenceId === null) return;
         files[row] = { ...base, archive: 'zip', error: `cannot read the archive: ${(err as Error).message}` };
         session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
       }
@@ -327,9 +373,28 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         session.journal.append('import.reference', { evidence_id: item.id, path: display, kind: err.what });
         return;
       }
-      const reason = err instanceof UnreadableEvidenceError ? err.message : `cannot parse: ${(err as Error).message}`;
-      files.push({ ...base, error: reason });
-      session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason });
+      const undone = undoLostGroup(display);
+      const reason =
+        err instanceof UnreadableEvidenceError
+          ? err.message
+          : isDiskFull(err)
+            ? diskFullReason(session.db, session.file, 'parsing')
+            : `cannot parse: ${(err as Error).message}`;
+      if (undone !== null) {
+        // Its evidence went with the group: nothing of it is in the case to point at.
+        files.push(emptyResult(display, `${reason}${undoneNote(undone)}`));
+        session.journal.append('import.unreadable', { evidence_id: null, path: display, reason, undone_inputs: undone });
+        return;
+      }
+      // The batches it committed before the failure stay: the row counts them, so it adds up to the case.
+      const part = committedBeforeFailure(err);
+      files.push({ ...base, ...(part ?? {}), error: reason });
+      session.journal.append('import.unreadable', {
+        evidence_id: item.id,
+        path: display,
+        reason,
+        ...(part && part.read > 0 ? { records_committed: part.read } : {}),
+      });
     }
   };
 
@@ -362,6 +427,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         input.path,
         () => createReadStream(input.path, { highWaterMark: 1024 * 1024 }),
         input.bytes,
+        true,
         { type: 'file', path: input.path, member: null, mtimeUs: input.mtimeUs },
         isZip(head) ? 'archive' : 'file',
         0,

@@ -22,7 +22,7 @@ import { restoreCacheSize, setCacheSize } from '../store/database';
 import type { CompletenessSignals, ItemCompleteness } from './completeness';
 import { ParseThread } from './parse-thread';
 import { readRecords } from './record-wire';
-import { cachedEnricher, finishItem, observedAt, RecordWriter } from './writer';
+import { cachedEnricher, finishItem, observedAt, RecordWriter, type Counts, type RecordSpan } from './writer';
 import {
   evidenceText,
   parserFor,
@@ -158,6 +158,23 @@ export async function ingestEvidence(session: CaseSession, evidenceId: number, o
 
 type Item = ReturnType<CaseSession['evidence']['get']>;
 
+/** What the batches committed before an ingest failed, by the error it threw. */
+const committedAtFailure = new WeakMap<object, Counts & RecordSpan>();
+
+function keepCommitted(err: unknown, out: RecordWriter): void {
+  if (typeof err === 'object' && err !== null) committedAtFailure.set(err, out.committed);
+}
+
+/**
+ * The records an {@link ingestEvidence} that threw `err` had committed (its batches before the
+ * failing one), so a report can show what the case holds; null when `err` did not come from it.
+ * Inside an outer transaction "committed" means released into it: if that transaction was undone
+ * too, so were they.
+ */
+export function committedBeforeFailure(err: unknown): (Counts & RecordSpan) | null {
+  return typeof err === 'object' && err !== null ? (committedAtFailure.get(err) ?? null) : null;
+}
+
 /** What both ways of feeding the writer share: its settings and the import page cache (restore `prevCache`). */
 function writeSetup(session: CaseSession, item: Item, opts: IngestOptions) {
   const inlineFts = !opts.deferIndex;
@@ -221,6 +238,7 @@ async function ingestInThisThread(
     for (;;) {
       if (opts.signal?.aborted) throw new MailtrailError('CANCELLED', `import of evidence ${evidenceId} cancelled`);
       const done = batch.immediate();
+      out.markCommitted();
       opts.onProgress?.({ records: out.counts.read, bytes });
       if (done) break;
       await yieldToEventLoop();
@@ -230,6 +248,7 @@ async function ingestInThisThread(
     if (err instanceof MailtrailError && err.code === 'CANCELLED') {
       session.journal.append('import.cancelled', { evidence_id: evidenceId, format, records_committed: out.counts.read });
     }
+    keepCommitted(err, out);
     throw err;
   } finally {
     restoreCacheSize(db, prevCache);
@@ -298,6 +317,7 @@ async function ingestWithParseThread(
     if (inlineFts) endFtsBatch(db);
     db.exec(nested ? 'RELEASE parse_batch' : 'COMMIT');
     open = false;
+    out.markCommitted();
     opts.onProgress?.({ records: out.counts.read, bytes });
   };
   try {
@@ -335,6 +355,7 @@ async function ingestWithParseThread(
     if (err instanceof MailtrailError && err.code === 'CANCELLED') {
       session.journal.append('import.cancelled', { evidence_id: evidenceId, format, records_committed: out.counts.read });
     }
+    keepCommitted(err, out);
     throw err;
   } finally {
     await thread.stop();

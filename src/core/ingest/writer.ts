@@ -34,6 +34,8 @@ export class RecordWriter {
   readonly counts: Counts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
   /** What the item covers: beside the search's range, it shows which end of a cut export is missing. */
   readonly span: RecordSpan = { firstUs: null, lastUs: null };
+  /** Counts and span as of the last batch its transaction kept (see {@link markCommitted}). */
+  committed: Counts & RecordSpan = { read: 0, imported: 0, duplicates: 0, quarantined: 0, firstUs: null, lastUs: null };
 
   constructor(
     session: CaseSession,
@@ -51,6 +53,14 @@ export class RecordWriter {
     if (this.span.lastUs === null || ev.tsUs > this.span.lastUs) this.span.lastUs = ev.tsUs;
     if (this.writer.writeSerialized(ev, attrsJson, this.evidenceId, index, enrichment) === 'imported') this.counts.imported++;
     else this.counts.duplicates++;
+  }
+
+  /**
+   * Marks the records written so far as kept: called once a batch commits, so a failure in a later
+   * batch reports what the case holds, not what was read.
+   */
+  markCommitted(): void {
+    this.committed = { ...this.counts, ...this.span };
   }
 
   /** A record that could not be read or normalized (a re-run finds the row and does not add it twice). */

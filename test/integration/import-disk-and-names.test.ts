@@ -1,0 +1,207 @@
+// Inputs that arrive in awkward shapes or onto an awkward disk: zip members whose names would be
+// unsafe to extract (`..`, a leading `/`, backslashes), an input larger than the room left for the
+// case, and a disk that fills while a file is stored or parsed. Each fails (or not) on its own,
+// with a reason, and leaves the case consistent with the report.
+import { closeSync, openSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { importPaths } from '../../src/core/ingest';
+import type { CaseSession } from '../../src/core/case/case-file';
+import { casesPerTest, tempDir } from '../helpers/case';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const fresh = casesPerTest();
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+
+/** A zip of `members`, built by yazl under same-length stand-in names, then renamed in place. */
+async function zipWithNames(members: { name: string; stand: string; data: Buffer }[]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const m of members) zip.addBuffer(m.data, m.stand);
+  zip.end();
+  const parts: Buffer[] = [];
+  for await (const c of zip.outputStream as AsyncIterable<Buffer>) parts.push(c);
+  let bytes = Buffer.concat(parts);
+  // yazl refuses unsafe names (it writes archives to be extracted); the reader must still read them.
+  for (const m of members) {
+    expect(m.name.length).toBe(m.stand.length);
+    bytes = Buffer.from(bytes.toString('latin1').split(m.stand).join(m.name), 'latin1');
+  }
+  return bytes;
+}
+
+/** `n` synthetic audit records as JSON Lines (≈ 600 bytes each), ids unique to this call. */
+function auditLines(n: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      JSON.stringify({
+        CreationTime: `2026-01-24T06:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
+        Id: randomUUID(),
+        Operation: 'MailItemsAccessed',
+        RecordType: 50,
+        UserId: 'ceo@contoso.com',
+        Workload: 'Exchange',
+        ClientIPAddress: '185.73.124.135',
+        Padding: 'x'.repeat(500),
+      }),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function counts(session: CaseSession): { evidence: number; events: number } {
+  return {
+    evidence: session.evidence.list().length,
+    events: Number(session.db.prepare('SELECT count(*) FROM events').pluck().get()),
+  };
+}
+
+/** Caps the case file at its current size plus `pages` pages: SQLite then fails writes with SQLITE_FULL. */
+function capCase(session: CaseSession, pages: number): void {
+  const used = Number(session.db.pragma('page_count', { simple: true }));
+  session.db.pragma(`max_page_count = ${used + pages}`);
+}
+
+describe('zip members with names unsafe to extract', () => {
+  it('reads every member and keeps its name as written', async () => {
+    const purview = readFileSync(join(FIXTURES, 'purview-csv', 'new-layout.csv'));
+    const signins = readFileSync(join(FIXTURES, 'entra-signin-json', 'signins.json'));
+    const records = readFileSync(join(FIXTURES, 'ual-json', 'records.jsonl'));
+    const zip = join(dir, 'odd-names.zip');
+    writeFileSync(
+      zip,
+      await zipWithNames([
+        { name: '../../etc/purview.csv', stand: 'aa/aa/etc/purview.csv', data: purview },
+        { name: '/abs/signins.json', stand: 'xabs/signins.json', data: signins },
+        { name: 'C:\\x\\records.jsonl', stand: 'Cq_x_records.jsonl', data: records },
+      ]),
+    );
+    const { session } = fresh();
+    const r = await importPaths(session, [zip]);
+    expect(r.files.map((f) => [f.path.slice(zip.length), f.format, f.error ?? null])).toEqual([
+      ['', null, null],
+      ['!../../etc/purview.csv', 'purview-csv', null],
+      ['!/abs/signins.json', 'entra-signin-json', null],
+      // Backslashes read as folder separators, as zip tools written on Windows mean them.
+      ['!C:/x/records.jsonl', 'ual-json', null],
+    ]);
+    expect(r.files[0]!.note).toMatch(/its 3 members are the next rows/);
+    expect(r.imported).toBeGreaterThan(0);
+    expect(r.read).toBe(r.imported + r.duplicates + r.quarantined);
+    // Every member is stored as evidence of its own, under its name as written in the archive.
+    const members = session.evidence.list().flatMap((e) => (e.origin.type === 'file' && e.origin.member ? [e.origin.member] : []));
+    expect(members.sort()).toEqual(['../../etc/purview.csv', '/abs/signins.json', 'C:/x/records.jsonl']);
+  });
+});
+
+describe('room on the disk that holds the case', () => {
+  it('fails an input larger than the room left before storing any of it, and imports the rest', async () => {
+    const { session, file } = fresh();
+    const st = statfsSync(dirname(file));
+    // A sparse file: as large as the disk's free space and a gigabyte more, occupying almost nothing.
+    const huge = join(dir, 'huge.jsonl');
+    const fd = openSync(huge, 'w');
+    closeSync(fd);
+    const { truncateSync } = await import('node:fs');
+    truncateSync(huge, Number(st.bavail) * Number(st.bsize) + 2 ** 30);
+    const before = counts(session);
+    const small = join(FIXTURES, 'purview-csv', 'new-layout.csv');
+    const r = await importPaths(session, [huge, small]);
+    expect(r.files[0]).toMatchObject({ path: huge, evidenceId: null, read: 0 });
+    expect(r.files[0]!.error).toMatch(
+      /^not enough free disk space to store it as evidence: it needs [\d,.]+ MB, [\d,.]+ MB free for the case/,
+    );
+    expect(r.files[1]).toMatchObject({ path: small, format: 'purview-csv' });
+    expect(r.files[1]!.imported).toBeGreaterThan(0);
+    // Nothing of the huge file entered the case.
+    expect(counts(session)).toEqual({ evidence: before.evidence + 1, events: before.events + r.imported });
+  });
+
+  it('a disk that fills while storing fails that input only, with the reason, and keeps the others', async () => {
+    const { session } = fresh();
+    const big = join(dir, 'store-full.jsonl');
+    writeFileSync(big, auditLines(4000)); // ≈ 2.5 MB: more than the cap below
+    const small = join(FIXTURES, 'purview-csv', 'new-layout.csv');
+    capCase(session, 60); // ≈ 1 MB of 16 KiB pages
+    const before = counts(session);
+    const r = await importPaths(session, [big, small]);
+    expect(r.files[0]!.error).toMatch(
+      /^the disk holding the case is full \([\d,.]+ MB free\) while storing it; free space and import it again/,
+    );
+    expect(r.files[0]).toMatchObject({ evidenceId: null, read: 0 });
+    expect(r.files[1]!.imported).toBeGreaterThan(0);
+    expect(counts(session)).toEqual({ evidence: before.evidence + 1, events: before.events + r.imported });
+  });
+
+  it('a disk that fills while parsing undoes the small inputs committed with it, says so, and a re-run imports all', async () => {
+    const { session } = fresh();
+    const first = join(FIXTURES, 'purview-csv', 'new-layout.csv');
+    const full = join(dir, 'parse-full.jsonl');
+    writeFileSync(full, auditLines(3000)); // ≈ 1.9 MB stored, ≈ 8 MB of events and payloads
+    const last = join(FIXTURES, 'purview-csv', 'classic-layout.csv');
+    // The three are small, so they share one group commit, which SQLite rolls back on a full disk.
+    const before = counts(session);
+    capCase(session, 400);
+    const r = await importPaths(session, [first, full, last]);
+    expect(r.files.map((f) => f.path)).toEqual([first, full, last]);
+    expect(r.files[0]).toMatchObject({ evidenceId: null, read: 0, imported: 0 });
+    expect(r.files[0]!.error).toBe(
+      `not imported: undone with ${full}, whose failure rolled back the inputs imported since the last commit; import it again`,
+    );
+    expect(r.files[1]).toMatchObject({ evidenceId: null, read: 0 });
+    expect(r.files[1]!.error).toMatch(
+      /^the disk holding the case is full \([\d,.]+ MB free\) while parsing it; .* \(this also undid 1 input imported with it since the last commit\)$/,
+    );
+    expect(r.files[2]!.imported).toBeGreaterThan(0);
+    // The case holds exactly what the report says: the last input only.
+    expect(counts(session)).toEqual({ evidence: before.evidence + 1, events: before.events + r.imported });
+
+    // Room again: everything imports, the last input's records as duplicates.
+    session.db.pragma('max_page_count = 1073741823');
+    const again = await importPaths(session, [first, full, last]);
+    expect(again.files.map((f) => f.error ?? null)).toEqual([null, null, null]);
+    expect(again.files[1]).toMatchObject({ read: 3000, imported: 3000 });
+    expect(again.files[2]).toMatchObject({ imported: 0, duplicates: r.files[2]!.imported });
+    expect(counts(session).events).toBe(before.events + r.imported + again.imported);
+  });
+
+  for (const parseThread of [true, false]) {
+    it(`a large input that fills the disk while parsing keeps and counts its committed batches (parse thread ${parseThread ? 'on' : 'off'})`, async () => {
+      const { session } = fresh();
+      const big = join(dir, `batches-${parseThread}.jsonl`);
+      const lines = 15_000;
+      writeFileSync(big, auditLines(lines)); // ≈ 9.4 MB: committed per batch, outside any group
+      const bytes = readFileSync(big).length;
+      const before = counts(session);
+      // Room to store the file and for a few batches of 1,000 events, not for all 15.
+      capCase(session, Math.ceil(bytes / 16_000) + 40 + 400);
+      const r = await importPaths(session, [big], { batchRecords: 1000, parseThread });
+      const row = r.files[0]!;
+      expect(row.error).toMatch(/^the disk holding the case is full \([\d,.]+ MB free\) while parsing it; free space and import it again/);
+      expect(row.evidenceId).not.toBeNull();
+      expect(row.read).toBeGreaterThan(0);
+      expect(row.read).toBeLessThan(lines);
+      expect(row.read).toBe(row.imported + row.duplicates + row.quarantined);
+      expect(counts(session)).toEqual({ evidence: before.evidence + 1, events: before.events + row.imported });
+      const journal = session.db
+        .prepare(`SELECT details FROM custody WHERE action = 'import.unreadable'`)
+        .pluck()
+        .all()
+        .map((d) => JSON.parse(d as string) as Record<string, unknown>);
+      expect(journal).toEqual([expect.objectContaining({ evidence_id: row.evidenceId, records_committed: row.read })]);
+
+      session.db.pragma('max_page_count = 1073741823');
+      const again = await importPaths(session, [big], { batchRecords: 1000, parseThread });
+      expect(again.files[0]).toMatchObject({
+        evidenceId: row.evidenceId,
+        read: lines,
+        duplicates: row.imported,
+        imported: lines - row.imported,
+      });
+      expect(counts(session).events).toBe(before.events + lines);
+    });
+  }
+});
