@@ -128,7 +128,12 @@ function detectJson(sample: string, complete: boolean): Detection {
     if (ref) return ref;
   }
   if (items.length === 0 && paged) return { format: null, reason: 'a JSON page with no records; give --format to import it' };
-  if (items.length === 0) return { format: null, reason: 'JSON data without a complete record in its first 256 KiB' };
+  if (items.length === 0)
+    return {
+      format: null,
+      reason:
+        'JSON data without a complete record in its first 256 KiB (a record that large, or not JSON); give --format to read it anyway',
+    };
   const seen = firstKeys === null ? '' : `; the first has the keys ${firstKeys}`;
   return { format: null, reason: `JSON records of an unknown kind${unparsed ? ' (or not valid JSON)' : ''}${seen}` };
 }

@@ -18,7 +18,7 @@ export interface CsvRow {
 }
 
 /** Largest record accepted; longer ones are reported as errors (bounded memory). */
-export const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 const QUOTE = 34;
 const CR = 13;

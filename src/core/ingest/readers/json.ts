@@ -4,8 +4,10 @@
  * the Activities API, `{"records": […]}` from Event Hub), consecutive top-level objects, and JSON
  * Lines. Each record is returned as its verbatim text with the line it starts on; parsing is the
  * caller's (`JSON.parse` per record). JSON Lines are read line by line so one broken line is one
- * quarantined record; in the other containers a broken record can only be detected at the end of
- * the enclosing value.
+ * quarantined record. In an array a record that never closes (an export cut off mid-record and
+ * continued in the same file, a stray quote) would swallow the rest of the input: the scanner
+ * looks inside it for the next record that opens like the first one of the file and reads on
+ * from there (`resync`), so it costs that one record.
  */
 import { MAX_RECORD_CHARS } from './csv';
 
@@ -58,6 +60,13 @@ export class JsonRecordScanner {
   private readonly closedPages: ClosedPages = { count: 0, lastLink: null };
   /** Start of the string value of a page's `@odata.nextLink` after its record array. */
   private linkStart = -1;
+  /**
+   * The first keys of the first record of an array (two at most), and a pattern for an object
+   * opening with the same key: where a record that never closes is searched for the next one.
+   */
+  private signature: { keys: string[]; opening: RegExp } | null = null;
+  /** Whether the open record was already searched at {@link RESYNC_AFTER_CHARS}. */
+  private resyncTried = false;
 
   /** Page members seen before the record array, once known. */
   pageMeta(): PageMeta | null {
@@ -105,6 +114,11 @@ export class JsonRecordScanner {
       return out;
     }
     this.scanStream(out);
+    // A record still open at the end may be an export cut off and continued in the same file.
+    for (let p = this.resync(out); p >= 0; p = this.resync(out)) {
+      this.pos = p;
+      this.scanStream(out);
+    }
     const rest = this.buf.slice(this.recordStart >= 0 ? this.recordStart : this.scalarStart >= 0 ? this.scalarStart : this.pos);
     if (this.recordStart >= 0 || this.scalarStart >= 0) {
       out.push({ text: rest, line: this.recordLine || this.lineAt(this.pos), error: 'record not terminated (file truncated?)' });
@@ -208,8 +222,59 @@ export class JsonRecordScanner {
   }
 
   private emitRecord(end: number, out: JsonItem[]): void {
-    out.push({ text: this.buf.slice(this.recordStart, end), line: this.recordLine });
+    const text = this.buf.slice(this.recordStart, end);
+    out.push({ text, line: this.recordLine });
     this.recordStart = -1;
+    if (this.signature === null && this.arrayDepth > 0) this.signature = signatureOf(text);
+  }
+
+  /**
+   * After a record of an array that does not close (at the end of the input, or past
+   * {@link MAX_RECORD_CHARS}): looks inside it for a complete object that opens with the same keys
+   * as the first record of the file, the way an export cut off mid-record and continued (a
+   * collection re-run appending to the same file, a stray quote) reads. When one is found, the cut
+   * record is reported up to it and scanning goes on there, in the same array; the records after
+   * the cut are not lost to it. Returns the position to go on from, or -1.
+   */
+  private resync(out: JsonItem[]): number {
+    const sig = this.signature;
+    if (sig === null || this.recordStart < 0 || this.arrayDepth === 0) return -1;
+    const s = this.buf;
+    const from = this.recordStart;
+    sig.opening.lastIndex = from + 1;
+    // Each try reads on to the end of its object: a bounded number keeps a damaged file linear.
+    let tries = 0;
+    for (let m = sig.opening.exec(s); m !== null && tries < MAX_RESYNC_TRIES; m = sig.opening.exec(s), tries++) {
+      const end = objectEnd(s, m.index);
+      if (end < 0) continue; // cut off again, or runs past what is buffered
+      let keys: string[];
+      try {
+        const o = JSON.parse(s.slice(m.index, end)) as unknown;
+        keys = typeof o === 'object' && o !== null && !Array.isArray(o) ? Object.keys(o).slice(0, sig.keys.length) : [];
+      } catch {
+        continue;
+      }
+      if (keys.join('\u0000') !== sig.keys.join('\u0000')) continue;
+      const at = m.index;
+      const line = this.recordLine + countLf(s, from, at);
+      out.push({
+        text: s.slice(from, at).replace(/[\s,[]+$/, ''),
+        line: this.recordLine,
+        error: `record not terminated: another record starts inside it on line ${line} (an export cut off and continued in the same file?); reading goes on there`,
+      });
+      this.baseLine = line;
+      this.countedPos = at;
+      this.depth = this.arrayDepth;
+      this.inString = false;
+      this.recordStart = -1;
+      this.scalarStart = -1;
+      this.keyStart = -1;
+      this.linkStart = -1;
+      this.lastKey = null;
+      this.expectValueForKey = null;
+      return at;
+    }
+    return -1;
   }
 
   private scanStream(out: JsonItem[]): void {
@@ -299,6 +364,7 @@ export class JsonRecordScanner {
           } else if (c === 123 && this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
             this.recordStart = pos;
             this.recordLine = this.lineAt(pos);
+            this.resyncTried = false;
           }
           if (this.depth === 1 && this.topIsObject) this.expectValueForKey = null;
           this.depth++;
@@ -359,7 +425,21 @@ export class JsonRecordScanner {
           } else pos++;
           break;
       }
+      if (this.recordStart >= 0 && !this.resyncTried && pos - this.recordStart > RESYNC_AFTER_CHARS) {
+        // Longer than any record Microsoft writes: likely a cut one running into the next.
+        this.resyncTried = true;
+        const p = this.resync(out);
+        if (p >= 0) {
+          pos = p;
+          continue;
+        }
+      }
       if (this.recordStart >= 0 && pos - this.recordStart > MAX_RECORD_CHARS) {
+        const p = this.resync(out);
+        if (p >= 0) {
+          pos = p;
+          continue;
+        }
         out.push({
           text: s.slice(this.recordStart, this.recordStart + 1000),
           line: this.recordLine,
@@ -370,6 +450,52 @@ export class JsonRecordScanner {
     }
     this.pos = pos;
   }
+}
+
+/**
+ * Length of an open record at which the scanner first looks inside it for the next record (see
+ * `resync`): well above real audit and sign-in records (a few KiB, rarely 100 KiB), so that only a
+ * record that never closed is searched, and well below {@link MAX_RECORD_CHARS}, so that a damaged
+ * file does not hold a long stretch in memory before it is read on.
+ */
+const RESYNC_AFTER_CHARS = 4 * 1024 * 1024;
+
+/** Candidate objects a {@link JsonRecordScanner} tries inside one unterminated record. */
+const MAX_RESYNC_TRIES = 64;
+
+/** The first keys of a record (two at most) and the pattern of an object opening with the first. */
+function signatureOf(text: string): { keys: string[]; opening: RegExp } | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
+  const keys = Object.keys(o).slice(0, 2);
+  if (keys.length === 0) return null;
+  const quoted = JSON.stringify(keys[0]).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return { keys, opening: new RegExp(`\\{\\s*${quoted}\\s*:`, 'g') };
+}
+
+/** End (exclusive) of the object opening at `start`, strings and escapes minded, or -1 if `s` ends first. */
+function objectEnd(s: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < s.length; i++) {
+        const d = s.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
 }
 
 /** Pages of a JSON document read to their end ({@link JsonRecordScanner.pages}). */

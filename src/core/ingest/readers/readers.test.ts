@@ -177,4 +177,78 @@ describe('JsonRecordScanner', () => {
       ['"x"', 'array element is not an object'],
     ]);
   });
+
+  describe('a record that never closes: an export cut off and continued in the same file', () => {
+    const rec = (i: number, extra: Record<string, unknown> = {}) => ({
+      CreationTime: `2026-01-24T06:54:${String(i % 60).padStart(2, '0')}`,
+      Id: `id-${i}`,
+      ...extra,
+    });
+    const records = (from: number, n: number) => Array.from({ length: n }, (_, k) => rec(from + k, { Operation: 'MailItemsAccessed' }));
+    const ok = (items: JsonItem[]) => items.filter((i) => !i.error).map((i) => (JSON.parse(i.text) as { Id: string }).Id);
+
+    it('reads on at the next record when a re-run appended a new array after the cut, whatever the chunking', () => {
+      const first = JSON.stringify(records(0, 5), null, 2).replace(/\n/g, '\r\n');
+      const cutAt = first.indexOf('MailItemsAccessed', first.indexOf('id-3')) + 4; // inside record 4's string
+      const text = `${first.slice(0, cutAt)}\r\n${JSON.stringify(records(100, 3))}`;
+      for (const step of [1, 5, 64, 100_000]) {
+        const { items } = scan(text, step);
+        expect(ok(items), `step ${step}`).toEqual(['id-0', 'id-1', 'id-2', 'id-100', 'id-101', 'id-102']);
+        const bad = items.filter((i) => i.error);
+        expect(bad, `step ${step}`).toHaveLength(1);
+        expect(bad[0]!.text).toBe(first.slice(first.lastIndexOf('{', first.indexOf('id-3')), cutAt));
+        const lineOf = (at: number) => text.slice(0, at).split('\n').length;
+        expect(bad[0]!.line).toBe(lineOf(first.lastIndexOf('{', first.indexOf('id-3'))));
+        const next = lineOf(cutAt + 2);
+        expect(bad[0]!.error).toBe(
+          `record not terminated: another record starts inside it on line ${next} (an export cut off and continued in the same file?); reading goes on there`,
+        );
+        // Line numbers still point at the records.
+        expect(items.find((i) => i.text.includes('id-100'))!.line).toBe(next);
+        expect(next).toBe(21);
+      }
+    });
+
+    it('reads on in the same array after a stray quote, without holding the rest of a long file', () => {
+      // 8,000 records of ≈ 640 characters: the stray quote leaves ≈ 5 MB after it, past where the
+      // scanner looks inside a record that does not close.
+      const many = Array.from({ length: 8000 }, (_, k) => rec(k, { Pad: 'p'.repeat(580) }));
+      const text = JSON.stringify(many).replace('"id-10"', '"id-10""');
+      const scanner = new JsonRecordScanner();
+      const items: JsonItem[] = [];
+      let errorSeenAt = -1;
+      for (let i = 0; i < text.length; i += 65_536) {
+        scanner.push(text.slice(i, i + 65_536), items);
+        if (errorSeenAt < 0 && items.some((it) => it.error)) errorSeenAt = i;
+      }
+      scanner.end(items);
+      // Found while reading, about 4 MiB on, not at the end of the input.
+      expect(errorSeenAt).toBeGreaterThan(4_000_000);
+      expect(errorSeenAt).toBeLessThan(text.length - 500_000);
+      const ids = ok(items);
+      expect(ids).toHaveLength(7999);
+      expect(ids).not.toContain('id-10');
+      expect(ids[10]).toBe('id-11');
+      const cut = '{"CreationTime":"2026-01-24T06:54:10","Id":"id-10""';
+      expect(items.filter((i) => i.error).map((i) => [i.text.slice(0, cut.length), i.error!.slice(0, 45)])).toEqual([
+        [cut, 'record not terminated: another record starts '],
+      ]);
+    });
+
+    it('reads on in a page cut off and continued with a new page', () => {
+      const page = (from: number) => JSON.stringify({ '@odata.context': 'ctx', value: records(from, 3) }, null, 1);
+      const p1 = page(0);
+      const text = `${p1.slice(0, p1.indexOf('id-1') + 2)}\n${page(10)}`;
+      expect(ok(scan(text, 3).items)).toEqual(['id-0', 'id-10', 'id-11', 'id-12']);
+    });
+
+    it('does not split a record at an object inside it that opens with other keys', () => {
+      // A cut record holding an object that opens with the same first key but not the same second.
+      const inner = { CreationTime: 'x', Other: 1 };
+      const text = JSON.stringify([rec(0), rec(1, { Nested: [inner, inner] })]).slice(0, -3);
+      const { items } = scan(text, 7);
+      expect(ok(items)).toEqual(['id-0']);
+      expect(items.filter((i) => i.error).map((i) => i.error)).toEqual(['record not terminated (file truncated?)']);
+    });
+  });
 });
