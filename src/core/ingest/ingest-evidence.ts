@@ -122,10 +122,10 @@ class DirectTarget implements RecordTarget {
   ) {}
 
   event(index: number, location: string, ev: NormalizedEvent): void {
-    const bad = prepareEvent(ev, this.info.invalidUtf8);
-    if (bad !== null) return this.reject(index, location, bad, ev.raw);
+    const ready = prepareEvent(ev, this.info.invalidUtf8);
+    if ('reason' in ready) return this.reject(index, location, ready.reason, ev.raw);
     this.chars += ev.raw.length;
-    this.out.event(index, ev, JSON.stringify(ev.attrs), this.enrich(ev.clientIp));
+    this.out.event(index, ev, ready.attrsJson, this.enrich(ev.clientIp));
   }
 
   reject(index: number, location: string, reason: string, raw: string | null): void {

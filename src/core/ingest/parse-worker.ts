@@ -35,9 +35,9 @@ class WireTarget implements RecordTarget {
 
   event(index: number, _location: string, ev: NormalizedEvent): void {
     // Same final touches as the single-thread path (`DirectTarget`): identity from content, bad UTF-8.
-    const bad = prepareEvent(ev, this.info.invalidUtf8);
-    if (bad !== null) return this.reject(index, _location, bad, ev.raw);
-    pushEvent(this.buf, index, ev);
+    const ready = prepareEvent(ev, this.info.invalidUtf8);
+    if ('reason' in ready) return this.reject(index, _location, ready.reason, ev.raw);
+    pushEvent(this.buf, index, ev, ready.attrsJson);
     this.count(ev.raw.length);
   }
 

@@ -50,14 +50,22 @@ const SAMPLE_CHARS = 256 * 1024;
 
 /**
  * Final touches every event gets before it is written: an identity from its content when the
- * source has none (re-imports stay idempotent), and the quarantine reason for text that was not
- * valid UTF-8. Returns the reason, or null when the event is fine.
+ * source has none (re-imports stay idempotent), its `attrs` serialised, and the quarantine reason
+ * for text that was not valid UTF-8 or attributes that cannot be serialised (JSON decoded from a
+ * string nesting thousands deep exceeds the serialiser's stack: that record, not its file, fails).
+ * Returns the serialised `attrs`, or the reason.
  */
-export function prepareEvent(ev: NormalizedEvent, invalidUtf8: boolean): string | null {
+export function prepareEvent(ev: NormalizedEvent, invalidUtf8: boolean): { attrsJson: string } | { reason: string } {
   if (invalidUtf8 && ev.raw.includes('\uFFFD'))
-    return 'contains bytes that are not valid UTF-8 (the file is not UTF-8 text; re-export it as UTF-8)';
+    return { reason: 'contains bytes that are not valid UTF-8 (the file is not UTF-8 text; re-export it as UTF-8)' };
+  let attrsJson: string;
+  try {
+    attrsJson = JSON.stringify(ev.attrs);
+  } catch (err) {
+    return { reason: `could not be normalized: its attributes cannot be stored (${(err as Error).message}; nested too deeply?)` };
+  }
   if (ev.recordKey === null) ev.recordKey = `${ev.source}:h:${createHash('sha256').update(ev.raw).digest('hex').slice(0, 32)}`;
-  return null;
+  return { attrsJson };
 }
 
 /** The stored (encoded) chunks of a sealed evidence item in order, and their codec. */

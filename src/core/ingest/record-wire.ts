@@ -14,8 +14,8 @@ export const EVENT_SLOTS = 22;
 /** Slots per rejected record: tag, index, location, reason, raw. */
 export const REJECT_SLOTS = 5;
 
-/** Appends an event (with `recordKey` already set) to a message buffer. */
-export function pushEvent(out: unknown[], index: number, ev: NormalizedEvent): void {
+/** Appends an event (with `recordKey` already set) and its serialised `attrs` to a message buffer. */
+export function pushEvent(out: unknown[], index: number, ev: Omit<NormalizedEvent, 'attrs'>, attrsJson: string): void {
   out.push(
     EVENT,
     index,
@@ -38,7 +38,7 @@ export function pushEvent(out: unknown[], index: number, ev: NormalizedEvent): v
     ev.summary,
     ev.recordKey,
     ev.raw,
-    JSON.stringify(ev.attrs),
+    attrsJson,
   );
 }
 

@@ -22,6 +22,16 @@ describe('time', () => {
     expect(parseIsoUs('2023-07-26 23:00:20.889')).toBe(Date.UTC(2023, 6, 26, 23, 0, 20) * 1000 + 889000);
   });
 
+  it('reads years before 100 as written (.NET DateTime.MinValue is year 1, not 1901) and the far end of the range', () => {
+    expect(parseIsoUs('0001-01-01T00:00:00')).toBe(-62_135_596_800_000_000);
+    expect(new Date(parseIsoUs('0001-01-01T00:00:00')! / 1000).toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(new Date(parseIsoUs('0099-12-31T23:59:59.5Z')! / 1000).toISOString()).toBe('0099-12-31T23:59:59.500Z');
+    expect(new Date(parseIsoUs('0004-02-29T12:00:00+01:00')! / 1000).toISOString()).toBe('0004-02-29T11:00:00.000Z');
+    expect(parseIsoUs('0100-03-01T00:00:00')).toBe(Date.UTC(100, 2, 1) * 1000);
+    // Beyond ±2^53 µs (before 1685, after 2255) a double holds µs to within a few: whole seconds stay exact.
+    expect(new Date(parseIsoUs('9999-12-31T23:59:59')! / 1000).toISOString()).toBe('9999-12-31T23:59:59.000Z');
+  });
+
   it('refuses what is not an ISO time instead of guessing', () => {
     for (const bad of [
       '9/20/2023 4:05:03 AM',

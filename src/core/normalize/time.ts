@@ -87,8 +87,19 @@ export function parseIsoUs(input: string): number | null {
     if (i !== len) return null;
     if (h === 24 && (mi !== 0 || sec !== 0 || us !== 0)) return null;
   }
-  const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(sec, 59)) - offsetMin * 60_000;
+  const ms = utcMs(y, mo - 1, d, h, mi, Math.min(sec, 59)) - offsetMin * 60_000;
   return ms * 1000 + us;
+}
+
+/** Milliseconds of one Gregorian cycle: 400 years are exactly 146,097 days. */
+const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
+
+/**
+ * `Date.UTC` for any four-digit year: `Date.UTC` reads years 0–99 as 1900–1999, which would put
+ * .NET's `DateTime.MinValue` (`0001-01-01T00:00:00`, a placeholder some exports write) in 1901.
+ */
+function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  return y < 100 ? Date.UTC(y + 400, mo, d, h, mi, s) - GREGORIAN_CYCLE_MS : Date.UTC(y, mo, d, h, mi, s);
 }
 
 const DOTNET_DATE = /^\\?\/Date\((-?\d+)([+-]\d{4})?\)\\?\/$/;

@@ -1,0 +1,58 @@
+// Records that are valid JSON but odd: attributes decoded from a string that nest too deeply to
+// serialise, .NET's DateTime.MinValue and MaxValue as the record time. Each is handled record by
+// record (never the whole file), the same way with and without the parse thread.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importPaths } from '../../src/core/ingest';
+import { listQuarantine } from '../../src/core/store/ingest-repo';
+import { casesPerTest, tempDir } from '../helpers/case';
+
+const fresh = casesPerTest();
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+
+const record = (id: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    CreationTime: '2026-01-24T06:54:00',
+    Id: id,
+    Operation: 'Set-Mailbox',
+    RecordType: 1,
+    UserId: 'ceo@contoso.com',
+    Workload: 'Exchange',
+    ...extra,
+  });
+
+describe('odd but valid records', () => {
+  const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+  const lines = [
+    record('ok-1'),
+    // JSON inside a string that nests 50,000 deep: decoded into attrs, it cannot be serialised.
+    record('deep', { Parameters: [{ Name: 'X', Value: deep }] }),
+    record('min', { CreationTime: '0001-01-01T00:00:00' }),
+    record('max', { CreationTime: '9999-12-31T23:59:59' }),
+    record('ok-2'),
+  ];
+  const file = join(dir, 'odd.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+
+  for (const parseThread of [false, true]) {
+    it(`quarantines only the record that cannot be stored and keeps year 1 as year 1 (parse thread ${parseThread ? 'on' : 'off'})`, async () => {
+      const { session } = fresh();
+      const r = await importPaths(session, [file], { parseThread });
+      expect(r.files[0]).toMatchObject({ format: 'ual-json', read: 5, imported: 4, quarantined: 1 });
+      expect(r.files[0]!.error).toBeUndefined();
+      const q = listQuarantine(session.db, {}).items;
+      expect(q.map((x) => [x.location, x.reason])).toEqual([
+        ['line 2', expect.stringMatching(/^could not be normalized: its attributes cannot be stored \(.*; nested too deeply\?\)$/)],
+      ]);
+      const times = session.db.prepare('SELECT ts_us FROM events ORDER BY ts_us').pluck().all() as number[];
+      expect(times.map((t) => new Date(t / 1000).toISOString())).toEqual([
+        '0001-01-01T00:00:00.000Z',
+        '2026-01-24T06:54:00.000Z',
+        '2026-01-24T06:54:00.000Z',
+        '9999-12-31T23:59:59.000Z',
+      ]);
+    });
+  }
+});
