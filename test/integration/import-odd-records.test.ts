@@ -1,5 +1,5 @@
 // Records that are valid JSON but odd: attributes decoded from a string that nest too deeply to
-// serialise, .NET's DateTime.MinValue and MaxValue as the record time. Each is handled record by
+// serialise, .NET's DateTime.MinValue and MaxValue as the record time, an AuditData cut by Excel. Each is handled record by
 // record (never the whole file), the same way with and without the parse thread.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,4 +55,17 @@ describe('odd but valid records', () => {
       ]);
     });
   }
+
+  it('says when AuditData was cut by Excel (a Purview export saved from a spreadsheet)', async () => {
+    const { session } = fresh();
+    const excel = join(import.meta.dirname, '..', 'fixtures', 'purview-csv', 'excel-saved.csv');
+    const r = await importPaths(session, [excel]);
+    expect(r.files[0]).toMatchObject({ format: 'purview-csv', read: 2, imported: 1, quarantined: 1 });
+    expect(listQuarantine(session.db, {}).items.map((x) => [x.location, x.reason])).toEqual([
+      [
+        'line 3',
+        'AuditData is not valid JSON: cut at 32,767 characters, the most an Excel cell holds (the file was saved from Excel; import the original export)',
+      ],
+    ]);
+  });
 });

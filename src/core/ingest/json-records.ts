@@ -193,6 +193,12 @@ function canonicalizeKeys(o: Obj): Obj {
   return out;
 }
 
+/**
+ * Characters an Excel cell holds: a Purview export opened and saved in Excel has every longer
+ * `AuditData` (a `MailItemsAccessed` with many items, a rule with many conditions) cut to this.
+ */
+const EXCEL_CELL_MAX = 32_767;
+
 function parseAuditDataString(v: unknown, what: string): Obj {
   if (isObj(v)) return v;
   if (typeof v !== 'string') throw new RecordError(`${what} is missing`);
@@ -200,6 +206,10 @@ function parseAuditDataString(v: unknown, what: string): Obj {
   try {
     parsed = JSON.parse(v);
   } catch (err) {
+    if (v.length === EXCEL_CELL_MAX)
+      throw new RecordError(
+        `${what} is not valid JSON: cut at 32,767 characters, the most an Excel cell holds (the file was saved from Excel; import the original export)`,
+      );
     throw new RecordError(`${what} is not valid JSON: ${(err as Error).message}`);
   }
   if (!isObj(parsed)) throw new RecordError(`${what} is not a JSON object`);
