@@ -1,13 +1,14 @@
 // Inputs that arrive in awkward shapes or onto an awkward disk: zip members whose names would be
-// unsafe to extract (`..`, a leading `/`, backslashes), an input larger than the room left for the
+// unsafe to extract (`..`, a leading `/`, backslashes), operating-system metadata beside exports, an input larger than the room left for the
 // case, and a disk that fills while a file is stored or parsed. Each fails (or not) on its own,
 // with a reason, and leaves the case consistent with the report.
-import { closeSync, openSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { importPaths } from '../../src/core/ingest';
+import { describeImportFiles, importFileCounts } from '../../src/shared/model/ingest';
 import type { CaseSession } from '../../src/core/case/case-file';
 import { casesPerTest, tempDir } from '../helpers/case';
 
@@ -94,6 +95,59 @@ describe('zip members with names unsafe to extract', () => {
     // Every member is stored as evidence of its own, under its name as written in the archive.
     const members = session.evidence.list().flatMap((e) => (e.origin.type === 'file' && e.origin.member ? [e.origin.member] : []));
     expect(members.sort()).toEqual(['../../etc/purview.csv', '/abs/signins.json', 'C:/x/records.jsonl']);
+  });
+});
+
+describe('operating-system metadata in folders and archives', () => {
+  it('passes over .DS_Store, Thumbs.db, ._ copies, __MACOSX and drive folders met on the way, reports them, and reads them when named', async () => {
+    const root = join(dir, 'usb');
+    mkdirSync(join(root, 'export', '.Spotlight-V100', 'Store-V2'), { recursive: true });
+    mkdirSync(join(root, '$RECYCLE.BIN'), { recursive: true });
+    const purview = join(FIXTURES, 'purview-csv', 'new-layout.csv');
+    writeFileSync(join(root, 'export', 'purview.csv'), readFileSync(purview));
+    writeFileSync(join(root, 'export', '.DS_Store'), Buffer.from('\0\0\0\x01Bud1\0\0', 'latin1'));
+    writeFileSync(join(root, 'export', '._purview.csv'), Buffer.from('\0\x05\x16\x07\0\x02\0\0Mac OS X', 'latin1'));
+    writeFileSync(join(root, 'Thumbs.db'), Buffer.alloc(512, 0xd0));
+    writeFileSync(join(root, '$RECYCLE.BIN', 'desktop.ini'), '[.ShellClassInfo]\r\n');
+    writeFileSync(join(root, 'export', '.Spotlight-V100', 'Store-V2', 'x'), 'x');
+    const zip = join(root, 'mac.zip');
+    writeFileSync(
+      zip,
+      await zipWithNames([
+        { name: 'signins.json', stand: 'signins.json', data: readFileSync(join(FIXTURES, 'entra-signin-json', 'signins.json')) },
+        { name: '__MACOSX/._signins.json', stand: '__MACOSX/._signins.json', data: Buffer.from('\0\x05\x16\x07', 'latin1') },
+      ]),
+    );
+    const { session } = fresh();
+    const r = await importPaths(session, [root]);
+    const rows = r.files.map((f) => [
+      f.path.slice(root.length + 1),
+      f.format,
+      f.error ?? null,
+      f.skipped?.replace(/ \(give.*$/, '') ?? null,
+    ]);
+    expect(rows).toEqual([
+      ['$RECYCLE.BIN', null, null, "skipped: a drive's system folder, not an export"],
+      ['Thumbs.db', null, null, 'skipped: Thumbs.db is folder metadata of the operating system, not an export'],
+      ['export/.DS_Store', null, null, 'skipped: .DS_Store is folder metadata of the operating system, not an export'],
+      ['export/.Spotlight-V100', null, null, "skipped: a drive's system folder, not an export"],
+      ['export/._purview.csv', null, null, "skipped: a Mac's resource-fork copy (._ file), not an export"],
+      ['export/purview.csv', 'purview-csv', null, null],
+      ['mac.zip', null, null, null],
+      ['mac.zip!signins.json', 'entra-signin-json', null, null],
+      ['mac.zip!__MACOSX/._signins.json', null, null, "skipped: a Mac's resource-fork copy (__MACOSX), not an export"],
+    ]);
+    // Skipped rows hold nothing and point at no evidence: only the export, the zip and its member are stored.
+    expect(r.files.filter((f) => f.skipped).every((f) => f.evidenceId === null && f.read === 0)).toBe(true);
+    expect(session.evidence.list()).toHaveLength(3);
+    expect(r.files.find((f) => f.path.endsWith('Thumbs.db'))!.bytes).toBe(512);
+    expect(importFileCounts(r.files)).toEqual({ files: 2, archives: 1, failed: 0, skipped: 6 });
+    expect(describeImportFiles(importFileCounts(r.files))).toBe('2 files + 1 archive, 6 skipped');
+
+    // Named on the command line, a metadata file is read like any other (and here fails as binary).
+    const named = await importPaths(session, [join(root, 'export', '.DS_Store')]);
+    expect(named.files[0]!.skipped).toBeUndefined();
+    expect(named.files[0]!.error).toMatch(/binary data/);
   });
 });
 

@@ -27,7 +27,8 @@ function mb(bytes: number): string {
  * The exact `--json` shape: file keys in the documented order (`first` and `last`: the earliest and
  * latest record, ISO 8601 UTC, null when the file held none), `error` only on failed files, `note`
  * only on reference data and on an archive's own row, `archive` (`zip` or `gzip`) only on an
- * archive's own row, `warnings` only on exports that look incomplete.
+ * archive's own row, `skipped` only on operating-system metadata passed over (`.DS_Store`,
+ * `__MACOSX/…`), `warnings` only on exports that look incomplete.
  */
 export function importJson(report: ImportReport): unknown {
   return {
@@ -45,6 +46,7 @@ export function importJson(report: ImportReport): unknown {
       ...(f.error !== undefined ? { error: f.error } : {}),
       ...(f.note !== undefined ? { note: f.note } : {}),
       ...(f.archive !== undefined ? { archive: f.archive } : {}),
+      ...(f.skipped !== undefined ? { skipped: f.skipped } : {}),
       ...(f.warnings !== undefined ? { warnings: f.warnings } : {}),
     })),
     read: report.read,
@@ -71,6 +73,10 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
     }
     if (f.note !== undefined) {
       lines.push(`${f.path}  kept  ${mb(f.bytes)}  ${f.note}  sha256 ${f.sha256}`);
+      continue;
+    }
+    if (f.skipped !== undefined) {
+      lines.push(`${f.path}  ${mb(f.bytes)}  ${f.skipped}`);
       continue;
     }
     lines.push(
@@ -158,8 +164,9 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
           );
         }
         const failed = report.files.filter((f) => f.error !== undefined);
-        // Files and archives alike: the rows of the report ("1 of 6 inputs" beside "4 files + 2 archives").
-        const inputs = report.files.length;
+        // Files and archives alike: the rows of the report ("1 of 6 inputs" beside "4 files + 2 archives"),
+        // the operating-system metadata passed over aside.
+        const inputs = report.files.filter((f) => f.skipped === undefined).length;
         return {
           json: importJson(report),
           human: importHuman(report, samples),

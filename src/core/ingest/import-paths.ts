@@ -20,6 +20,7 @@ import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
 import { diskFullReason, isDiskFull, storageShortfall } from './disk-space';
 import { pageSetWarnings, type PageJudgement } from './completeness';
+import { osMetadata } from './os-metadata';
 import { isGzip } from './text';
 import { committedBeforeFailure, ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
 import { ReferenceDataNotice } from './record-parsers';
@@ -77,9 +78,12 @@ interface Input {
   bytes: number;
   mtimeUs: number | null;
   error?: string;
+  /** Operating-system metadata met while walking a folder ({@link osMetadata}): not read. */
+  skipped?: string;
 }
 
-async function collect(paths: string[], out: Input[], seen: Set<string>): Promise<void> {
+/** Finds the inputs under `paths`; `walked` when they were listed from a folder rather than given. */
+async function collect(paths: string[], out: Input[], seen: Set<string>, walked = false): Promise<void> {
   for (const given of paths) {
     const path = resolve(given);
     let st;
@@ -92,6 +96,11 @@ async function collect(paths: string[], out: Input[], seen: Set<string>): Promis
         mtimeUs: null,
         error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       });
+      continue;
+    }
+    const skipped = walked ? osMetadata(path, st.isDirectory()) : null;
+    if (skipped !== null) {
+      out.push({ path, bytes: st.isFile() ? st.size : 0, mtimeUs: null, skipped });
       continue;
     }
     if (st.isDirectory()) {
@@ -119,7 +128,7 @@ async function collect(paths: string[], out: Input[], seen: Set<string>): Promis
         .filter((e) => e.isFile() || e.isDirectory() || e.isSymbolicLink())
         .map((e) => join(path, e.name))
         .sort();
-      await collect(names, out, seen);
+      await collect(names, out, seen, true);
     } else if (st.isFile()) {
       out.push({ path, bytes: st.size, mtimeUs: Math.round(st.mtimeMs * 1000) });
     } else {
@@ -183,7 +192,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   if (session.readOnly) throw new MailtrailError('UNSUPPORTED', 'the case is open read-only');
   const inputs: Input[] = [];
   await collect(paths, inputs, new Set());
-  const totalBytes = inputs.reduce((s, i) => s + i.bytes, 0);
+  const totalBytes = inputs.reduce((s, i) => s + (i.skipped === undefined ? i.bytes : 0), 0);
   // Decided once for the whole import (a folder of many files is one bulk load, one rebuild).
   const bulk =
     opts.bulkIndexes === undefined ? BulkIndexes.forImport(session.db, totalBytes) : new BulkIndexes(session.db, opts.bulkIndexes);
@@ -300,6 +309,11 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         for await (const m of archiveMembers(session.db, item.id, item.bytes)) {
           members++;
           const memberDisplay = `${display}!${m.name}`;
+          const skipped = osMetadata(m.name, false);
+          if (skipped !== null) {
+            files.push({ ...emptyResult(memberDisplay), bytes: m.size, skipped });
+            continue;
+          }
           if (m.problem) {
             files.push(emptyResult(memberDisplay, m.problem));
             continue;
@@ -414,6 +428,10 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     for (const input of inputs) {
       if (input.error) {
         files.push(emptyResult(input.path, input.error));
+        continue;
+      }
+      if (input.skipped !== undefined) {
+        files.push({ ...emptyResult(input.path), bytes: input.bytes, skipped: input.skipped });
         continue;
       }
       let head: Buffer;

@@ -209,6 +209,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                     </div>
                     {f.error && <div className="field-error">{f.error}</div>}
                     {f.note && <div className="muted">{f.note}</div>}
+                    {f.skipped && <div className="muted">{f.skipped}</div>}
                     {f.firstUs !== null && f.lastUs !== null && <RecordSpan first={f.firstUs} last={f.lastUs} />}
                     <IncompleteWarnings warnings={f.warnings} testId="import-warning" />
                   </td>

@@ -126,6 +126,11 @@ export interface ImportFileResult {
    */
   archive?: 'zip' | 'gzip';
   /**
+   * Not stored and not read, and why: operating-system metadata met while walking a folder or an
+   * archive (`.DS_Store`, `Thumbs.db`, a Mac zip's `__MACOSX/` copies). Counted apart from files.
+   */
+  skipped?: string;
+  /**
    * Signs that the export is incomplete ({@link IngestSummary.warnings}, and pages whose
    * continuation no file of the import holds); absent when there are none.
    */
@@ -149,6 +154,8 @@ export interface ImportFileCounts {
   archives: number;
   /** Rows with an error, archives that could not be opened included. */
   failed: number;
+  /** Operating-system metadata passed over ({@link ImportFileResult.skipped}). */
+  skipped: number;
 }
 
 /**
@@ -158,20 +165,22 @@ export interface ImportFileCounts {
 export function importFileCounts(files: readonly ImportFileResult[]): ImportFileCounts {
   let archives = 0;
   let failed = 0;
+  let skipped = 0;
   for (const f of files) {
     if (f.error !== undefined) failed++;
     if (f.archive !== undefined) archives++;
+    if (f.skipped !== undefined) skipped++;
   }
-  return { files: files.length - archives, archives, failed };
+  return { files: files.length - archives - skipped, archives, failed, skipped };
 }
 
 /**
- * `3 files + 1 archive (1 failed)`: the counts of {@link importFileCounts} in words, numbers
- * written by `num` (the app's locale formatting; plain digits by default).
+ * `3 files + 1 archive (1 failed), 2 skipped`: the counts of {@link importFileCounts} in words,
+ * numbers written by `num` (the app's locale formatting; plain digits by default).
  */
 export function describeImportFiles(c: ImportFileCounts, failedWord = 'failed', num: (k: number) => string = String): string {
   const plural = (k: number, word: string) => `${num(k)} ${word}${k === 1 ? '' : 's'}`;
-  return `${plural(c.files, 'file')}${c.archives ? ` + ${plural(c.archives, 'archive')}` : ''}${c.failed ? ` (${num(c.failed)} ${failedWord})` : ''}`;
+  return `${plural(c.files, 'file')}${c.archives ? ` + ${plural(c.archives, 'archive')}` : ''}${c.failed ? ` (${num(c.failed)} ${failedWord})` : ''}${c.skipped ? `, ${num(c.skipped)} skipped` : ''}`;
 }
 
 /** A quarantined record. */
