@@ -89,6 +89,8 @@ describe('workbench (loopback host)', () => {
       '@odata.nextLink': 'https://graph.microsoft.com/v1.0/auditLogs/signIns?$skiptoken=2',
     };
     writeFileSync(join(scenario, 'cut/page-0001.json'), JSON.stringify(cutPage));
+    // Finder's folder metadata beside the exports: passed over with a row that says so.
+    writeFileSync(join(scenario, 'mailbox/.DS_Store'), Buffer.from('\0\0\0\x01Bud1\0\0', 'latin1'));
     const paths = [
       'ual/audit-records.jsonl',
       'ual/purview-audit-001.csv',
@@ -120,7 +122,8 @@ describe('workbench (loopback host)', () => {
     expect(await warnings.count()).toBe(1);
     expect(await warnings.textContent()).toContain('@odata.nextLink');
     expect(await report.locator('.banner.warn').textContent()).toContain('1 file looks incomplete');
-    expect(await page.locator('.toasts').textContent()).toMatch(/Imported [\d,]+ events from \d+ files; 1 looks incomplete\./);
+    expect(await page.locator('.toasts').textContent()).toMatch(/Imported [\d,]+ events from \d+ files, 1 skipped; 1 looks incomplete\./);
+    expect(await report.getByText('skipped: .DS_Store is folder metadata of the operating system, not an export').count()).toBe(1);
     await screenshot(page, '03-import-report');
     await warnings.scrollIntoViewIfNeeded();
     await screenshot(page, '03-import-warning');
