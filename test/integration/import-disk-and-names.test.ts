@@ -151,6 +151,40 @@ describe('operating-system metadata in folders and archives', () => {
   });
 });
 
+describe('files that are not exports', () => {
+  it('says what a workbook, an archive it cannot open or a PDF is, in one row each', async () => {
+    const xlsx = join(dir, 'purview.xlsx');
+    writeFileSync(
+      xlsx,
+      await zipWithNames([
+        { name: '[Content_Types].xml', stand: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+        { name: 'xl/workbook.xml', stand: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
+        { name: 'xl/worksheets/sheet1.xml', stand: 'xl/worksheets/sheet1.xml', data: Buffer.from('<worksheet/>') },
+      ]),
+    );
+    const sevenZip = join(dir, 'export.7z');
+    writeFileSync(sevenZip, Buffer.concat([Buffer.from('377abcaf271c0004', 'hex'), Buffer.alloc(200, 7)]));
+    const pdf = join(dir, 'report.pdf');
+    writeFileSync(pdf, Buffer.concat([Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1'), Buffer.alloc(200, 0)]));
+    const { session } = fresh();
+    const r = await importPaths(session, [xlsx, sevenZip, pdf]);
+    expect(r.files.map((f) => [f.path, f.error])).toEqual([
+      [
+        xlsx,
+        'an Excel workbook (.xlsx), not a text export: save the sheet as "CSV UTF-8" and import that, or better, the original export (Excel cuts cells at 32,767 characters)',
+      ],
+      [
+        sevenZip,
+        'a 7-Zip archive, which mailtrail does not open: extract it and import what it holds (the archive itself stays stored as evidence)',
+      ],
+      [pdf, 'a PDF document, not an export: ask for the CSV or JSON it was made from'],
+    ]);
+    // Each is stored as evidence all the same (raw first), the workbook as one item, not its parts.
+    expect(r.files.every((f) => f.evidenceId !== null && f.archive === undefined)).toBe(true);
+    expect(session.evidence.list()).toHaveLength(3);
+  });
+});
+
 describe('room on the disk that holds the case', () => {
   it('fails an input larger than the room left before storing any of it, and imports the rest', async () => {
     const { session, file } = fresh();

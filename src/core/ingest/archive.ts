@@ -102,3 +102,10 @@ export async function* archiveMembers(db: Db, evidenceId: number, size: number):
     zip.close();
   }
 }
+
+/** The names of the members of a stored zip archive (directories aside), from its central directory. */
+export async function archiveNames(db: Db, evidenceId: number, size: number): Promise<string[]> {
+  const names: string[] = [];
+  for await (const m of archiveMembers(db, evidenceId, size)) names.push(m.name);
+  return names;
+}

@@ -155,7 +155,7 @@ function detectCsv(sample: string): Detection {
 /** Detects the format of an input from its first decoded characters. */
 export function detectFormat(sample: string, info: TextInfo, bytes: number, complete = false): Detection {
   if (bytes === 0) return { format: null, reason: 'empty file (0 bytes)' };
-  if (info.binary) return { format: null, reason: 'binary data, not a text export' };
+  if (info.binary) return { format: null, reason: info.binaryReason ?? 'binary data, not a text export' };
   const trimmed = sample.replace(/^\uFEFF/, '').trimStart();
   if (trimmed.length === 0) return { format: null, reason: 'the file holds only whitespace' };
   const c = trimmed[0];

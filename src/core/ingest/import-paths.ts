@@ -15,11 +15,12 @@ import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
 import { indexPendingEvents } from '../store/events-repo';
-import { archiveMembers, isZip } from './archive';
+import { archiveMembers, archiveNames, isZip } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
 import { diskFullReason, isDiskFull, storageShortfall } from './disk-space';
 import { pageSetWarnings, type PageJudgement } from './completeness';
+import { officeDocumentKind } from './file-kinds';
 import { osMetadata } from './os-metadata';
 import { isGzip } from './text';
 import { committedBeforeFailure, ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
@@ -306,6 +307,14 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       const row = files.push({ ...base }) - 1;
       let members = 0;
       try {
+        // An Office file is a zip of XML parts: one row saying what it is, not one failure a part.
+        const office = officeDocumentKind(await archiveNames(session.db, item.id, item.bytes));
+        if (office !== null) {
+          const reason = `${office.what}, ${office.advice}`;
+          files[row] = { ...base, error: reason };
+          session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason });
+          return;
+        }
         for await (const m of archiveMembers(session.db, item.id, item.bytes)) {
           members++;
           const memberDisplay = `${display}!${m.name}`;

@@ -8,6 +8,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
+import { binaryReason } from './file-kinds';
 
 /** Encodings the reader decides between. */
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -29,6 +30,8 @@ export interface TextInfo {
   invalidUtf8: boolean;
   /** True when the start looks like binary data (NULs in 8-bit text, control bytes). */
   binary: boolean;
+  /** Why binary data is not imported: its kind when its signature is known (`file-kinds.ts`). */
+  binaryReason: string | null;
 }
 
 const SNIFF = 64 * 1024;
@@ -108,7 +111,7 @@ function looksUtf8(head: Buffer): boolean {
 
 /** A fresh {@link TextInfo}. */
 export function newTextInfo(): TextInfo {
-  return { encoding: 'utf-8', bom: false, gzip: false, invalidUtf8: false, binary: false };
+  return { encoding: 'utf-8', bom: false, gzip: false, invalidUtf8: false, binary: false, binaryReason: null };
 }
 
 /**
@@ -149,6 +152,7 @@ export class TextReader {
     info.encoding = encoding;
     info.bom = bom > 0;
     info.binary = info.gzip || (encoding !== 'utf-16le' && encoding !== 'utf-16be' && looksBinary(head.subarray(bom)));
+    if (info.binary) info.binaryReason = binaryReason(head);
     this.decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
     this.pending = head.length > 0 ? [head.subarray(bom)] : [];
     this.consumed = bom;
