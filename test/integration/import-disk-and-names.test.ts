@@ -179,9 +179,39 @@ describe('files that are not exports', () => {
       ],
       [pdf, 'a PDF document, not an export: ask for the CSV or JSON it was made from'],
     ]);
+    // A password-protected zip: its members are named, with what to do.
+    const locked = await zipWithNames([{ name: 'purview.csv', stand: 'purview.csv', data: Buffer.from('RecordId,AuditData\r\n') }]);
+    // Set the "encrypted" flag (bit 0 of the general purpose flags) in the local and central headers.
+    for (const sig of [0x04034b50, 0x02014b50]) {
+      const at = locked.indexOf(Buffer.from(new Uint32Array([sig]).buffer));
+      const flagsAt = at + (sig === 0x04034b50 ? 6 : 8);
+      locked.writeUInt16LE(locked.readUInt16LE(flagsAt) | 1, flagsAt);
+    }
+    const lockedZip = join(dir, 'locked.zip');
+    writeFileSync(lockedZip, locked);
+    const l = await importPaths(session, [lockedZip]);
+    expect(l.files.map((f) => [f.path.slice(dir.length + 1), f.error ?? null])).toEqual([
+      ['locked.zip', null],
+      [
+        'locked.zip!purview.csv',
+        'encrypted archive member (a password-protected zip), which mailtrail does not decrypt: extract it with its password and import what it holds (the archive itself stays stored as evidence)',
+      ],
+    ]);
+    // A member compressed with Deflate64 (method 9), as Windows Explorer writes large files.
+    const big = await zipWithNames([{ name: 'audit.jsonl', stand: 'audit.jsonl', data: Buffer.from('{}\n'.repeat(100)) }]);
+    for (const sig of [0x04034b50, 0x02014b50]) {
+      const at = big.indexOf(Buffer.from(new Uint32Array([sig]).buffer));
+      big.writeUInt16LE(9, at + (sig === 0x04034b50 ? 8 : 10));
+    }
+    const explorerZip = join(dir, 'explorer.zip');
+    writeFileSync(explorerZip, big);
+    const e = await importPaths(session, [explorerZip]);
+    expect(e.files[1]!.error).toBe(
+      'compressed with Deflate64 (as Windows Explorer writes large files), which mailtrail cannot decompress: extract it with 7-Zip and import what it holds (the archive itself stays stored as evidence)',
+    );
     // Each is stored as evidence all the same (raw first), the workbook as one item, not its parts.
     expect(r.files.every((f) => f.evidenceId !== null && f.archive === undefined)).toBe(true);
-    expect(session.evidence.list()).toHaveLength(3);
+    expect(session.evidence.list()).toHaveLength(5);
   });
 });
 

@@ -59,6 +59,19 @@ class EvidenceReader extends yauzl.RandomAccessReader {
   }
 }
 
+/**
+ * Zip compression methods beyond stored and deflate that exports arrive in: Windows Explorer
+ * writes Deflate64 for large files, 7-Zip offers the others.
+ */
+const COMPRESSION_METHODS = new Map([
+  [9, 'Deflate64 (as Windows Explorer writes large files)'],
+  [12, 'bzip2'],
+  [14, 'LZMA'],
+  [93, 'Zstandard'],
+  [95, 'xz'],
+  [98, 'PPMd'],
+]);
+
 /** One file inside an archive. */
 export interface ArchiveMember {
   name: string;
@@ -87,9 +100,9 @@ export async function* archiveMembers(db: Db, evidenceId: number, size: number):
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
       if (name.endsWith('/')) continue;
       const problem = entry.isEncrypted()
-        ? 'encrypted archive member'
+        ? 'encrypted archive member (a password-protected zip), which mailtrail does not decrypt: extract it with its password and import what it holds (the archive itself stays stored as evidence)'
         : !entry.canDecodeFileData()
-          ? `unsupported compression method ${entry.compressionMethod}`
+          ? `compressed with ${COMPRESSION_METHODS.get(entry.compressionMethod) ?? `method ${entry.compressionMethod}`}, which mailtrail cannot decompress: extract it with 7-Zip and import what it holds (the archive itself stays stored as evidence)`
           : null;
       yield {
         name,
