@@ -16,6 +16,8 @@ describe('binary inputs told apart by their signature', () => {
       [Buffer.from('!BDN', 'latin1'), 'an Outlook data file (.pst or .ost)'],
       [Buffer.from('SQLite format 3\0', 'latin1'), 'an SQLite database'],
       [Buffer.from('89504e470d0a1a0a', 'hex'), 'a PNG image'],
+      [Buffer.from('Obj\x01\x04\x14avro.codec', 'latin1'), 'an Avro file (Event Hubs Capture writes these)'],
+      [Buffer.from('PAR1\x15\x04', 'latin1'), 'a Parquet file (a data export of Log Analytics or a data lake)'],
     ];
     for (const [head, what] of cases) expect(binaryKind(withTail(head))?.what, what).toBe(what);
     expect(binaryReason(withTail(cases[0]![0]))).toBe(

@@ -34,6 +34,22 @@ const SIGNATURES: [Buffer, number, FileKind][] = [
       advice: `not a text export: if a workbook, ${WORKBOOK}`,
     },
   ],
+  [
+    Buffer.from('Obj\x01', 'latin1'),
+    0,
+    {
+      what: 'an Avro file (Event Hubs Capture writes these)',
+      advice: 'which mailtrail does not read: convert it to JSON (avro-tools tojson) and import that',
+    },
+  ],
+  [
+    Buffer.from('PAR1', 'latin1'),
+    0,
+    {
+      what: 'a Parquet file (a data export of Log Analytics or a data lake)',
+      advice: 'which mailtrail does not read: export the records as JSON or CSV and import that',
+    },
+  ],
   [Buffer.from('%PDF-', 'latin1'), 0, { what: 'a PDF document', advice: 'not an export: ask for the CSV or JSON it was made from' }],
   [Buffer.from('ElfFile\0', 'latin1'), 0, { what: 'a Windows event log (.evtx)', advice: 'not a Microsoft 365 export' }],
   [
