@@ -151,6 +151,20 @@ describe('operating-system metadata in folders and archives', () => {
   });
 });
 
+describe('the case inside the folder it imports', () => {
+  it('never stores the case file in itself, met in the folder or named', async () => {
+    const { session, file, dir: caseDir } = fresh();
+    writeFileSync(join(caseDir, 'purview.csv'), readFileSync(join(FIXTURES, 'purview-csv', 'new-layout.csv')));
+    const r = await importPaths(session, [caseDir, file]);
+    expect(r.files.map((f) => [f.path, f.skipped ?? f.format])).toEqual([
+      [join(caseDir, 'purview.csv'), 'purview-csv'],
+      [file, 'skipped: the case file being imported into (or its journal)'],
+      [file, 'skipped: the case file being imported into (or its journal)'],
+    ]);
+    expect(session.evidence.list()).toHaveLength(1);
+  });
+});
+
 describe('files that are not exports', () => {
   it('says what a workbook, an archive it cannot open or a PDF is, in one row each', async () => {
     const xlsx = join(dir, 'purview.xlsx');

@@ -83,8 +83,32 @@ interface Input {
   skipped?: string;
 }
 
+/**
+ * What the walk must not read: the case being imported into (by device and inode, so a link to it
+ * counts) and its journal files, which an examiner's evidence folder often holds.
+ */
+interface OwnFiles {
+  ids: Set<string>;
+  paths: Set<string>;
+}
+
+async function ownFiles(caseFile: string): Promise<OwnFiles> {
+  const ids = new Set<string>();
+  const paths = new Set<string>();
+  for (const base of new Set([resolve(caseFile), await realpath(caseFile).catch(() => resolve(caseFile))])) {
+    for (const suffix of ['', '-journal', '-wal', '-shm']) paths.add(base + suffix);
+  }
+  try {
+    const st = await stat(caseFile);
+    ids.add(`${st.dev}:${st.ino}`);
+  } catch {
+    // Not on disk under that name (a test's in-memory case): the names still count.
+  }
+  return { ids, paths };
+}
+
 /** Finds the inputs under `paths`; `walked` when they were listed from a folder rather than given. */
-async function collect(paths: string[], out: Input[], seen: Set<string>, walked = false): Promise<void> {
+async function collect(paths: string[], out: Input[], seen: Set<string>, own: OwnFiles, walked = false): Promise<void> {
   for (const given of paths) {
     const path = resolve(given);
     let st;
@@ -97,6 +121,11 @@ async function collect(paths: string[], out: Input[], seen: Set<string>, walked 
         mtimeUs: null,
         error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       });
+      continue;
+    }
+    if (own.paths.has(path) || own.ids.has(`${st.dev}:${st.ino}`)) {
+      // Storing the case in itself would only grow it; given by name or met in a folder alike.
+      out.push({ path, bytes: st.size, mtimeUs: null, skipped: 'skipped: the case file being imported into (or its journal)' });
       continue;
     }
     const skipped = walked ? osMetadata(path, st.isDirectory()) : null;
@@ -129,7 +158,7 @@ async function collect(paths: string[], out: Input[], seen: Set<string>, walked 
         .filter((e) => e.isFile() || e.isDirectory() || e.isSymbolicLink())
         .map((e) => join(path, e.name))
         .sort();
-      await collect(names, out, seen, true);
+      await collect(names, out, seen, own, true);
     } else if (st.isFile()) {
       out.push({ path, bytes: st.size, mtimeUs: Math.round(st.mtimeMs * 1000) });
     } else {
@@ -192,7 +221,7 @@ function emptyResult(path: string, error?: string): ImportFileResult {
 export async function importPaths(session: CaseSession, paths: string[], opts: ImportPathsOptions = {}): Promise<ImportReport> {
   if (session.readOnly) throw new MailtrailError('UNSUPPORTED', 'the case is open read-only');
   const inputs: Input[] = [];
-  await collect(paths, inputs, new Set());
+  await collect(paths, inputs, new Set(), await ownFiles(session.file));
   const totalBytes = inputs.reduce((s, i) => s + (i.skipped === undefined ? i.bytes : 0), 0);
   // Decided once for the whole import (a folder of many files is one bulk load, one rebuild).
   const bulk =
