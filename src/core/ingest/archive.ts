@@ -4,6 +4,7 @@
  * derives from exactly what the case holds.
  */
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
 import { MailtrailError } from '../../shared/errors';
 import type { Db } from '../store/database';
@@ -121,4 +122,38 @@ export async function archiveNames(db: Db, evidenceId: number, size: number): Pr
   const names: string[] = [];
   for await (const m of archiveMembers(db, evidenceId, size)) names.push(m.name);
   return names;
+}
+
+/** How a gzip stream ended early, or null when it was whole. */
+export interface GzipCut {
+  /**
+   * `cut off`: the file ends inside the stream; `damaged`: bytes that do not inflate; `checksum`:
+   * it inflated to its end but fails the gzip trailer's CRC-32 or length, so some content is wrong.
+   */
+  how: 'cut off' | 'damaged' | 'checksum';
+  /** Bytes of content read before it. */
+  contentBytes: number;
+}
+
+/**
+ * The content of a stored gzip file, as far as it inflates: a download cut off (or a file damaged)
+ * part-way keeps everything before the break rather than failing whole, and `onCut` says where it
+ * stopped, so the import can read those records and warn that the rest is missing.
+ */
+export async function* gunzipAsFarAsItGoes(source: Readable, onCut: (cut: GzipCut) => void): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip();
+  source.on('error', (err) => gunzip.destroy(err));
+  let contentBytes = 0;
+  try {
+    for await (const chunk of source.pipe(gunzip) as AsyncIterable<Buffer>) {
+      contentBytes += chunk.length;
+      yield chunk;
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'Z_BUF_ERROR') onCut({ how: 'cut off', contentBytes });
+    else if (code === 'Z_DATA_ERROR')
+      onCut({ how: /incorrect (data|length) check/.test((err as Error).message) ? 'checksum' : 'damaged', contentBytes });
+    else throw err;
+  }
 }

@@ -7,7 +7,6 @@
 import { createReadStream, type Dirent } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { MailtrailError } from '../../shared/errors';
 import type { EvidenceOrigin } from '../../shared/model/evidence';
 import type { FormatId, ImportFileResult, ImportReport } from '../../shared/model/ingest';
@@ -15,7 +14,7 @@ import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
 import { indexPendingEvents } from '../store/events-repo';
-import { archiveMembers, archiveNames, isZip } from './archive';
+import { archiveMembers, archiveNames, gunzipAsFarAsItGoes, isZip, type GzipCut } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
 import { diskFullReason, isDiskFull, storageShortfall } from './disk-space';
@@ -316,9 +315,14 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       const inner = display.replace(/\.gz$/i, '') || `${display}.out`;
       const member = basename(inner);
       files.push({ ...base, archive: 'gzip', note: `gzip file: its content is the next row (${member})` });
+      let cut: GzipCut | null = null;
+      const contentRow = files.length;
       await importSource(
         `${display}!${member}`,
-        () => session.evidence.open(item.id).pipe(createGunzip()),
+        () =>
+          gunzipAsFarAsItGoes(session.evidence.open(item.id), (c) => {
+            cut = c;
+          }),
         size * 8,
         false,
         {
@@ -330,6 +334,16 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         'archive-member',
         depth + 1,
       );
+      const row = files[contentRow];
+      if (cut !== null && row !== undefined && row.evidenceId !== null) {
+        const { how, contentBytes } = cut as GzipCut;
+        const warning =
+          how === 'checksum'
+            ? `the gzip file fails its checksum (CRC-32) after ${contentBytes.toLocaleString('en-US')} bytes of content: some of it is damaged, and records that did not read were quarantined (get the file again)`
+            : `the gzip file is ${how} after ${contentBytes.toLocaleString('en-US')} bytes of content: its records up to there were read, the rest is missing (get the file again)`;
+        row.warnings = [...(row.warnings ?? []), warning];
+        session.journal.append('import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning });
+      }
       return;
     }
     if (isZip(head) && depth < MAX_ARCHIVE_DEPTH) {

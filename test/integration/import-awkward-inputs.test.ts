@@ -1,10 +1,13 @@
 // Inputs that arrive in awkward shapes or onto an awkward disk: zip members whose names would be
-// unsafe to extract (`..`, a leading `/`, backslashes), operating-system metadata beside exports, an input larger than the room left for the
-// case, and a disk that fills while a file is stored or parsed. Each fails (or not) on its own,
-// with a reason, and leaves the case consistent with the report.
+// unsafe to extract (`..`, a leading `/`, backslashes), operating-system metadata beside exports,
+// the case file inside the folder it imports, files that are not exports (workbooks, 7-Zip,
+// password-protected or Deflate64 zips, PDFs), a gzip file cut off part-way, an input larger than
+// the room left for the case, and a disk that fills while a file is stored or parsed. Each fails
+// (or not) on its own, with a reason, and leaves the case consistent with the report.
 import { closeSync, mkdirSync, openSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { importPaths } from '../../src/core/ingest';
@@ -226,6 +229,37 @@ describe('files that are not exports', () => {
     // Each is stored as evidence all the same (raw first), the workbook as one item, not its parts.
     expect(r.files.every((f) => f.evidenceId !== null && f.archive === undefined)).toBe(true);
     expect(session.evidence.list()).toHaveLength(5);
+  });
+});
+
+describe('a gzip file cut off or damaged', () => {
+  it('reads the records of its content up to the break, warns, and journals it', async () => {
+    const whole = gzipSync(auditLines(4000));
+    const cutGz = join(dir, 'cut.jsonl.gz');
+    writeFileSync(cutGz, whole.subarray(0, Math.floor(whole.length / 2)));
+    const okGz = join(dir, 'whole.jsonl.gz');
+    writeFileSync(okGz, whole);
+    const { session } = fresh();
+    const r = await importPaths(session, [cutGz, okGz]);
+    const cut = r.files[1]!;
+    expect(cut.path).toBe(`${cutGz}!cut.jsonl`);
+    expect(cut.error).toBeUndefined();
+    expect(cut.read).toBeGreaterThan(1000);
+    expect(cut.read).toBeLessThan(4000);
+    expect(cut.read).toBe(cut.imported + cut.duplicates + cut.quarantined);
+    expect(cut.quarantined).toBeLessThanOrEqual(1); // the record the cut went through
+    expect(cut.warnings).toEqual([
+      expect.stringMatching(
+        /^the gzip file is cut off after [\d,]+ bytes of content: its records up to there were read, the rest is missing \(get the file again\)$/,
+      ),
+    ]);
+    // The whole file: no warning, and the records the cut one held are duplicates.
+    expect(r.files[3]!.warnings).toBeUndefined();
+    expect(r.files[3]).toMatchObject({ read: 4000, duplicates: cut.imported, imported: 4000 - cut.imported });
+    const journal = session.db.prepare(`SELECT details FROM custody WHERE action = 'import.incomplete'`).pluck().all() as string[];
+    expect(journal.map((d) => JSON.parse(d) as { evidence_id: number })).toEqual([
+      expect.objectContaining({ evidence_id: cut.evidenceId }),
+    ]);
   });
 });
 
