@@ -263,6 +263,22 @@ describe('a gzip file cut off or damaged', () => {
   });
 });
 
+describe('a zip cut off part-way', () => {
+  it('says it is cut off rather than quoting the zip reader', async () => {
+    const whole = readFileSync(join(FIXTURES, 'archives', 'extractor-suite-output.zip'));
+    const cutZip = join(dir, 'cut.zip');
+    writeFileSync(cutZip, whole.subarray(0, Math.floor((whole.length * 2) / 3)));
+    const { session } = fresh();
+    const r = await importPaths(session, [cutZip]);
+    expect(r.files).toHaveLength(1);
+    expect(r.files[0]).toMatchObject({ archive: 'zip', read: 0 });
+    expect(r.files[0]!.evidenceId).not.toBeNull();
+    expect(r.files[0]!.error).toBe(
+      'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), so none of its members can be found; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that',
+    );
+  });
+});
+
 describe('room on the disk that holds the case', () => {
   it('fails an input larger than the room left before storing any of it, and imports the rest', async () => {
     const { session, file } = fresh();

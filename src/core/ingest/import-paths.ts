@@ -191,6 +191,17 @@ type Source = [
   depth: number,
 ];
 
+/**
+ * Why a zip could not be read, in the examiner's terms: yauzl's "End of central directory record
+ * signature not found" is a file cut off (the directory of members is its last part) or not a zip.
+ */
+function zipFailure(err: Error, membersRead: number): string {
+  if (/end of central directory record signature not found/i.test(err.message))
+    return 'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), so none of its members can be found; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that';
+  const after = membersRead > 0 ? ` after ${membersRead} member${membersRead === 1 ? '' : 's'}` : '';
+  return `cannot read the archive${after}: ${err.message}`;
+}
+
 /** What a failing input's reason adds when its failure undid the inputs imported with it. */
 function undoneNote(undone: number | null): string {
   return undone ? ` (this also undid ${undone} input${undone === 1 ? '' : 's'} imported with it since the last commit)` : '';
@@ -398,7 +409,8 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         undoLostGroup(display);
         // Undone with a group (its row says so already): nothing of it is left to point at.
         if (files[row]!.evidenceId === null) return;
-        files[row] = { ...base, archive: 'zip', error: `cannot read the archive: ${(err as Error).message}` };
+        const reason = zipFailure(err as Error, members);
+        files[row] = { ...base, archive: 'zip', error: reason };
         session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
       }
       return;
