@@ -68,4 +68,22 @@ describe('odd but valid records', () => {
       ],
     ]);
   });
+
+  it('reads the whole record that follows a cut one on the same JSON Lines line', async () => {
+    const { session } = fresh();
+    const cut = record('cut', { Operation: 'MailItemsAccessed' });
+    const text = [record('a'), `${cut.slice(0, cut.indexOf('MailItems') + 4)}${record('after-cut')}`, record('b')].join('\n');
+    const file = join(dir, 'continued.jsonl');
+    writeFileSync(file, `${text}\n`);
+    const r = await importPaths(session, [file]);
+    expect(r.files[0]).toMatchObject({ read: 4, imported: 3, quarantined: 1 });
+    const ids = session.db.prepare(`SELECT json_extract(raw, '$.Id') FROM event_payloads ORDER BY event_id`).pluck().all();
+    expect(ids).toEqual(['a', 'after-cut', 'b']);
+    expect(listQuarantine(session.db, {}).items.map((q) => [q.location, q.reason])).toEqual([
+      [
+        'line 2',
+        'not valid JSON: a record cut off and another after it on the same line (an export cut off and continued in the same file?); the other is read',
+      ],
+    ]);
+  });
 });

@@ -16,7 +16,7 @@ import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-reco
 import { detectFormat, isCsvFormat } from './detect';
 import { classifyJson, normalizeJsonRecord } from './json-records';
 import { CsvTokenizer, sniffDelimiter, type CsvRow } from './readers/csv';
-import { JsonRecordScanner, type JsonItem } from './readers/json';
+import { JsonRecordScanner, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
 import { TextReader, type TextChunk } from './text';
 import { MailtrailError } from '../../shared/errors';
 
@@ -221,6 +221,8 @@ export class JsonParser implements RecordParser {
   private index = 0;
   private metaSeen = false;
   private readonly baseMailbox: string | null;
+  /** The first keys of the first record read (two at most): what a cut-off line is searched for. */
+  private firstKeys: string[] | null = null;
   readonly signals = emptySignals();
 
   constructor(
@@ -242,8 +244,20 @@ export class JsonParser implements RecordParser {
     try {
       value = JSON.parse(item.text);
     } catch (err) {
+      const at = this.scanner.isLines() && this.firstKeys !== null ? wholeRecordAtLineEnd(item.text, this.firstKeys) : -1;
+      if (at > 0) {
+        // A record cut off, then a whole one on the same line: the cut one is quarantined, the whole one read.
+        this.sink.reject(
+          this.index++,
+          location,
+          'not valid JSON: a record cut off and another after it on the same line (an export cut off and continued in the same file?); the other is read',
+          item.text.slice(0, at),
+        );
+        return this.handle({ text: item.text.slice(at), line: item.line });
+      }
       return this.sink.reject(this.index++, location, `not valid JSON: ${(err as Error).message}`, item.text);
     }
+    if (this.firstKeys === null && isObj(value)) this.firstKeys = Object.keys(value).slice(0, 2);
     // A JSON Lines line may itself hold an array of records (a content blob per line) or a page.
     let records: unknown[] = Array.isArray(value) ? value : [value];
     if (isObj(value) && classifyJson(value) === null) {

@@ -472,10 +472,42 @@ function signatureOf(text: string): { keys: string[]; opening: RegExp } | null {
     return null;
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
-  const keys = Object.keys(o).slice(0, 2);
+  return signatureOfKeys(Object.keys(o).slice(0, 2));
+}
+
+function signatureOfKeys(keys: string[]): { keys: string[]; opening: RegExp } | null {
   if (keys.length === 0) return null;
   const quoted = JSON.stringify(keys[0]).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return { keys, opening: new RegExp(`\\{\\s*${quoted}\\s*:`, 'g') };
+}
+
+/**
+ * Where, in a JSON Lines line that does not parse, a whole record opening with `keys` (the first
+ * keys of the file's first record) runs from to the end of the line: the shape of an export cut
+ * off mid-record and continued in the same file without a line break. -1 when there is none.
+ */
+export function wholeRecordAtLineEnd(line: string, keys: string[]): number {
+  const sig = signatureOfKeys(keys);
+  if (sig === null) return -1;
+  const end = line.trimEnd().length;
+  sig.opening.lastIndex = 1;
+  let tries = 0;
+  for (let m = sig.opening.exec(line); m !== null && tries < MAX_RESYNC_TRIES; m = sig.opening.exec(line), tries++) {
+    if (objectEnd(line, m.index) !== end) continue;
+    try {
+      const o = JSON.parse(line.slice(m.index, end)) as unknown;
+      if (
+        typeof o === 'object' &&
+        o !== null &&
+        !Array.isArray(o) &&
+        Object.keys(o).slice(0, keys.length).join('\u0000') === keys.join('\u0000')
+      )
+        return m.index;
+    } catch {
+      // not a whole record from here: try the next opening
+    }
+  }
+  return -1;
 }
 
 /** End (exclusive) of the object opening at `start`, strings and escapes minded, or -1 if `s` ends first. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvTokenizer, sniffDelimiter, type CsvRow } from './csv';
-import { JsonRecordScanner, type JsonItem } from './json';
+import { JsonRecordScanner, wholeRecordAtLineEnd, type JsonItem } from './json';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures');
 const SAMPLES = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'samples');
@@ -249,6 +249,21 @@ describe('JsonRecordScanner', () => {
       const { items } = scan(text, 7);
       expect(ok(items)).toEqual(['id-0']);
       expect(items.filter((i) => i.error).map((i) => i.error)).toEqual(['record not terminated (file truncated?)']);
+    });
+  });
+
+  describe('wholeRecordAtLineEnd: a JSON Lines line holding a cut record and then a whole one', () => {
+    const keys = ['CreationTime', 'Id'];
+    const whole = '{"CreationTime":"2026-01-24T06:54:01","Id":"b","Operation":"Send"}';
+    it('finds the whole record that runs to the end of the line', () => {
+      const cut = '{"CreationTime":"2026-01-24T06:54:00","Id":"a","Operation":"Mail';
+      expect(wholeRecordAtLineEnd(`${cut}${whole}`, keys)).toBe(cut.length);
+      expect(wholeRecordAtLineEnd(`${cut}${whole}  \r`, keys)).toBe(cut.length);
+    });
+    it('finds none when the object inside does not reach the end of the line or opens with other keys', () => {
+      expect(wholeRecordAtLineEnd(`{"CreationTime":"x","Id":"a","Nested":${whole},"More":1`, keys)).toBe(-1);
+      expect(wholeRecordAtLineEnd(`{"CreationTime":"x","Id":"a","L":[{"CreationTime":"y","Other":1}]`, keys)).toBe(-1);
+      expect(wholeRecordAtLineEnd(whole, keys)).toBe(-1); // the line's own start is no cut
     });
   });
 });
