@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, statfsSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import yazl from 'yazl';
 import { importPaths } from '../../src/core/ingest';
 import { describeImportFiles, importFileCounts } from '../../src/shared/model/ingest';
@@ -147,6 +147,18 @@ describe('operating-system metadata in folders and archives', () => {
     expect(importFileCounts(r.files)).toEqual({ files: 2, archives: 1, failed: 0, skipped: 6 });
     expect(describeImportFiles(importFileCounts(r.files))).toBe('2 files + 1 archive, 6 skipped');
 
+    // A folder the examiner names is read whatever it is called, __MACOSX included; met while
+    // walking, a __MACOSX folder is skipped whole.
+    const mac = join(dir, 'unpacked', '__MACOSX');
+    mkdirSync(mac, { recursive: true });
+    writeFileSync(join(mac, 'records.jsonl'), readFileSync(join(FIXTURES, 'ual-json', 'records.jsonl')));
+    const macNamed = await importPaths(session, [mac]);
+    expect(macNamed.files.map((f) => [f.path, f.format])).toEqual([[join(mac, 'records.jsonl'), 'ual-json']]);
+    const macWalked = await importPaths(session, [join(dir, 'unpacked')]);
+    expect(macWalked.files.map((f) => [f.path, f.skipped?.replace(/ \(give.*$/, '')])).toEqual([
+      [mac, "skipped: a Mac's resource-fork copies (__MACOSX), not exports"],
+    ]);
+
     // Named on the command line, a metadata file is read like any other (and here fails as binary).
     const named = await importPaths(session, [join(root, 'export', '.DS_Store')]);
     expect(named.files[0]!.skipped).toBeUndefined();
@@ -263,6 +275,26 @@ describe('a gzip file cut off or damaged', () => {
   });
 });
 
+describe('a gzip file with bytes after its end', () => {
+  it('reads its content and says it is damaged', async () => {
+    const text = auditLines(9000);
+    const junk = join(dir, 'trailing.jsonl.gz');
+    writeFileSync(junk, Buffer.concat([gzipSync(text), Buffer.from('not gzip at all, trailing bytes')]));
+    const { session } = fresh();
+    const r = await importPaths(session, [junk]);
+    const content = r.files[1]!;
+    // Node's inflater reports the bytes after the end together with the last piece of content it
+    // inflated, and drops that piece (at most one 16 KiB output chunk): the warning says so.
+    expect(content.bytes).toBeGreaterThan(Buffer.byteLength(text) - 16 * 1024);
+    expect(content.bytes).toBeLessThanOrEqual(Buffer.byteLength(text));
+    expect(content.read).toBeGreaterThan(9000 - 40);
+    expect(content.read).toBe(content.imported + content.duplicates + content.quarantined);
+    expect(content.warnings).toEqual([
+      expect.stringMatching(/^the gzip file is damaged after [\d,]+ bytes of content: its records up to there were read/),
+    ]);
+  });
+});
+
 describe('a zip cut off part-way', () => {
   it('says it is cut off rather than quoting the zip reader', async () => {
     const whole = readFileSync(join(FIXTURES, 'archives', 'extractor-suite-output.zip'));
@@ -348,6 +380,85 @@ describe('room on the disk that holds the case', () => {
     expect(again.files[1]).toMatchObject({ read: 3000, imported: 3000 });
     expect(again.files[2]).toMatchObject({ imported: 0, duplicates: r.files[2]!.imported });
     expect(counts(session).events).toBe(before.events + r.imported + again.imported);
+  });
+
+  it('undoing a group leaves the rows of inputs it never stored as they were', async () => {
+    const { session } = fresh();
+    const folder = join(dir, 'with-metadata');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, '.DS_Store'), Buffer.from('\0\0\0\x01Bud1', 'latin1'));
+    const first = join(FIXTURES, 'purview-csv', 'new-layout.csv');
+    const missing = join(dir, 'no-such-file.json');
+    const full = join(dir, 'group-full.jsonl');
+    writeFileSync(full, auditLines(3000));
+    capCase(session, 150);
+    const r = await importPaths(session, [first, folder, missing, full]);
+    expect(r.files.map((f) => [f.path, f.skipped ?? f.error ?? null])).toEqual([
+      [first, expect.stringMatching(/^not imported: undone with .*group-full\.jsonl/)],
+      [join(folder, '.DS_Store'), expect.stringMatching(/^skipped: \.DS_Store is folder metadata/)],
+      [missing, 'cannot read: ENOENT'],
+      [full, expect.stringMatching(/ \(this also undid 1 input imported with it since the last commit\)$/)],
+    ]);
+    expect(describeImportFiles(importFileCounts(r.files))).toBe('3 files (3 failed), 1 skipped');
+  });
+
+  it('a commit that fails (where a real full disk strikes) undoes its group in the report instead of throwing', async () => {
+    const { session } = fresh();
+    const inputs = ['new-layout.csv', 'classic-layout.csv'].map((f) => join(FIXTURES, 'purview-csv', f));
+    // A real disk fills when the pages are written, at COMMIT: fail the first COMMIT as SQLite does.
+    const exec = session.db.exec.bind(session.db);
+    let armed = true;
+    const spy = vi.spyOn(session.db, 'exec').mockImplementation((sql: string) => {
+      if (armed && sql === 'COMMIT') {
+        armed = false;
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      }
+      return exec(sql);
+    });
+    try {
+      const r = await importPaths(session, inputs);
+      expect(r.files.map((f) => f.error)).toEqual([
+        'not imported: committing it with the inputs imported since the last commit failed (the disk holding the case is full); import it again',
+        'not imported: committing it with the inputs imported since the last commit failed (the disk holding the case is full); import it again',
+      ]);
+      expect(r).toMatchObject({ read: 0, imported: 0 });
+      expect(counts(session)).toEqual({ evidence: 0, events: 0 });
+      expect(armed).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+    // With room again, both import.
+    const again = await importPaths(session, inputs);
+    expect(again.files.every((f) => f.error === undefined && f.imported > 0)).toBe(true);
+  });
+
+  it('a disk too full for the full-text index still returns the report, with a warning, and a later import catches up', async () => {
+    const big = join(dir, 'fts-full.jsonl');
+    writeFileSync(big, auditLines(6000));
+    const pages = (db: CaseSession['db']) => Number(db.pragma('page_count', { simple: true }));
+    const ftsPages = (db: CaseSession['db']) =>
+      Number(db.prepare(`SELECT count(*) FROM dbstat WHERE name LIKE 'events_fts%'`).pluck().get());
+    // Measured in a case of its own: the pages the import takes, and those of its full-text index.
+    const probe = fresh().session;
+    const start = pages(probe.db);
+    await importPaths(probe, [big]);
+    const growth = pages(probe.db) - start;
+    const fts = ftsPages(probe.db);
+    expect(fts).toBeGreaterThan(20);
+    // Room for the evidence and the events, not for the full-text index.
+    const { session } = fresh();
+    capCase(session, growth - Math.floor(fts / 2));
+    const r = await importPaths(session, [big]);
+    expect(r.files[0]).toMatchObject({ read: 6000, imported: 6000 });
+    expect(r.files[0]!.error).toBeUndefined();
+    expect(counts(session).events).toBe(6000);
+    expect(r.warnings).toEqual([expect.stringMatching(/^the disk holding the case filled while the full-text index was built/)]);
+    // With room, the next import (here, of nothing new) catches the index up.
+    session.db.pragma('max_page_count = 1073741823');
+    const again = await importPaths(session, [big]);
+    expect(again.warnings).toBeUndefined();
+    expect(again.files[0]).toMatchObject({ read: 6000, duplicates: 6000 });
+    expect(session.db.prepare('SELECT count(*) FROM events_fts').pluck().get()).toBe(6000);
   });
 
   for (const parseThread of [true, false]) {

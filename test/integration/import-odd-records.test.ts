@@ -86,4 +86,35 @@ describe('odd but valid records', () => {
       ],
     ]);
   });
+
+  it('reads on after a stray quote in an array whose records carry JSON inside strings (ConvertTo-Json output)', async () => {
+    const { session } = fresh();
+    // Search-UnifiedAuditLog | ConvertTo-Json: AuditData is a string of JSON, full of escaped quotes.
+    const rows = Array.from({ length: 50 }, (_, k) => ({
+      RecordType: 'ExchangeItem',
+      CreationDate: '2026-01-24T06:54:00',
+      UserIds: 'ceo@contoso.com',
+      Operations: 'MailItemsAccessed',
+      AuditData: JSON.stringify({
+        CreationTime: '2026-01-24T06:54:00',
+        Id: `ps-${k}`,
+        Operation: 'MailItemsAccessed',
+        RecordType: 50,
+        UserId: 'ceo@contoso.com',
+        Workload: 'Exchange',
+      }),
+      ResultIndex: k + 1,
+      ResultCount: 50,
+    }));
+    rows[10]!.UserIds = 'STRAY';
+    const text = JSON.stringify(rows, null, 2).replace('"STRAY"', '"ceo@contoso.com""');
+    const file = join(dir, 'convertto-json.json');
+    writeFileSync(file, text);
+    const r = await importPaths(session, [file]);
+    expect(r.files[0]!.error).toBeUndefined();
+    expect(r.files[0]).toMatchObject({ read: 50, imported: 49, quarantined: 1 });
+    expect(listQuarantine(session.db, {}).items.map((q) => q.reason)).toEqual([
+      'not valid JSON: a record broken part-way (a stray quote?), with whole records after it; those are read',
+    ]);
+  });
 });

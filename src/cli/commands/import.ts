@@ -28,7 +28,8 @@ function mb(bytes: number): string {
  * latest record, ISO 8601 UTC, null when the file held none), `error` only on failed files, `note`
  * only on reference data and on an archive's own row, `archive` (`zip` or `gzip`) only on an
  * archive's own row, `skipped` only on operating-system metadata passed over (`.DS_Store`,
- * `__MACOSX/…`), `warnings` only on exports that look incomplete.
+ * `__MACOSX/…`), `warnings` only on exports that look incomplete; and a top-level `warnings` only
+ * when the import's last steps could not finish (a full disk).
  */
 export function importJson(report: ImportReport): unknown {
   return {
@@ -53,6 +54,7 @@ export function importJson(report: ImportReport): unknown {
     imported: report.imported,
     duplicates: report.duplicates,
     quarantined: report.quarantined,
+    ...(report.warnings !== undefined ? { warnings: report.warnings } : {}),
   };
 }
 
@@ -88,6 +90,7 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
   lines.push(
     `total: ${describeImportFiles(importFileCounts(report.files))}, read ${report.read}, imported ${report.imported}, duplicates ${report.duplicates}, quarantined ${report.quarantined}`,
   );
+  for (const w of report.warnings ?? []) lines.push(`WARNING ${w}`);
   return lines;
 }
 

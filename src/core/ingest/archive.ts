@@ -135,25 +135,67 @@ export interface GzipCut {
   contentBytes: number;
 }
 
+/** Compressed bytes handed to the inflater at a time: bounds what one step can inflate to. */
+const GUNZIP_PIECE = 64 * 1024;
+
 /**
  * The content of a stored gzip file, as far as it inflates: a download cut off (or a file damaged)
  * part-way keeps everything before the break rather than failing whole, and `onCut` says where it
  * stopped, so the import can read those records and warn that the rest is missing.
+ *
+ * The inflater is fed piece by piece and its output taken as it comes, not read through the
+ * stream's iterator: an iterator throws at the error and drops output still buffered before it.
  */
-export async function* gunzipAsFarAsItGoes(source: Readable, onCut: (cut: GzipCut) => void): AsyncGenerator<Buffer> {
+export async function* gunzipAsFarAsItGoes(source: AsyncIterable<Buffer>, onCut: (cut: GzipCut) => void): AsyncGenerator<Buffer> {
   const gunzip = createGunzip();
-  source.on('error', (err) => gunzip.destroy(err));
+  const out: Buffer[] = [];
+  let failure: Error | null = null;
+  gunzip.on('data', (c: Buffer) => out.push(c));
+  gunzip.on('error', (err) => {
+    failure ??= err;
+  });
+  // A write's callback does not come when the inflater fails inside it (it is destroyed): its
+  // 'close' ends the step then.
+  const step = (write: (done: () => void) => void): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        gunzip.off('close', done);
+        resolve();
+      };
+      gunzip.once('close', done);
+      write(done);
+    });
   let contentBytes = 0;
   try {
-    for await (const chunk of source.pipe(gunzip) as AsyncIterable<Buffer>) {
-      contentBytes += chunk.length;
-      yield chunk;
+    for await (const chunk of source) {
+      for (let at = 0; at < chunk.length && failure === null; at += GUNZIP_PIECE) {
+        await step((done) => gunzip.write(chunk.subarray(at, at + GUNZIP_PIECE), () => done()));
+        for (let c = out.shift(); c !== undefined; c = out.shift()) {
+          contentBytes += c.length;
+          yield c;
+        }
+      }
+      if (failure !== null) break;
     }
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'Z_BUF_ERROR') onCut({ how: 'cut off', contentBytes });
-    else if (code === 'Z_DATA_ERROR')
-      onCut({ how: /incorrect (data|length) check/.test((err as Error).message) ? 'checksum' : 'damaged', contentBytes });
-    else throw err;
+    if (failure === null) {
+      await step((done) => {
+        gunzip.once('end', done);
+        gunzip.once('error', done);
+        gunzip.end();
+      });
+    }
+    for (let c = out.shift(); c !== undefined; c = out.shift()) {
+      contentBytes += c.length;
+      yield c;
+    }
+  } finally {
+    gunzip.destroy();
   }
+  const err = failure as Error | null;
+  if (err === null) return;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'Z_BUF_ERROR') onCut({ how: 'cut off', contentBytes });
+  else if (code === 'Z_DATA_ERROR')
+    onCut({ how: /incorrect (data|length) check/.test(err.message) ? 'checksum' : 'damaged', contentBytes });
+  else throw err;
 }

@@ -90,16 +90,36 @@ describe('CommitGroup', () => {
       () => 0,
       () => at,
     );
-    expect(group.lostFrom()).toBeNull(); // none open
+    expect(group.takeLoss()).toBeNull(); // none open
     group.before(1000);
     at = 9;
     db.prepare('INSERT INTO t VALUES (1)').run();
-    expect(group.lostFrom()).toBeNull(); // intact
+    expect(group.takeLoss()).toBeNull(); // intact
     db.exec('ROLLBACK'); // what a full disk can do to the whole transaction
-    expect(group.lostFrom()).toBe(7);
+    expect(group.takeLoss()).toEqual({ from: 7, commitError: null });
     expect(group.active).toBe(false);
-    expect(group.lostFrom()).toBeNull();
+    expect(group.takeLoss()).toBeNull();
     group.commit(); // nothing left to commit: no error
     expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(0);
+  });
+
+  it('rolls back a group whose commit fails, reports it once, and does not throw', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)');
+    db.pragma('foreign_keys = ON');
+    const group = new CommitGroup(
+      db,
+      () => 0,
+      () => 3,
+    );
+    group.before(1000);
+    db.prepare('INSERT INTO c VALUES (42)').run(); // a deferred violation: COMMIT fails
+    expect(() => group.commit()).not.toThrow();
+    expect(db.inTransaction).toBe(false);
+    const loss = group.takeLoss();
+    expect(loss?.from).toBe(3);
+    expect(loss?.commitError?.message).toMatch(/FOREIGN KEY/);
+    expect(group.takeLoss()).toBeNull();
+    expect(db.prepare('SELECT count(*) FROM c').pluck().get()).toBe(0);
   });
 });

@@ -24,12 +24,21 @@ export const GROUP_MAX_BYTES = 64 * 1024 * 1024;
 /** Age after which a group commits: bounds what a crash redoes and how long readers wait. */
 export const GROUP_MAX_MS = 1000;
 
+/** A group that was undone ({@link CommitGroup.takeLoss}). */
+export interface GroupLoss {
+  /** The caller's position when the group opened: its first undone result. */
+  from: number;
+  /** The error of the commit that failed, or null when SQLite rolled the group back under a statement. */
+  commitError: Error | null;
+}
+
 /** The outer transaction of one import (see the module comment). */
 export class CommitGroup {
   private open = false;
   private bytes = 0;
   private startedAt = 0;
   private from = 0;
+  private loss: GroupLoss | null = null;
 
   /**
    * @param position where the caller is when a group opens (the import: its count of result rows),
@@ -61,15 +70,21 @@ export class CommitGroup {
   }
 
   /**
-   * Whether SQLite undid the open group: a full disk, an I/O error or running out of memory may roll
+   * Whether the open group was undone: a full disk, an I/O error or running out of memory may roll
    * back the whole transaction, not only the failing statement, and with it every input the group
-   * had finished. Returns the position given when the group opened (the caller's first undone
-   * result) and closes the group, or null when it is intact or none is open.
+   * had finished; and a commit that fails (on a real disk that fills, the usual place: the pages
+   * are written then) loses it too. Returns the position given when the group opened (the caller's
+   * first undone result) and why, once, or null when it is intact or none is open.
    */
-  lostFrom(): number | null {
+  takeLoss(): GroupLoss | null {
+    if (this.loss !== null) {
+      const loss = this.loss;
+      this.loss = null;
+      return loss;
+    }
     if (!this.open || this.db.inTransaction) return null;
     this.open = false;
-    return this.from;
+    return { from: this.from, commitError: null };
   }
 
   /** Called after an input of `size` bytes: commits the group once it is large or old enough. */
@@ -79,11 +94,27 @@ export class CommitGroup {
     if (this.bytes >= GROUP_MAX_BYTES || this.now() - this.startedAt >= GROUP_MAX_MS) this.commit();
   }
 
-  /** Commits the open group, if any (also in the import's `finally`). */
+  /**
+   * Commits the open group, if any (also in the import's `finally`). Never throws: a commit that
+   * fails rolls the group back and is reported by {@link takeLoss}, so the import can say which
+   * inputs it undid instead of losing its report.
+   */
   commit(): void {
     if (!this.open) return;
     this.open = false;
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    if (!this.db.inTransaction) return;
+    try {
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // Already rolled back by SQLite: nothing left to undo.
+        }
+      }
+      this.loss = { from: this.from, commitError: err as Error };
+    }
   }
 
   /** True while a group is open. */

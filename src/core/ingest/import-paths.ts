@@ -127,7 +127,7 @@ async function collect(paths: string[], out: Input[], seen: Set<string>, own: Ow
       out.push({ path, bytes: st.size, mtimeUs: null, skipped: 'skipped: the case file being imported into (or its journal)' });
       continue;
     }
-    const skipped = walked ? osMetadata(path, st.isDirectory()) : null;
+    const skipped = walked ? osMetadata(basename(path), st.isDirectory()) : null;
     if (skipped !== null) {
       out.push({ path, bytes: st.isFile() ? st.size : 0, mtimeUs: null, skipped });
       continue;
@@ -242,24 +242,53 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   // The page role and pull of each file of one page, by position in `files` (judged once all are in).
   const pageRoles = new Map<number, PageJudgement>();
 
+  /** Warnings about the import as a whole (a full disk after the inputs were read). */
+  const warnings: string[] = [];
+
   /**
-   * After a failure: when SQLite undid the whole open group (a full disk can), the results of the
-   * inputs it held are undone as well, so the report never claims what the case does not hold.
-   * Returns how many earlier rows were undone, or null when no group was lost (the failing input's
-   * own transactions aside, the case is as the report says).
+   * After a failure, or a commit: when the open group was undone (a full disk can roll back the
+   * whole transaction, and a commit that fails loses it), the rows of the inputs it stored are
+   * undone as well, so the report never claims what the case does not hold. Rows of inputs that
+   * were never stored (skipped, unreadable, too large) stand. `failed` names the input whose
+   * failure undid it (null: the commit failed). Returns how many rows were undone, or null when no
+   * group was lost.
    */
-  const undoLostGroup = (failed: string): number | null => {
-    const from = group.lostFrom();
-    if (from === null) return null;
-    for (let i = from; i < files.length; i++) {
-      files[i] = emptyResult(
-        files[i]!.path,
-        `not imported: undone with ${failed}, whose failure rolled back the inputs imported since the last commit; import it again`,
-      );
+  const undoLostGroup = (failed: string | null): number | null => {
+    const loss = group.takeLoss();
+    if (loss === null) return null;
+    const why =
+      failed !== null
+        ? `undone with ${failed}, whose failure rolled back the inputs imported since the last commit`
+        : `committing it with the inputs imported since the last commit failed (${
+            isDiskFull(loss.commitError) ? 'the disk holding the case is full' : (loss.commitError?.message ?? 'rolled back')
+          })`;
+    let undone = 0;
+    for (let i = loss.from; i < files.length; i++) {
+      const f = files[i]!;
+      if (f.evidenceId === null) continue;
+      files[i] = emptyResult(f.path, `not imported: ${why}; import it again`);
       pageRoles.delete(i);
+      undone++;
     }
-    return files.length - from;
+    return undone;
   };
+
+  /**
+   * Appends to the custody journal; on a full disk the entry cannot be written, and the import
+   * says so in its warnings instead of losing its report (the append may also undo the open group).
+   */
+  const journal = (action: string, details: Record<string, unknown>): void => {
+    try {
+      session.journal.append(action, details);
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      warnings.push(
+        `the custody journal entry ${action} for ${String(details['path'] ?? '')} could not be written: the disk holding the case is full`,
+      );
+      undoLostGroup(String(details['path'] ?? action));
+    }
+  };
+
   let doneBytes = 0;
   let fileNo = 0;
 
@@ -272,10 +301,12 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     checkCancel();
     const size = source[2];
     group.before(size);
+    undoLostGroup(null); // a large input commits the group first: that commit may have failed
     try {
       await storeAndIngest(...source);
     } finally {
       group.after(size);
+      undoLostGroup(null);
     }
   };
 
@@ -353,7 +384,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             ? `the gzip file fails its checksum (CRC-32) after ${contentBytes.toLocaleString('en-US')} bytes of content: some of it is damaged, and records that did not read were quarantined (get the file again)`
             : `the gzip file is ${how} after ${contentBytes.toLocaleString('en-US')} bytes of content: its records up to there were read, the rest is missing (get the file again)`;
         row.warnings = [...(row.warnings ?? []), warning];
-        session.journal.append('import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning });
+        journal('import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning });
       }
       return;
     }
@@ -366,7 +397,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         if (office !== null) {
           const reason = `${office.what}, ${office.advice}`;
           files[row] = { ...base, error: reason };
-          session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason });
+          journal('import.unreadable', { evidence_id: item.id, path: display, reason });
           return;
         }
         for await (const m of archiveMembers(session.db, item.id, item.bytes)) {
@@ -411,13 +442,14 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         if (files[row]!.evidenceId === null) return;
         const reason = zipFailure(err as Error, members);
         files[row] = { ...base, archive: 'zip', error: reason };
-        session.journal.append('import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
+        journal('import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
       }
       return;
     }
     // The stored size decides how the item is parsed (a gzip member's size was an estimate): one
     // that goes to the parse thread commits the group first and commits per batch on its own.
     group.before(item.bytes);
+    undoLostGroup(null);
     bulk.enter();
     try {
       const s = await ingestEvidence(session, item.id, {
@@ -448,7 +480,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
       if (err instanceof ReferenceDataNotice) {
         files.push({ ...base, note: err.message });
-        session.journal.append('import.reference', { evidence_id: item.id, path: display, kind: err.what });
+        journal('import.reference', { evidence_id: item.id, path: display, kind: err.what });
         return;
       }
       const undone = undoLostGroup(display);
@@ -461,18 +493,30 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       if (undone !== null) {
         // Its evidence went with the group: nothing of it is in the case to point at.
         files.push(emptyResult(display, `${reason}${undoneNote(undone)}`));
-        session.journal.append('import.unreadable', { evidence_id: null, path: display, reason, undone_inputs: undone });
+        journal('import.unreadable', { evidence_id: null, path: display, reason, undone_inputs: undone });
         return;
       }
       // The batches it committed before the failure stay: the row counts them, so it adds up to the case.
       const part = committedBeforeFailure(err);
       files.push({ ...base, ...(part ?? {}), error: reason });
-      session.journal.append('import.unreadable', {
+      journal('import.unreadable', {
         evidence_id: item.id,
         path: display,
         reason,
         ...(part && part.read > 0 ? { records_committed: part.read } : {}),
       });
+    }
+  };
+
+  /** The bulk rebuild at the end; a full disk leaves them to the next open, with a warning. */
+  const rebuildIndexes = (): void => {
+    try {
+      bulk.leave();
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      warnings.push(
+        'the disk holding the case filled while the event indexes were rebuilt: the imported events are kept, and the indexes are rebuilt when the case is next opened with room (searches are slow until then)',
+      );
     }
   };
 
@@ -519,28 +563,47 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     // Also after a failure or a cancellation: what the group finished stays (each input's own
     // transactions were savepoints in it), and the committed batches need their indexes.
     group.commit();
+    undoLostGroup(null);
     if (bulk.pending) {
       indexing('indexes');
-      bulk.leave();
+      rebuildIndexes();
     }
   }
   indexing('full-text');
-  indexPendingEvents(session.db);
-  flagOpenPageSets(session, files, pageRoles);
+  try {
+    indexPendingEvents(session.db);
+  } catch (err) {
+    if (!isDiskFull(err)) throw err;
+    warnings.push(
+      'the disk holding the case filled while the full-text index was built: the imported events are kept, and the index catches up at the next import or analysis with room (free-text search misses them until then)',
+    );
+  }
+  flagOpenPageSets(files, pageRoles, journal);
   const sum = (k: 'read' | 'imported' | 'duplicates' | 'quarantined'): number => files.reduce((s, f) => s + f[k], 0);
-  return { files, read: sum('read'), imported: sum('imported'), duplicates: sum('duplicates'), quarantined: sum('quarantined') };
+  return {
+    files,
+    read: sum('read'),
+    imported: sum('imported'),
+    duplicates: sum('duplicates'),
+    quarantined: sum('quarantined'),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }
 
 /**
  * Warns on each one-page file whose next page no file of the import holds (`pageSetWarnings`), and
  * journals it (`import.incomplete`).
  */
-function flagOpenPageSets(session: CaseSession, files: ImportFileResult[], roles: ReadonlyMap<number, PageJudgement>): void {
+function flagOpenPageSets(
+  files: ImportFileResult[],
+  roles: ReadonlyMap<number, PageJudgement>,
+  journal: (action: string, details: Record<string, unknown>) => void,
+): void {
   const pages = [...roles].map(([i, r]) => ({ i, path: files[i]!.path, format: files[i]!.format ?? '', ...r }));
   for (const [k, warning] of pageSetWarnings(pages)) {
     const f = files[pages[k]!.i]!;
     f.warnings = [...(f.warnings ?? []), warning];
-    session.journal.append('import.incomplete', { evidence_id: f.evidenceId, path: f.path, warning });
+    journal('import.incomplete', { evidence_id: f.evidenceId, path: f.path, warning });
   }
 }
 

@@ -20,14 +20,18 @@ const FOLDERS = new Set([
 
 /**
  * Why `path` (a file, or a folder when `folder`), met while walking, is operating-system metadata,
- * or null when it is to be read. Archive member names use `/`; folder paths any separator.
+ * or null when it is to be read. For a folder walk pass the entry's name (what lies above it was
+ * given, not met); for a zip member its path in the archive (`__MACOSX/…`).
  */
 export function osMetadata(path: string, folder: boolean): string | null {
   const parts = path.split(/[\\/]/).filter((p) => p.length > 0);
   const name = (parts[parts.length - 1] ?? '').toLowerCase();
   const byName = ' (give its path to read it anyway)';
+  if (folder) {
+    if (name === '__macosx') return `skipped: a Mac's resource-fork copies (__MACOSX), not exports${byName}`;
+    return FOLDERS.has(name) ? `skipped: a drive's system folder, not an export${byName}` : null;
+  }
   if (parts.some((p) => p === '__MACOSX')) return `skipped: a Mac's resource-fork copy (__MACOSX), not an export${byName}`;
-  if (folder) return FOLDERS.has(name) ? `skipped: a drive's system folder, not an export${byName}` : null;
   if (FILES.has(name)) return `skipped: ${posix.basename(path)} is folder metadata of the operating system, not an export${byName}`;
   if (name.startsWith('._')) return `skipped: a Mac's resource-fork copy (._ file), not an export${byName}`;
   return null;

@@ -16,7 +16,7 @@ import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-reco
 import { detectFormat, isCsvFormat } from './detect';
 import { classifyJson, normalizeJsonRecord } from './json-records';
 import { CsvTokenizer, sniffDelimiter, type CsvRow } from './readers/csv';
-import { JsonRecordScanner, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
+import { JsonRecordScanner, nextWholeRecordIn, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
 import { TextReader, type TextChunk } from './text';
 import { MailtrailError } from '../../shared/errors';
 
@@ -208,6 +208,13 @@ export class CsvParser implements RecordParser {
   }
 }
 
+/** Line breaks in the first `n` characters of `s`. */
+function countLines(s: string, n: number): number {
+  let lines = 0;
+  for (let i = s.indexOf('\n'); i >= 0 && i < n; i = s.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
 function csvCompatible(format: FormatId, header: string[]): boolean {
   const detected = csvFormatOf(header);
   if (detected === format) return true;
@@ -244,17 +251,7 @@ export class JsonParser implements RecordParser {
     try {
       value = JSON.parse(item.text);
     } catch (err) {
-      const at = this.scanner.isLines() && this.firstKeys !== null ? wholeRecordAtLineEnd(item.text, this.firstKeys) : -1;
-      if (at > 0) {
-        // A record cut off, then a whole one on the same line: the cut one is quarantined, the whole one read.
-        this.sink.reject(
-          this.index++,
-          location,
-          'not valid JSON: a record cut off and another after it on the same line (an export cut off and continued in the same file?); the other is read',
-          item.text.slice(0, at),
-        );
-        return this.handle({ text: item.text.slice(at), line: item.line });
-      }
+      if (this.firstKeys !== null && this.recover(item, location)) return;
       return this.sink.reject(this.index++, location, `not valid JSON: ${(err as Error).message}`, item.text);
     }
     if (this.firstKeys === null && isObj(value)) this.firstKeys = Object.keys(value).slice(0, 2);
@@ -282,6 +279,47 @@ export class JsonParser implements RecordParser {
       if (typeof r === 'string') this.sink.reject(this.index++, loc, r, this.ctx.raw);
       else this.sink.event(this.index++, loc, r);
     }
+  }
+
+  /**
+   * A record that does not parse but holds whole records after a break (see `readers/json.ts`):
+   * the broken part is quarantined and the records after it read. In JSON Lines, a cut record and
+   * then a whole one on one line; in an array, a stray quote that made the scanner close many
+   * records as one. Returns false when there is nothing whole to read on from.
+   */
+  private recover(item: JsonItem, location: string): boolean {
+    const keys = this.firstKeys!;
+    if (this.scanner.isLines()) {
+      const at = wholeRecordAtLineEnd(item.text, keys);
+      if (at <= 0) return false;
+      this.sink.reject(
+        this.index++,
+        location,
+        'not valid JSON: a record cut off and another after it on the same line (an export cut off and continued in the same file?); the other is read',
+        item.text.slice(0, at),
+      );
+      this.handle({ text: item.text.slice(at), line: item.line });
+      return true;
+    }
+    const at = nextWholeRecordIn(item.text, keys);
+    if (at <= 0) return false;
+    this.sink.reject(
+      this.index++,
+      location,
+      'not valid JSON: a record broken part-way (a stray quote?), with whole records after it; those are read',
+      item.text.slice(0, at),
+    );
+    // What follows the break, read as the array it was part of. When the broken record ended on a
+    // `]`, that was the array's own: it closes the inner array, and the outer one is closed too.
+    const rest = item.text.slice(at);
+    const swallowed = rest.trimEnd().endsWith(']');
+    if (swallowed) this.scanner.closeSwallowedArray();
+    const inner = new JsonRecordScanner();
+    const found = inner.push(swallowed ? `[${rest}` : `[${rest}]`);
+    inner.end(found);
+    const before = countLines(item.text, at);
+    for (const it of found) this.handle({ ...it, line: item.line + before + it.line - 1 });
+    return true;
   }
 
   push(text: string): void {

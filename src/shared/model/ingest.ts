@@ -144,6 +144,12 @@ export interface ImportReport {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /**
+   * About the import as a whole, when its last steps could not finish (the disk holding the case
+   * filled while the indexes were rebuilt, or a journal entry could not be written); absent when
+   * there are none.
+   */
+  warnings?: string[];
 }
 
 /** How many rows of an import report are input files, archives holding them, and failures. */

@@ -107,7 +107,7 @@ export class CsvTokenizer {
             if (final) value = doubled ? s.slice(from).replaceAll('""', '"') : s.slice(from);
             if (!final) {
               if (len - start > MAX_RECORD_CHARS) {
-                error = `record longer than ${MAX_RECORD_CHARS} characters (unterminated quoted field?)`;
+                error = `record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB; an unterminated quoted field?)`;
                 pos = len;
                 complete = true;
               }

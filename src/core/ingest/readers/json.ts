@@ -83,6 +83,20 @@ export class JsonRecordScanner {
     return this.closedPages;
   }
 
+  /**
+   * Told by the reader that the last record of a top-level array ended on the array's own `]` (a
+   * stray quote shifted the scanner's view of the brackets, see `nextWholeRecordIn`): the array is
+   * closed, and the end of the input is not reported as a container left open.
+   */
+  closeSwallowedArray(): void {
+    if (this.mode !== 'stream' || this.arrayDepth !== 1 || this.depth !== 1 || this.recordStart >= 0) return;
+    this.depth = 0;
+    this.arrayDepth = 0;
+    this.topIsObject = false;
+    this.topStart = -1;
+    this.expectValueForKey = null;
+  }
+
   /** True when the container is JSON Lines. */
   isLines(): boolean {
     return this.mode === 'lines';
@@ -210,7 +224,9 @@ export class JsonRecordScanner {
       out.push({
         text: this.buf.slice(this.pos, this.pos + 1000),
         line: this.lineAt(this.pos),
-        error: `line longer than ${MAX_RECORD_CHARS} characters`,
+        // Bounded memory: such a line is not read. One holding a whole page or content blob can be
+        // split into one record a line (`jq -c '.[]'`, or `.value[]` for a page) and imported again.
+        error: `line longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB): not read; if it holds a whole page or content blob, split it into one record a line (jq -c '.[]') and import that`,
       });
       this.pos = this.buf.length;
     }
@@ -242,19 +258,28 @@ export class JsonRecordScanner {
     const s = this.buf;
     const from = this.recordStart;
     sig.opening.lastIndex = from + 1;
-    // Each try reads on to the end of its object: a bounded number keeps a damaged file linear.
-    let tries = 0;
-    for (let m = sig.opening.exec(s); m !== null && tries < MAX_RESYNC_TRIES; m = sig.opening.exec(s), tries++) {
+    // A failed try may read on to the end of what is buffered: a bounded number keeps a damaged file
+    // linear. A whole object with other keys (a nested policy, a folder item) is stepped over, not
+    // counted: a record has many of them.
+    let failures = 0;
+    for (let m = sig.opening.exec(s); m !== null && failures < MAX_RESYNC_TRIES; m = sig.opening.exec(s)) {
       const end = objectEnd(s, m.index);
-      if (end < 0) continue; // cut off again, or runs past what is buffered
+      if (end < 0) {
+        failures++; // cut off again, or runs past what is buffered
+        continue;
+      }
       let keys: string[];
       try {
         const o = JSON.parse(s.slice(m.index, end)) as unknown;
         keys = typeof o === 'object' && o !== null && !Array.isArray(o) ? Object.keys(o).slice(0, sig.keys.length) : [];
       } catch {
+        failures++;
         continue;
       }
-      if (keys.join('\u0000') !== sig.keys.join('\u0000')) continue;
+      if (keys.join('\u0000') !== sig.keys.join('\u0000')) {
+        sig.opening.lastIndex = end;
+        continue;
+      }
       const at = m.index;
       const line = this.recordLine + countLf(s, from, at);
       out.push({
@@ -443,7 +468,7 @@ export class JsonRecordScanner {
         out.push({
           text: s.slice(this.recordStart, this.recordStart + 1000),
           line: this.recordLine,
-          error: `record longer than ${MAX_RECORD_CHARS} characters`,
+          error: `record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB)`,
         });
         this.recordStart = -1;
       }
@@ -487,25 +512,46 @@ function signatureOfKeys(keys: string[]): { keys: string[]; opening: RegExp } | 
  * off mid-record and continued in the same file without a line break. -1 when there is none.
  */
 export function wholeRecordAtLineEnd(line: string, keys: string[]): number {
+  return wholeRecordAt(line, keys, true);
+}
+
+/**
+ * Where, in the text of an array record that does not parse, the first whole record opening with
+ * `keys` starts (after its own start): a stray quote turns the strings of the records after it
+ * inside out until the scanner closes them all as one. -1 when there is none.
+ */
+export function nextWholeRecordIn(text: string, keys: string[]): number {
+  return wholeRecordAt(text, keys, false);
+}
+
+function wholeRecordAt(text: string, keys: string[], toEnd: boolean): number {
   const sig = signatureOfKeys(keys);
   if (sig === null) return -1;
-  const end = line.trimEnd().length;
+  const end = text.trimEnd().length;
   sig.opening.lastIndex = 1;
-  let tries = 0;
-  for (let m = sig.opening.exec(line); m !== null && tries < MAX_RESYNC_TRIES; m = sig.opening.exec(line), tries++) {
-    if (objectEnd(line, m.index) !== end) continue;
-    try {
-      const o = JSON.parse(line.slice(m.index, end)) as unknown;
-      if (
-        typeof o === 'object' &&
-        o !== null &&
-        !Array.isArray(o) &&
-        Object.keys(o).slice(0, keys.length).join('\u0000') === keys.join('\u0000')
-      )
-        return m.index;
-    } catch {
-      // not a whole record from here: try the next opening
+  let failures = 0;
+  for (let m = sig.opening.exec(text); m !== null && failures < MAX_RESYNC_TRIES; m = sig.opening.exec(text)) {
+    const close = objectEnd(text, m.index);
+    if (close < 0) {
+      failures++;
+      continue;
     }
+    let o: unknown;
+    try {
+      o = JSON.parse(text.slice(m.index, close));
+    } catch {
+      failures++; // not a whole object from here: try the next opening
+      continue;
+    }
+    const same =
+      typeof o === 'object' &&
+      o !== null &&
+      !Array.isArray(o) &&
+      Object.keys(o).slice(0, keys.length).join('\u0000') === keys.join('\u0000');
+    if (same && (!toEnd || close === end)) return m.index;
+    // A whole object inside the broken record (a nested one, or one that stops short of the end of
+    // the line): the record sought does not start inside it.
+    sig.opening.lastIndex = close;
   }
   return -1;
 }

@@ -235,6 +235,21 @@ describe('JsonRecordScanner', () => {
       ]);
     });
 
+    it('steps over the many whole objects inside a record (sign-ins with 100 policies) to find the next record', () => {
+      const policies = Array.from({ length: 100 }, (_, k) => ({ id: `p-${k}`, displayName: 'MFA', result: 'success' }));
+      const signIns = Array.from({ length: 200 }, (_, k) => ({
+        id: `s-${k}`,
+        createdDateTime: '2026-01-24T06:54:00Z',
+        appliedConditionalAccessPolicies: policies,
+      }));
+      const text = JSON.stringify({ value: signIns }).replace('"s-5"', '"s-5""');
+      const { items } = scan(text, 8192);
+      const good = items.filter((i) => !i.error).map((i) => (JSON.parse(i.text) as { id: string }).id);
+      expect(good).toHaveLength(199);
+      expect(good).not.toContain('s-5');
+      expect(items.filter((i) => i.error)).toHaveLength(1);
+    });
+
     it('reads on in a page cut off and continued with a new page', () => {
       const page = (from: number) => JSON.stringify({ '@odata.context': 'ctx', value: records(from, 3) }, null, 1);
       const p1 = page(0);
