@@ -326,7 +326,7 @@ describe('room on the disk that holds the case', () => {
     const r = await importPaths(session, [huge, small]);
     expect(r.files[0]).toMatchObject({ path: huge, evidenceId: null, read: 0 });
     expect(r.files[0]!.error).toMatch(
-      /^not enough free disk space to store it as evidence: it needs [\d,.]+ MB, [\d,.]+ MB free for the case/,
+      /^not enough free disk space to import it: storing it and its events takes about [\d,.]+ MB \(≈ 3\.2× its size\), [\d,.]+ MB are free for the case/,
     );
     expect(r.files[1]).toMatchObject({ path: small, format: 'purview-csv' });
     expect(r.files[1]!.imported).toBeGreaterThan(0);

@@ -117,6 +117,11 @@ export class CommitGroup {
     }
   }
 
+  /** Input bytes the open group has imported and not yet committed (0 when none is open). */
+  get pendingBytes(): number {
+    return this.open ? this.bytes : 0;
+  }
+
   /** True while a group is open. */
   get active(): boolean {
     return this.open;

@@ -17,7 +17,7 @@ import { indexPendingEvents } from '../store/events-repo';
 import { archiveMembers, archiveNames, gunzipAsFarAsItGoes, isZip, type GzipCut } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
-import { diskFullReason, isDiskFull, storageShortfall } from './disk-space';
+import { CASE_GROWTH_PER_INPUT_BYTE, diskFullReason, isDiskFull, storageShortfall } from './disk-space';
 import { pageSetWarnings, type PageJudgement } from './completeness';
 import { officeDocumentKind } from './file-kinds';
 import { osMetadata } from './os-metadata';
@@ -313,7 +313,13 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   const storeAndIngest = async (...[display, open, size, sizeExact, origin, kind, depth]: Source): Promise<void> => {
     // An input that cannot fit fails at once, before any of it is stored (so, like an unreadable
     // path, it leaves the case and its journal unchanged), and the next ones still try.
-    const short = sizeExact ? storageShortfall(session.db, session.file, size) : null;
+    let short = sizeExact ? storageShortfall(session.db, session.file, size, group.pendingBytes * CASE_GROWTH_PER_INPUT_BYTE) : null;
+    if (short !== null && group.pendingBytes > 0) {
+      // The open group's pages are not on disk yet: commit them while they still fit, then look again.
+      group.commit();
+      undoLostGroup(null);
+      short = storageShortfall(session.db, session.file, size);
+    }
     if (short) {
       files.push(emptyResult(display, short));
       return;
