@@ -170,6 +170,7 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
         // Files and archives alike: the rows of the report ("1 of 6 inputs" beside "4 files + 2 archives"),
         // the operating-system metadata passed over aside.
         const inputs = report.files.filter((f) => f.skipped === undefined).length;
+        const warned = report.warnings ?? [];
         return {
           json: importJson(report),
           human: importHuman(report, samples),
@@ -178,7 +179,10 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
                 exitCode: EXIT.ERROR,
                 error: `${failed.length} of ${inputs} input${inputs === 1 ? '' : 's'} could not be imported (first: ${failed[0]!.path}: ${failed[0]!.error})`,
               }
-            : {}),
+            : warned.length > 0
+              ? // The inputs imported, but the import could not finish (a full disk): not a success.
+                { exitCode: EXIT.ERROR, error: `the import could not finish: ${warned[0]!}` }
+              : {}),
         };
       });
     }),

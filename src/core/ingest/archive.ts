@@ -137,6 +137,11 @@ export interface GzipCut {
 
 /** Compressed bytes handed to the inflater at a time: bounds what one step can inflate to. */
 const GUNZIP_PIECE = 64 * 1024;
+/**
+ * Compressed bytes at the end fed one at a time: the 8-byte trailer and the start of any bytes
+ * after it (4 KiB: ≈ 4,000 writes, a few tens of milliseconds a file).
+ */
+const GUNZIP_HOLD = 4096;
 
 /**
  * The content of a stored gzip file, as far as it inflates: a download cut off (or a file damaged)
@@ -145,6 +150,8 @@ const GUNZIP_PIECE = 64 * 1024;
  *
  * The inflater is fed piece by piece and its output taken as it comes, not read through the
  * stream's iterator: an iterator throws at the error and drops output still buffered before it.
+ * Node's zlib also drops the output of the write it fails in, hence the last bytes one at a time;
+ * damage earlier in the file loses at most what one piece inflates to.
  */
 export async function* gunzipAsFarAsItGoes(source: AsyncIterable<Buffer>, onCut: (cut: GzipCut) => void): AsyncGenerator<Buffer> {
   const gunzip = createGunzip();
@@ -166,17 +173,28 @@ export async function* gunzipAsFarAsItGoes(source: AsyncIterable<Buffer>, onCut:
       write(done);
     });
   let contentBytes = 0;
+  // The last bytes are held back and fed one at a time: a bad checksum or bytes after the end
+  // are found there, and the output of the write that fails is dropped, so that write must hold
+  // no content.
+  let held: Buffer = Buffer.alloc(0);
+  async function* feed(bytes: Buffer, piece: number): AsyncGenerator<Buffer> {
+    for (let at = 0; at < bytes.length && failure === null; at += piece) {
+      await step((done) => gunzip.write(bytes.subarray(at, at + piece), () => done()));
+      for (let c = out.shift(); c !== undefined; c = out.shift()) {
+        contentBytes += c.length;
+        yield c;
+      }
+    }
+  }
   try {
     for await (const chunk of source) {
-      for (let at = 0; at < chunk.length && failure === null; at += GUNZIP_PIECE) {
-        await step((done) => gunzip.write(chunk.subarray(at, at + GUNZIP_PIECE), () => done()));
-        for (let c = out.shift(); c !== undefined; c = out.shift()) {
-          contentBytes += c.length;
-          yield c;
-        }
-      }
+      const all = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
+      const keep = Math.min(GUNZIP_HOLD, all.length);
+      held = Buffer.from(all.subarray(all.length - keep));
+      yield* feed(all.subarray(0, all.length - keep), GUNZIP_PIECE);
       if (failure !== null) break;
     }
+    if (failure === null) yield* feed(held, 1);
     if (failure === null) {
       await step((done) => {
         gunzip.once('end', done);

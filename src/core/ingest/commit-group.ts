@@ -95,9 +95,9 @@ export class CommitGroup {
   }
 
   /**
-   * Commits the open group, if any (also in the import's `finally`). Never throws: a commit that
-   * fails rolls the group back and is reported by {@link takeLoss}, so the import can say which
-   * inputs it undid instead of losing its report.
+   * Commits the open group, if any (also in the import's `finally`). A commit that fails rolls the
+   * group back and is reported by {@link takeLoss}, so the import can say which inputs it undid
+   * instead of losing its report; it throws only if even the rollback leaves the transaction open.
    */
   commit(): void {
     if (!this.open) return;
@@ -113,6 +113,8 @@ export class CommitGroup {
           // Already rolled back by SQLite: nothing left to undo.
         }
       }
+      // A transaction still open here would swallow every later input unseen: fail the import.
+      if (this.db.inTransaction) throw err;
       this.loss = { from: this.from, commitError: err as Error };
     }
   }

@@ -14,6 +14,7 @@ import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
 import { indexPendingEvents } from '../store/events-repo';
+import { itemById } from '../store/evidence-repo';
 import { archiveMembers, archiveNames, gunzipAsFarAsItGoes, isZip, type GzipCut } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
@@ -189,6 +190,8 @@ type Source = [
   origin: EvidenceOrigin,
   kind: string,
   depth: number,
+  /** The evidence item of the archive it comes from, or null for a file on disk. */
+  parent: number | null,
 ];
 
 /**
@@ -310,7 +313,15 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     }
   };
 
-  const storeAndIngest = async (...[display, open, size, sizeExact, origin, kind, depth]: Source): Promise<void> => {
+  const storeAndIngest = async (...[display, open, size, sizeExact, origin, kind, depth, parent]: Source): Promise<void> => {
+    // A commit that failed before this member undid its archive with it: there is nothing to read
+    // it from (and a stored copy would belong to no archive).
+    if (parent !== null && itemById(session.db, parent) === undefined) {
+      files.push(
+        emptyResult(display, 'not imported: its archive was undone with the inputs imported since the last commit; import it again'),
+      );
+      return;
+    }
     // An input that cannot fit fails at once, before any of it is stored (so, like an unreadable
     // path, it leaves the case and its journal unchanged), and the next ones still try.
     let short = sizeExact ? storageShortfall(session.db, session.file, size, group.pendingBytes * CASE_GROWTH_PER_INPUT_BYTE) : null;
@@ -381,6 +392,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         },
         'archive-member',
         depth + 1,
+        item.id,
       );
       const row = files[contentRow];
       if (cut !== null && row !== undefined && row.evidenceId !== null) {
@@ -431,6 +443,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             },
             'archive-member',
             depth + 1,
+            item.id,
           );
           // A member's failure undid the group that stored the archive: its row says so already,
           // and the rest of its members can no longer be read from the case.
@@ -455,7 +468,12 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     // The stored size decides how the item is parsed (a gzip member's size was an estimate): one
     // that goes to the parse thread commits the group first and commits per batch on its own.
     group.before(item.bytes);
-    undoLostGroup(null);
+    if (undoLostGroup(null) !== null && itemById(session.db, item.id) === undefined) {
+      // Committing the group before a large item failed, and took the item's storing with it: no
+      // row or journal entry may point at its id, which the next stored input will be given.
+      files.push(emptyResult(display, 'not imported: committing the inputs imported before it failed and undid it too; import it again'));
+      return;
+    }
     bulk.enter();
     try {
       const s = await ingestEvidence(session, item.id, {
@@ -521,7 +539,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     } catch (err) {
       if (!isDiskFull(err)) throw err;
       warnings.push(
-        'the disk holding the case filled while the event indexes were rebuilt: the imported events are kept, and the indexes are rebuilt when the case is next opened with room (searches are slow until then)',
+        'the disk holding the case filled while the event indexes were rebuilt: the imported events are kept, and the indexes are rebuilt when the case is next opened; it opens read-write only once there is room for them (read-only meanwhile)',
       );
     }
   };
@@ -563,6 +581,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         { type: 'file', path: input.path, member: null, mtimeUs: input.mtimeUs },
         isZip(head) ? 'archive' : 'file',
         0,
+        null,
       );
     }
   } finally {

@@ -177,8 +177,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
               records than it holds. Its records were imported; acquire the rest before relying on the absence of activity.
             </div>
           )}
-          {(report.warnings ?? []).map((w) => (
-            <div key={w} className="banner warn" role="status" data-testid="import-report-warning">
+          {(report.warnings ?? []).map((w, i) => (
+            <div key={i} className="banner warn" role="status" data-testid="import-report-warning">
               {w}
             </div>
           ))}

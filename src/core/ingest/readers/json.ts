@@ -83,20 +83,6 @@ export class JsonRecordScanner {
     return this.closedPages;
   }
 
-  /**
-   * Told by the reader that the last record of a top-level array ended on the array's own `]` (a
-   * stray quote shifted the scanner's view of the brackets, see `nextWholeRecordIn`): the array is
-   * closed, and the end of the input is not reported as a container left open.
-   */
-  closeSwallowedArray(): void {
-    if (this.mode !== 'stream' || this.arrayDepth !== 1 || this.depth !== 1 || this.recordStart >= 0) return;
-    this.depth = 0;
-    this.arrayDepth = 0;
-    this.topIsObject = false;
-    this.topStart = -1;
-    this.expectValueForKey = null;
-  }
-
   /** True when the container is JSON Lines. */
   isLines(): boolean {
     return this.mode === 'lines';
