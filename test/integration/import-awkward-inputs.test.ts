@@ -63,6 +63,23 @@ function counts(session: CaseSession): { evidence: number; events: number } {
   };
 }
 
+/**
+ * Makes the case's next COMMIT fail with SQLITE_FULL, as a disk that fills while the pages are
+ * written does (`max_page_count` only fails allocations inside statements).
+ */
+function failFirstCommit(session: CaseSession): { failed: () => boolean; restore: () => void } {
+  const exec = session.db.exec.bind(session.db);
+  let armed = true;
+  const spy = vi.spyOn(session.db, 'exec').mockImplementation((sql: string) => {
+    if (armed && sql === 'COMMIT') {
+      armed = false;
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    }
+    return exec(sql);
+  });
+  return { failed: () => !armed, restore: () => spy.mockRestore() };
+}
+
 /** Caps the case file at its current size plus `pages` pages: SQLite then fails writes with SQLITE_FULL. */
 function capCase(session: CaseSession, pages: number): void {
   const used = Number(session.db.pragma('page_count', { simple: true }));
@@ -412,15 +429,7 @@ describe('room on the disk that holds the case', () => {
     const { session } = fresh();
     const inputs = ['new-layout.csv', 'classic-layout.csv'].map((f) => join(FIXTURES, 'purview-csv', f));
     // A real disk fills when the pages are written, at COMMIT: fail the first COMMIT as SQLite does.
-    const exec = session.db.exec.bind(session.db);
-    let armed = true;
-    const spy = vi.spyOn(session.db, 'exec').mockImplementation((sql: string) => {
-      if (armed && sql === 'COMMIT') {
-        armed = false;
-        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-      }
-      return exec(sql);
-    });
+    const commit = failFirstCommit(session);
     try {
       const r = await importPaths(session, inputs);
       expect(r.files.map((f) => f.error)).toEqual([
@@ -429,9 +438,9 @@ describe('room on the disk that holds the case', () => {
       ]);
       expect(r).toMatchObject({ read: 0, imported: 0 });
       expect(counts(session)).toEqual({ evidence: 0, events: 0 });
-      expect(armed).toBe(false);
+      expect(commit.failed()).toBe(true);
     } finally {
-      spy.mockRestore();
+      commit.restore();
     }
     // With room again, both import.
     const again = await importPaths(session, inputs);
@@ -451,22 +460,14 @@ describe('room on the disk that holds the case', () => {
       writeFileSync(f, auditLines(20));
       return f;
     });
-    const exec = session.db.exec.bind(session.db);
-    let armed = true;
-    const spy = vi.spyOn(session.db, 'exec').mockImplementation((sql: string) => {
-      if (armed && sql === 'COMMIT') {
-        armed = false;
-        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-      }
-      return exec(sql);
-    });
+    const commit = failFirstCommit(session);
     let r;
     try {
       r = await importPaths(session, [a, b, ...later]);
     } finally {
-      spy.mockRestore();
+      commit.restore();
     }
-    expect(armed).toBe(false);
+    expect(commit.failed()).toBe(true);
     const content = r.files.find((f) => f.path === `${b}!reuse-b.jsonl`)!;
     expect(content).toMatchObject({ evidenceId: null, read: 0 });
     expect(content.error).toBe('not imported: committing the inputs imported before it failed and undid it too; import it again');
