@@ -4,9 +4,8 @@
  * that cannot be read, or whose format cannot be determined, is reported with the reason (and
  * journaled) while the others still import.
  */
-import { createReadStream, type Dirent } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import { MailtrailError } from '../../shared/errors';
 import type { EvidenceOrigin } from '../../shared/model/evidence';
 import type { FormatId, ImportFileResult, ImportReport } from '../../shared/model/ingest';
@@ -25,6 +24,7 @@ import { osMetadata } from './os-metadata';
 import { isGzip } from './text';
 import { committedBeforeFailure, ingestEvidence, UnreadableEvidenceError } from './ingest-evidence';
 import { ReferenceDataNotice } from './record-parsers';
+import { findInputs, readHead } from './walk-inputs';
 
 /** Progress of an import of several paths. */
 export interface ImportProgress {
@@ -73,110 +73,6 @@ export interface ImportPathsOptions {
 /** Files larger than this are stored with the `deflate-raw` codec (text exports shrink ~8×). */
 export const COMPRESS_ABOVE = Number.POSITIVE_INFINITY;
 const MAX_ARCHIVE_DEPTH = 4;
-
-interface Input {
-  path: string;
-  bytes: number;
-  mtimeUs: number | null;
-  error?: string;
-  /** Operating-system metadata met while walking a folder ({@link osMetadata}): not read. */
-  skipped?: string;
-}
-
-/**
- * What the walk must not read: the case being imported into (by device and inode, so a link to it
- * counts) and its journal files, which an examiner's evidence folder often holds.
- */
-interface OwnFiles {
-  ids: Set<string>;
-  paths: Set<string>;
-}
-
-async function ownFiles(caseFile: string): Promise<OwnFiles> {
-  const ids = new Set<string>();
-  const paths = new Set<string>();
-  for (const base of new Set([resolve(caseFile), await realpath(caseFile).catch(() => resolve(caseFile))])) {
-    for (const suffix of ['', '-journal', '-wal', '-shm']) paths.add(base + suffix);
-  }
-  try {
-    const st = await stat(caseFile);
-    ids.add(`${st.dev}:${st.ino}`);
-  } catch {
-    // Not on disk under that name (a test's in-memory case): the names still count.
-  }
-  return { ids, paths };
-}
-
-/** Finds the inputs under `paths`; `walked` when they were listed from a folder rather than given. */
-async function collect(paths: string[], out: Input[], seen: Set<string>, own: OwnFiles, walked = false): Promise<void> {
-  for (const given of paths) {
-    const path = resolve(given);
-    let st;
-    try {
-      st = await stat(path);
-    } catch (err) {
-      out.push({
-        path: given,
-        bytes: 0,
-        mtimeUs: null,
-        error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      });
-      continue;
-    }
-    if (own.paths.has(path) || own.ids.has(`${st.dev}:${st.ino}`)) {
-      // Storing the case in itself would only grow it; given by name or met in a folder alike.
-      out.push({ path, bytes: st.size, mtimeUs: null, skipped: 'skipped: the case file being imported into (or its journal)' });
-      continue;
-    }
-    const skipped = walked ? osMetadata(basename(path), st.isDirectory()) : null;
-    if (skipped !== null) {
-      out.push({ path, bytes: st.isFile() ? st.size : 0, mtimeUs: null, skipped });
-      continue;
-    }
-    if (st.isDirectory()) {
-      let real: string;
-      try {
-        real = await realpath(path);
-      } catch {
-        real = path;
-      }
-      if (seen.has(real)) continue;
-      seen.add(real);
-      let entries: Dirent[];
-      try {
-        entries = await readdir(path, { withFileTypes: true });
-      } catch (err) {
-        out.push({
-          path: given,
-          bytes: 0,
-          mtimeUs: null,
-          error: `cannot list folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        });
-        continue;
-      }
-      const names = entries
-        .filter((e) => e.isFile() || e.isDirectory() || e.isSymbolicLink())
-        .map((e) => join(path, e.name))
-        .sort();
-      await collect(names, out, seen, own, true);
-    } else if (st.isFile()) {
-      out.push({ path, bytes: st.size, mtimeUs: Math.round(st.mtimeMs * 1000) });
-    } else {
-      out.push({ path: given, bytes: 0, mtimeUs: null, error: 'not a regular file' });
-    }
-  }
-}
-
-async function readHead(path: string): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(b, 0, 4, 0);
-    return b.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * A byte source to import: where it is shown, how to read it, its size (exact, or an estimate for a
@@ -233,8 +129,7 @@ function emptyResult(path: string, error?: string): ImportFileResult {
  */
 export async function importPaths(session: CaseSession, paths: string[], opts: ImportPathsOptions = {}): Promise<ImportReport> {
   if (session.readOnly) throw new MailtrailError('UNSUPPORTED', 'the case is open read-only');
-  const inputs: Input[] = [];
-  await collect(paths, inputs, new Set(), await ownFiles(session.file));
+  const inputs = await findInputs(paths, session.file);
   const totalBytes = inputs.reduce((s, i) => s + (i.skipped === undefined ? i.bytes : 0), 0);
   // Decided once for the whole import (a folder of many files is one bulk load, one rebuild).
   const bulk =
