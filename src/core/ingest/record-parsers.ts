@@ -16,7 +16,7 @@ import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-reco
 import { detectFormat, isCsvFormat } from './detect';
 import { classifyJson, normalizeJsonRecord } from './json-records';
 import { CsvTokenizer, sniffDelimiter, type CsvRow } from './readers/csv';
-import { JsonRecordScanner, nextWholeRecordIn, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
+import { countLf, JsonRecordScanner, nextWholeRecordIn, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
 import { TextReader, type TextChunk } from './text';
 import { MailtrailError } from '../../shared/errors';
 
@@ -208,13 +208,6 @@ export class CsvParser implements RecordParser {
   }
 }
 
-/** Line breaks in the first `n` characters of `s`. */
-function countLines(s: string, n: number): number {
-  let lines = 0;
-  for (let i = s.indexOf('\n'); i >= 0 && i < n; i = s.indexOf('\n', i + 1)) lines++;
-  return lines;
-}
-
 function csvCompatible(format: FormatId, header: string[]): boolean {
   const detected = csvFormatOf(header);
   if (detected === format) return true;
@@ -317,7 +310,7 @@ export class JsonParser implements RecordParser {
     const inner = new JsonRecordScanner();
     const found = inner.push(swallowed ? `[${rest}` : `[${rest}]`);
     inner.end(found);
-    const before = countLines(item.text, at);
+    const before = countLf(item.text, 0, at);
     for (const it of found) this.handle({ ...it, line: item.line + before + it.line - 1 });
     return true;
   }

@@ -25,7 +25,8 @@ export type PageMeta = Record<string, unknown>;
 
 const WRAPPER_KEYS = new Set(['value', 'records', 'Records', 'Value']);
 
-function countLf(s: string, from: number, to: number): number {
+/** Line feeds in `s` from `from` up to `to`. */
+export function countLf(s: string, from: number, to: number): number {
   let n = 0;
   for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) n++;
   return n;
