@@ -220,12 +220,16 @@ describe('tokens are checked on every call', () => {
   });
 
   it('tokens expire', async () => {
-    const short = await startEmulator({ users: 2, days: 3, tokenLifetimeSec: 1 });
+    // Long enough that the first call is inside it even on a loaded CI machine (a 1 s lifetime
+    // failed there: the first call came after it), short enough to wait out.
+    const lifetimeMs = 4000;
+    const short = await startEmulator({ users: 2, days: 3, tokenLifetimeSec: lifetimeMs / 1000 });
     try {
+      const issued = Date.now();
       const t = await appToken(short, 'graph');
       const url = `${short.hosts.graph}/v1.0/auditLogs/directoryAudits?$top=1`;
       expect((await call(short, url, t)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 1300));
+      await new Promise((r) => setTimeout(r, Math.max(0, issued + lifetimeMs + 1200 - Date.now())));
       const res = await call(short, url, t);
       expect(res.status).toBe(401);
       expect(res.json<{ error: { message: string } }>().error.message).toMatch(/expired/);
