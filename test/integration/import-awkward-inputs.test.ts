@@ -292,6 +292,18 @@ describe('a gzip file cut off or damaged', () => {
   });
 });
 
+describe('the size of a gzip content before it is inflated', () => {
+  it('is read from the gzip trailer (progress shows it; a bare size × 8 did before)', async () => {
+    const text = auditLines(3000);
+    const gz = join(dir, 'sized.jsonl.gz');
+    writeFileSync(gz, gzipSync(text));
+    const { session } = fresh();
+    const sizes = new Map<string, number>();
+    await importPaths(session, [gz], { onProgress: (p) => sizes.set(p.path, p.fileBytes) });
+    expect(sizes.get(`${gz}!sized.jsonl`)).toBe(Buffer.byteLength(text));
+  });
+});
+
 describe('a gzip file with bytes after its end or a bad checksum', () => {
   it('keeps all of its content and says what is wrong', async () => {
     const text = auditLines(9000);
@@ -447,45 +459,58 @@ describe('room on the disk that holds the case', () => {
     expect(again.files.every((f) => f.error === undefined && f.imported > 0)).toBe(true);
   });
 
-  it('a failed commit before a large gzip content never leaves a row or journal entry pointing at an id reused later', async () => {
-    const { session } = fresh();
-    const a = join(dir, 'reuse-a.jsonl');
-    writeFileSync(a, auditLines(50));
-    // Highly compressible: under 1 MiB stored, so its content joins the group on the estimate, then
-    // over 8 MiB inflated, so the group is committed before it is parsed.
-    const b = join(dir, 'reuse-b.jsonl.gz');
-    writeFileSync(b, gzipSync(auditLines(1).repeat(14_000)));
-    const later = [1, 2, 3].map((k) => {
-      const f = join(dir, `reuse-c${k}.jsonl`);
-      writeFileSync(f, auditLines(20));
-      return f;
+  // Two ways a failed commit can take an item's storing with it after the item was stored: its
+  // content joins the group on a wrong size estimate (the trailer of a two-member gzip gives the
+  // last member's size) and the group is committed before the content is parsed; or the group is
+  // committed before the content is stored, undoing the gzip file it would be read from.
+  for (const [name, members, expected] of [
+    ['two members, wrong estimate', 2, 'not imported: committing the inputs imported before it failed and undid it too; import it again'],
+    [
+      'one member, right estimate',
+      1,
+      'not imported: its archive was undone with the inputs imported since the last commit; import it again',
+    ],
+  ] as const) {
+    it(`a failed commit never leaves a row or journal entry pointing at an evidence id reused later (${name})`, async () => {
+      const { session } = fresh();
+      const a = join(dir, `reuse-a-${members}.jsonl`);
+      writeFileSync(a, auditLines(50));
+      // Highly compressible: under 1 MiB stored, over 8 MiB inflated.
+      const b = join(dir, `reuse-b-${members}.jsonl.gz`);
+      const big = gzipSync(auditLines(1).repeat(14_000));
+      writeFileSync(b, members === 2 ? Buffer.concat([big, gzipSync('\n')]) : big);
+      const later = [1, 2, 3].map((k) => {
+        const f = join(dir, `reuse-c${k}-${members}.jsonl`);
+        writeFileSync(f, auditLines(20));
+        return f;
+      });
+      const commit = failFirstCommit(session);
+      let r;
+      try {
+        r = await importPaths(session, [a, b, ...later]);
+      } finally {
+        commit.restore();
+      }
+      expect(commit.failed()).toBe(true);
+      const content = r.files.find((f) => f.path === `${b}!reuse-b-${members}.jsonl`)!;
+      expect(content).toMatchObject({ evidenceId: null, read: 0 });
+      expect(content.error).toBe(expected);
+      // Every row and every journal entry that names an evidence item names the input it stored.
+      const items = new Map(session.evidence.list().map((e) => [e.id, e]));
+      for (const f of r.files.filter((x) => x.evidenceId !== null)) expect(items.get(f.evidenceId!)?.sha256, f.path).toBe(f.sha256);
+      const named = session.db
+        .prepare(`SELECT details FROM custody WHERE action LIKE 'import.%'`)
+        .pluck()
+        .all()
+        .map((d) => JSON.parse(d as string) as { evidence_id?: number | null; path?: string })
+        .filter((d) => typeof d.evidence_id === 'number');
+      for (const d of named) {
+        const row = r.files.find((f) => f.evidenceId === d.evidence_id);
+        expect(row?.path, JSON.stringify(d)).toBe(d.path ?? row?.path);
+      }
+      expect(counts(session).events).toBe(r.imported);
     });
-    const commit = failFirstCommit(session);
-    let r;
-    try {
-      r = await importPaths(session, [a, b, ...later]);
-    } finally {
-      commit.restore();
-    }
-    expect(commit.failed()).toBe(true);
-    const content = r.files.find((f) => f.path === `${b}!reuse-b.jsonl`)!;
-    expect(content).toMatchObject({ evidenceId: null, read: 0 });
-    expect(content.error).toBe('not imported: committing the inputs imported before it failed and undid it too; import it again');
-    // Every row and every journal entry that names an evidence item names the input it stored.
-    const items = new Map(session.evidence.list().map((e) => [e.id, e]));
-    for (const f of r.files.filter((x) => x.evidenceId !== null)) expect(items.get(f.evidenceId!)?.sha256, f.path).toBe(f.sha256);
-    const named = session.db
-      .prepare(`SELECT details FROM custody WHERE action LIKE 'import.%'`)
-      .pluck()
-      .all()
-      .map((d) => JSON.parse(d as string) as { evidence_id?: number | null; path?: string })
-      .filter((d) => typeof d.evidence_id === 'number');
-    for (const d of named) {
-      const row = r.files.find((f) => f.evidenceId === d.evidence_id);
-      expect(row?.path, JSON.stringify(d)).toBe(d.path ?? row?.path);
-    }
-    expect(counts(session).events).toBe(r.imported);
-  });
+  }
 
   it('a disk too full for the full-text index still returns the report, with a warning, and a later import catches up', async () => {
     const big = join(dir, 'fts-full.jsonl');

@@ -41,6 +41,22 @@ class EvidenceReader extends yauzl.RandomAccessReader {
     return data;
   }
 
+  /** Up to `length` bytes from `start` (fewer at the end of the item). */
+  bytesAt(start: number, length: number): Buffer {
+    const parts: Buffer[] = [];
+    let pos = start;
+    while (pos < start + length) {
+      const seq = Math.floor(pos / this.chunkSize);
+      const data = this.chunk(seq);
+      const off = pos - seq * this.chunkSize;
+      if (off >= data.length) break;
+      const take = Math.min(data.length - off, start + length - pos);
+      parts.push(data.subarray(off, off + take));
+      pos += take;
+    }
+    return Buffer.concat(parts);
+  }
+
   override _readStreamForRange(start: number, end: number): Readable {
     const chunk = (seq: number): Buffer => this.chunk(seq);
     const chunkSize = this.chunkSize;
@@ -122,6 +138,22 @@ export async function archiveNames(db: Db, evidenceId: number, size: number): Pr
   const names: string[] = [];
   for await (const m of archiveMembers(db, evidenceId, size)) names.push(m.name);
   return names;
+}
+
+/** Deflate's best ratio: no content is more than this many times its compressed size. */
+const DEFLATE_MAX_RATIO = 1032;
+
+/**
+ * The size a stored gzip file inflates to, from its trailer (ISIZE: the content's size mod 2^32):
+ * it decides whether the content joins a group commit and how progress is shown. An estimate: a
+ * file cut off, of several members, or of more than 4 GiB of content has another value there, so
+ * it is bounded by deflate's best ratio, and the compressed size × 8 stands in when it is smaller
+ * than the file.
+ */
+export function gzipContentEstimate(db: Db, evidenceId: number, size: number): number {
+  if (size < 18) return size * 8; // shorter than a header and a trailer
+  const isize = new EvidenceReader(db, evidenceId).bytesAt(size - 4, 4).readUInt32LE(0);
+  return isize >= size ? Math.min(isize, size * DEFLATE_MAX_RATIO) : size * 8;
 }
 
 /** How a gzip stream ended early, or null when it was whole. */

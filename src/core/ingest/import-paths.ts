@@ -14,7 +14,7 @@ import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
 import { indexPendingEvents } from '../store/events-repo';
 import { itemById } from '../store/evidence-repo';
-import { archiveMembers, archiveNames, gunzipAsFarAsItGoes, isZip, type GzipCut } from './archive';
+import { archiveMembers, archiveNames, gunzipAsFarAsItGoes, gzipContentEstimate, isZip, type GzipCut } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
 import { CASE_GROWTH_PER_INPUT_BYTE, diskFullReason, isDiskFull, storageShortfall } from './disk-space';
@@ -277,7 +277,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
           gunzipAsFarAsItGoes(session.evidence.open(item.id), (c) => {
             cut = c;
           }),
-        size * 8,
+        gzipContentEstimate(session.db, item.id, item.bytes),
         false,
         {
           type: 'file',
