@@ -162,6 +162,14 @@ describe('operating-system metadata in folders and archives', () => {
     expect(session.evidence.list()).toHaveLength(3);
     expect(r.files.find((f) => f.path.endsWith('Thumbs.db'))!.bytes).toBe(512);
     expect(importFileCounts(r.files)).toEqual({ files: 2, archives: 1, failed: 0, skipped: 6 });
+    // The custody journal names each input passed over, the zip member with its archive's item.
+    const skippedEntries = session.db
+      .prepare(`SELECT details FROM custody WHERE action = 'import.skipped' ORDER BY seq`)
+      .pluck()
+      .all()
+      .map((d) => JSON.parse(d as string) as { path: string; evidence_id: number | null });
+    expect(skippedEntries.map((d) => d.path)).toEqual(r.files.filter((f) => f.skipped).map((f) => f.path));
+    expect(skippedEntries.at(-1)!.evidence_id).toBe(r.files.find((f) => f.path === zip)!.evidenceId);
     expect(describeImportFiles(importFileCounts(r.files))).toBe('2 files + 1 archive, 6 skipped');
 
     // A folder the examiner names is read whatever it is called, __MACOSX included; met while

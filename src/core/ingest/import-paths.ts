@@ -319,6 +319,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
           const skipped = osMetadata(m.name, false);
           if (skipped !== null) {
             files.push({ ...emptyResult(memberDisplay), bytes: m.size, skipped });
+            journal('import.skipped', { evidence_id: item.id, path: memberDisplay, bytes: m.size, reason: skipped });
             continue;
           }
           if (m.problem) {
@@ -459,6 +460,8 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       }
       if (input.skipped !== undefined) {
         files.push({ ...emptyResult(input.path), bytes: input.bytes, skipped: input.skipped });
+        // Not stored, but not silently passed over either: the case says what was left out and why.
+        journal('import.skipped', { evidence_id: null, path: input.path, bytes: input.bytes, reason: input.skipped });
         continue;
       }
       let head: Buffer;
