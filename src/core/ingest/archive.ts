@@ -167,6 +167,14 @@ export interface GzipCut {
   contentBytes: number;
 }
 
+/** The warning a content row gets when its gzip file ended early ({@link GzipCut}). */
+export function describeGzipCut({ how, contentBytes }: GzipCut): string {
+  const at = `${contentBytes.toLocaleString('en-US')} bytes of content`;
+  return how === 'checksum'
+    ? `the gzip file fails its checksum (CRC-32) after ${at}: some of it is damaged, and records that did not read were quarantined (get the file again)`
+    : `the gzip file is ${how} after ${at}: its records up to there were read, the rest is missing (get the file again)`;
+}
+
 /** Compressed bytes handed to the inflater at a time: bounds what one step can inflate to. */
 const GUNZIP_PIECE = 64 * 1024;
 /**

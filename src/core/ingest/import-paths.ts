@@ -14,7 +14,7 @@ import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
 import { indexPendingEvents } from '../store/events-repo';
 import { itemById } from '../store/evidence-repo';
-import { archiveMembers, archiveNames, gunzipAsFarAsItGoes, gzipContentEstimate, isZip, type GzipCut } from './archive';
+import { archiveMembers, archiveNames, describeGzipCut, gunzipAsFarAsItGoes, gzipContentEstimate, isZip, type GzipCut } from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
 import { CASE_GROWTH_PER_INPUT_BYTE, diskFullReason, isDiskFull, storageShortfall } from './disk-space';
@@ -291,11 +291,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       );
       const row = files[contentRow];
       if (cut !== null && row !== undefined && row.evidenceId !== null) {
-        const { how, contentBytes } = cut as GzipCut;
-        const warning =
-          how === 'checksum'
-            ? `the gzip file fails its checksum (CRC-32) after ${contentBytes.toLocaleString('en-US')} bytes of content: some of it is damaged, and records that did not read were quarantined (get the file again)`
-            : `the gzip file is ${how} after ${contentBytes.toLocaleString('en-US')} bytes of content: its records up to there were read, the rest is missing (get the file again)`;
+        const warning = describeGzipCut(cut as GzipCut); // set in the callback: TS narrows it to null here
         row.warnings = [...(row.warnings ?? []), warning];
         journal('import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning });
       }
