@@ -80,6 +80,15 @@ function failFirstCommit(session: CaseSession): { failed: () => boolean; restore
   return { failed: () => !armed, restore: () => spy.mockRestore() };
 }
 
+/** The details of the case's custody entries of `action`, oldest first. */
+function custody(session: CaseSession, action: string): unknown[] {
+  return session.db
+    .prepare('SELECT details FROM custody WHERE action = ? ORDER BY seq')
+    .pluck()
+    .all(action)
+    .map((d) => JSON.parse(d as string) as unknown);
+}
+
 /** Caps the case file at its current size plus `pages` pages: SQLite then fails writes with SQLITE_FULL. */
 function capCase(session: CaseSession, pages: number): void {
   const used = Number(session.db.pragma('page_count', { simple: true }));
@@ -163,11 +172,7 @@ describe('operating-system metadata in folders and archives', () => {
     expect(r.files.find((f) => f.path.endsWith('Thumbs.db'))!.bytes).toBe(512);
     expect(importFileCounts(r.files)).toEqual({ files: 2, archives: 1, failed: 0, skipped: 6 });
     // The custody journal names each input passed over, the zip member with its archive's item.
-    const skippedEntries = session.db
-      .prepare(`SELECT details FROM custody WHERE action = 'import.skipped' ORDER BY seq`)
-      .pluck()
-      .all()
-      .map((d) => JSON.parse(d as string) as { path: string; evidence_id: number | null });
+    const skippedEntries = custody(session, 'import.skipped') as { path: string; evidence_id: number | null }[];
     expect(skippedEntries.map((d) => d.path)).toEqual(r.files.filter((f) => f.skipped).map((f) => f.path));
     expect(skippedEntries.at(-1)!.evidence_id).toBe(r.files.find((f) => f.path === zip)!.evidenceId);
     expect(describeImportFiles(importFileCounts(r.files))).toBe('2 files + 1 archive, 6 skipped');
@@ -293,10 +298,7 @@ describe('a gzip file cut off or damaged', () => {
     // The whole file: no warning, and the records the cut one held are duplicates.
     expect(r.files[3]!.warnings).toBeUndefined();
     expect(r.files[3]).toMatchObject({ read: 4000, duplicates: cut.imported, imported: 4000 - cut.imported });
-    const journal = session.db.prepare(`SELECT details FROM custody WHERE action = 'import.incomplete'`).pluck().all() as string[];
-    expect(journal.map((d) => JSON.parse(d) as { evidence_id: number })).toEqual([
-      expect.objectContaining({ evidence_id: cut.evidenceId }),
-    ]);
+    expect(custody(session, 'import.incomplete')).toEqual([expect.objectContaining({ evidence_id: cut.evidenceId })]);
   });
 });
 
@@ -373,8 +375,11 @@ describe('room on the disk that holds the case', () => {
     );
     expect(r.files[1]).toMatchObject({ path: small, format: 'purview-csv' });
     expect(r.files[1]!.imported).toBeGreaterThan(0);
-    // Nothing of the huge file entered the case.
+    // Nothing of the huge file entered the case; its journal says it was refused, and why.
     expect(counts(session)).toEqual({ evidence: before.evidence + 1, events: before.events + r.imported });
+    expect(custody(session, 'import.refused')).toEqual([
+      { evidence_id: null, path: huge, bytes: Number(st.bavail) * Number(st.bsize) + 2 ** 30, reason: r.files[0]!.error },
+    ]);
   });
 
   it('a disk that fills while storing fails that input only, with the reason, and keeps the others', async () => {
@@ -443,6 +448,47 @@ describe('room on the disk that holds the case', () => {
       [full, expect.stringMatching(/ \(this also undid 1 input imported with it since the last commit\)$/)],
     ]);
     expect(describeImportFiles(importFileCounts(r.files))).toBe('3 files (3 failed), 1 skipped');
+    // The rollback took the journal entries written since the group opened; those about inputs it
+    // never stored are written again, so the case still says what was left out and why.
+    expect(custody(session, 'import.skipped')).toEqual([
+      { evidence_id: null, path: join(folder, '.DS_Store'), bytes: 8, reason: r.files[1]!.skipped },
+    ]);
+    expect(custody(session, 'import.refused')).toEqual([{ evidence_id: null, path: missing, reason: 'cannot read: ENOENT' }]);
+  });
+
+  it('undoing a group takes the rows and journal entries of the members of an archive it stored', async () => {
+    const { session } = fresh();
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('\0\0\0\x01Bud1', 'latin1'), 'export/.DS_Store');
+    zip.addBuffer(readFileSync(join(FIXTURES, 'purview-csv', 'new-layout.csv')), 'export/audit.csv');
+    zip.end();
+    const parts: Buffer[] = [];
+    for await (const c of zip.outputStream as AsyncIterable<Buffer>) parts.push(c);
+    const archive = join(dir, 'undone-members.zip');
+    writeFileSync(archive, Buffer.concat(parts));
+    const commit = failFirstCommit(session);
+    let r;
+    try {
+      r = await importPaths(session, [archive, join(dir, 'no-such.csv')]);
+    } finally {
+      commit.restore();
+    }
+    expect(commit.failed()).toBe(true);
+    expect(r.files.map((f) => [f.path, f.skipped ?? f.error ?? null])).toEqual([
+      [archive, expect.stringMatching(/^not imported: committing it with the inputs imported since the last commit failed/)],
+      [
+        `${archive}!export/.DS_Store`,
+        'not imported: its archive was undone with the inputs imported since the last commit; import it again',
+      ],
+      [`${archive}!export/audit.csv`, expect.stringMatching(/^not imported: committing it/)],
+      [join(dir, 'no-such.csv'), 'cannot read: ENOENT'],
+    ]);
+    expect(counts(session)).toEqual({ evidence: 0, events: 0 });
+    // No entry names the undone archive; the refusal of the missing path stays.
+    expect(custody(session, 'import.skipped')).toEqual([]);
+    expect(custody(session, 'import.refused')).toEqual([
+      { evidence_id: null, path: join(dir, 'no-such.csv'), reason: 'cannot read: ENOENT' },
+    ]);
   });
 
   it('a commit that fails (where a real full disk strikes) undoes its group in the report instead of throwing', async () => {
@@ -567,12 +613,9 @@ describe('room on the disk that holds the case', () => {
       expect(row.read).toBeLessThan(lines);
       expect(row.read).toBe(row.imported + row.duplicates + row.quarantined);
       expect(counts(session)).toEqual({ evidence: before.evidence + 1, events: before.events + row.imported });
-      const journal = session.db
-        .prepare(`SELECT details FROM custody WHERE action = 'import.unreadable'`)
-        .pluck()
-        .all()
-        .map((d) => JSON.parse(d as string) as Record<string, unknown>);
-      expect(journal).toEqual([expect.objectContaining({ evidence_id: row.evidenceId, records_committed: row.read })]);
+      expect(custody(session, 'import.unreadable')).toEqual([
+        expect.objectContaining({ evidence_id: row.evidenceId, records_committed: row.read }),
+      ]);
 
       session.db.pragma('max_page_count = 1073741823');
       const again = await importPaths(session, [big], { batchRecords: 1000, parseThread });

@@ -106,6 +106,9 @@ function undoneNote(undone: number | null): string {
   return undone ? ` (this also undid ${undone} input${undone === 1 ? '' : 's'} imported with it since the last commit)` : '';
 }
 
+/** The row of an archive member whose archive a failed commit undid. */
+const ARCHIVE_UNDONE = 'not imported: its archive was undone with the inputs imported since the last commit; import it again';
+
 function emptyResult(path: string, error?: string): ImportFileResult {
   return {
     path,
@@ -144,6 +147,16 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   const warnings: string[] = [];
 
   /**
+   * The journal entries appended for result rows (by row) since every earlier one was known
+   * committed: an undone group takes those written in it along ({@link undoLostGroup}).
+   */
+  const written: { row: number; action: string; details: Record<string, unknown> }[] = [];
+  /** Forgets the entries once no group is open: each is committed then, or was handled as lost. */
+  const settleWritten = (): void => {
+    if (!group.active) written.length = 0;
+  };
+
+  /**
    * After a failure, or a commit: when the open group was undone (a full disk can roll back the
    * whole transaction, and a commit that fails loses it), the rows of the inputs it stored are
    * undone as well, so the report never claims what the case does not hold. Rows of inputs that
@@ -160,14 +173,25 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         : `committing it with the inputs imported since the last commit failed (${
             isDiskFull(loss.commitError) ? 'the disk holding the case is full' : (loss.commitError?.message ?? 'rolled back')
           })`;
+    // Journal entries written since the group opened went with it. Those about inputs never stored
+    // (skipped, refused) or about items that stayed still hold and are written again; those naming
+    // an item that was undone go, and so does the row of an archive member whose archive went.
+    const gone = (id: unknown): boolean => typeof id === 'number' && itemById(session.db, id) === undefined;
+    const lost = written.filter((w) => w.row >= loss.from);
+    written.length = 0;
+    const orphans = new Set(lost.filter((w) => gone(w.details['evidence_id'])).map((w) => w.row));
     let undone = 0;
     for (let i = loss.from; i < files.length; i++) {
       const f = files[i]!;
-      if (f.evidenceId === null) continue;
+      if (f.evidenceId === null) {
+        if (orphans.has(i)) files[i] = emptyResult(f.path, ARCHIVE_UNDONE);
+        continue;
+      }
       files[i] = emptyResult(f.path, `not imported: ${why}; import it again`);
       pageRoles.delete(i);
       undone++;
     }
+    for (const w of lost) if (!gone(w.details['evidence_id'])) journal(w.row, w.action, w.details);
     return undone;
   };
 
@@ -175,9 +199,10 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
    * Appends to the custody journal; on a full disk the entry cannot be written, and the import
    * says so in its warnings instead of losing its report (the append may also undo the open group).
    */
-  const journal = (action: string, details: Record<string, unknown>): void => {
+  const journal = (row: number, action: string, details: Record<string, unknown>): void => {
     try {
       session.journal.append(action, details);
+      written.push({ row, action, details });
     } catch (err) {
       if (!isDiskFull(err)) throw err;
       warnings.push(
@@ -200,11 +225,13 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     const size = source[2];
     group.before(size);
     undoLostGroup(null); // a large input commits the group first: that commit may have failed
+    settleWritten();
     try {
       await storeAndIngest(...source);
     } finally {
       group.after(size);
       undoLostGroup(null);
+      settleWritten();
     }
   };
 
@@ -212,9 +239,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     // A commit that failed before this member undid its archive with it: there is nothing to read
     // it from (and a stored copy would belong to no archive).
     if (parent !== null && itemById(session.db, parent) === undefined) {
-      files.push(
-        emptyResult(display, 'not imported: its archive was undone with the inputs imported since the last commit; import it again'),
-      );
+      files.push(emptyResult(display, ARCHIVE_UNDONE));
       return;
     }
     // An input that cannot fit fails at once, before any of it is stored (so, like an unreadable
@@ -228,6 +253,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     }
     if (short) {
       files.push(emptyResult(display, short));
+      journal(files.length - 1, 'import.refused', { evidence_id: null, path: display, bytes: size, reason: short });
       return;
     }
     fileNo++;
@@ -257,6 +283,12 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       const undone = undoLostGroup(display);
       const reason = isDiskFull(err) ? diskFullReason(session.db, session.file, 'storing') : `cannot read: ${(err as Error).message}`;
       files.push(emptyResult(display, `${reason}${undoneNote(undone)}`));
+      journal(files.length - 1, 'import.refused', {
+        evidence_id: null,
+        path: display,
+        reason,
+        ...(undone ? { undone_inputs: undone } : {}),
+      });
       return;
     }
     doneBytes = before + size;
@@ -293,7 +325,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       if (cut !== null && row !== undefined && row.evidenceId !== null) {
         const warning = describeGzipCut(cut as GzipCut); // set in the callback: TS narrows it to null here
         row.warnings = [...(row.warnings ?? []), warning];
-        journal('import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning });
+        journal(contentRow, 'import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning });
       }
       return;
     }
@@ -306,7 +338,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         if (office !== null) {
           const reason = `${office.what}, ${office.advice}`;
           files[row] = { ...base, error: reason };
-          journal('import.unreadable', { evidence_id: item.id, path: display, reason });
+          journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason });
           return;
         }
         for await (const m of archiveMembers(session.db, item.id, item.bytes)) {
@@ -315,11 +347,13 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
           const skipped = osMetadata(m.name, false);
           if (skipped !== null) {
             files.push({ ...emptyResult(memberDisplay), bytes: m.size, skipped });
-            journal('import.skipped', { evidence_id: item.id, path: memberDisplay, bytes: m.size, reason: skipped });
+            journal(files.length - 1, 'import.skipped', { evidence_id: item.id, path: memberDisplay, bytes: m.size, reason: skipped });
             continue;
           }
           if (m.problem) {
             files.push(emptyResult(memberDisplay, m.problem));
+            // Stored inside its archive all the same: the archive's item holds its bytes.
+            journal(files.length - 1, 'import.unreadable', { evidence_id: item.id, path: memberDisplay, reason: m.problem });
             continue;
           }
           await importSource(
@@ -353,7 +387,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         if (files[row]!.evidenceId === null) return;
         const reason = zipFailure(err as Error, members);
         files[row] = { ...base, archive: 'zip', error: reason };
-        journal('import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
+        journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
       }
       return;
     }
@@ -396,7 +430,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
       if (err instanceof ReferenceDataNotice) {
         files.push({ ...base, note: err.message });
-        journal('import.reference', { evidence_id: item.id, path: display, kind: err.what });
+        journal(files.length - 1, 'import.reference', { evidence_id: item.id, path: display, kind: err.what });
         return;
       }
       const undone = undoLostGroup(display);
@@ -409,13 +443,13 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       if (undone !== null) {
         // Its evidence went with the group: nothing of it is in the case to point at.
         files.push(emptyResult(display, `${reason}${undoneNote(undone)}`));
-        journal('import.unreadable', { evidence_id: null, path: display, reason, undone_inputs: undone });
+        journal(files.length - 1, 'import.unreadable', { evidence_id: null, path: display, reason, undone_inputs: undone });
         return;
       }
       // The batches it committed before the failure stay: the row counts them, so it adds up to the case.
       const part = committedBeforeFailure(err);
       files.push({ ...base, ...(part ?? {}), error: reason });
-      journal('import.unreadable', {
+      journal(files.length - 1, 'import.unreadable', {
         evidence_id: item.id,
         path: display,
         reason,
@@ -450,21 +484,24 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     });
   try {
     for (const input of inputs) {
+      // Not stored, but not silently passed over either: the case says what was left out and why.
       if (input.error) {
         files.push(emptyResult(input.path, input.error));
+        journal(files.length - 1, 'import.refused', { evidence_id: null, path: input.path, reason: input.error });
         continue;
       }
       if (input.skipped !== undefined) {
         files.push({ ...emptyResult(input.path), bytes: input.bytes, skipped: input.skipped });
-        // Not stored, but not silently passed over either: the case says what was left out and why.
-        journal('import.skipped', { evidence_id: null, path: input.path, bytes: input.bytes, reason: input.skipped });
+        journal(files.length - 1, 'import.skipped', { evidence_id: null, path: input.path, bytes: input.bytes, reason: input.skipped });
         continue;
       }
       let head: Buffer;
       try {
         head = await readHead(input.path);
       } catch (err) {
-        files.push(emptyResult(input.path, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`));
+        const reason = `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        files.push(emptyResult(input.path, reason));
+        journal(files.length - 1, 'import.refused', { evidence_id: null, path: input.path, reason });
         continue;
       }
       await importSource(
@@ -516,13 +553,13 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
 function flagOpenPageSets(
   files: ImportFileResult[],
   roles: ReadonlyMap<number, PageJudgement>,
-  journal: (action: string, details: Record<string, unknown>) => void,
+  journal: (row: number, action: string, details: Record<string, unknown>) => void,
 ): void {
   const pages = [...roles].map(([i, r]) => ({ i, path: files[i]!.path, format: files[i]!.format ?? '', ...r }));
   for (const [k, warning] of pageSetWarnings(pages)) {
     const f = files[pages[k]!.i]!;
     f.warnings = [...(f.warnings ?? []), warning];
-    journal('import.incomplete', { evidence_id: f.evidenceId, path: f.path, warning });
+    journal(pages[k]!.i, 'import.incomplete', { evidence_id: f.evidenceId, path: f.path, warning });
   }
 }
 
