@@ -303,10 +303,11 @@ export class JsonParser implements RecordParser {
       item.text.slice(0, at),
     );
     // What follows the break, read as the array it was part of. When the broken record ended on a
-    // `]`, that was the array's own and closes the inner one. (The outer scanner, already past it,
-    // still reports its array as not closed: one more quarantined item, holding no record.)
+    // `]`, that was the array's own: it closes the inner one, and the outer scanner, already past
+    // it, is told its array did close.
     const rest = item.text.slice(at);
     const swallowed = rest.trimEnd().endsWith(']');
+    if (swallowed) this.scanner.arrayClosedInRecord();
     const inner = new JsonRecordScanner();
     const found = inner.push(swallowed ? `[${rest}` : `[${rest}]`);
     inner.end(found);

@@ -68,6 +68,8 @@ export class JsonRecordScanner {
   private signature: { keys: string[]; opening: RegExp } | null = null;
   /** Whether the open record was already searched at {@link RESYNC_AFTER_CHARS}. */
   private resyncTried = false;
+  /** Set by {@link arrayClosedInRecord}: the array's own `]` went into a broken record. */
+  private closedInRecord = false;
 
   /** Page members seen before the record array, once known. */
   pageMeta(): PageMeta | null {
@@ -82,6 +84,16 @@ export class JsonRecordScanner {
    */
   pages(): Readonly<ClosedPages> {
     return this.closedPages;
+  }
+
+  /**
+   * Told by the parser that a record it found broken held the top-level array's own `]` (a stray
+   * quote turned the strings after it inside out, so the scanner closed the record on that
+   * bracket): the array did close, and an end with nothing after it is not reported as a
+   * container left open.
+   */
+  arrayClosedInRecord(): void {
+    this.closedInRecord = true;
   }
 
   /** True when the container is JSON Lines. */
@@ -123,7 +135,11 @@ export class JsonRecordScanner {
     const rest = this.buf.slice(this.recordStart >= 0 ? this.recordStart : this.scalarStart >= 0 ? this.scalarStart : this.pos);
     if (this.recordStart >= 0 || this.scalarStart >= 0) {
       out.push({ text: rest, line: this.recordLine || this.lineAt(this.pos), error: 'record not terminated (file truncated?)' });
-    } else if (this.depth > 0 && !(this.topIsObject && this.arrayDepth === 0 && this.topStart < 0)) {
+    } else if (
+      this.depth > 0 &&
+      !(this.topIsObject && this.arrayDepth === 0 && this.topStart < 0) &&
+      !(this.closedInRecord && this.depth === 1 && this.arrayDepth === 1 && rest.trim() === '')
+    ) {
       out.push({ text: rest.trim(), line: this.lineAt(this.pos), error: 'JSON container not closed (file truncated?)' });
     } else if (rest.trim().length > 0) {
       out.push({ text: rest.trim(), line: this.lineAt(this.pos), error: 'text after the end of the JSON data' });
