@@ -7,11 +7,13 @@
 import { closeSync, mkdirSync, openSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import yazl from 'yazl';
 import { importPaths } from '../../src/core/ingest';
-import { describeImportFiles, importFileCounts } from '../../src/shared/model/ingest';
+import { describeImportFiles, importFileCounts, type ImportFileResult } from '../../src/shared/model/ingest';
+import { warningsByEvidence } from '../../src/core/ingest/case-completeness';
 import type { CaseSession } from '../../src/core/case/case-file';
 import { casesPerTest, tempDir } from '../helpers/case';
 
@@ -341,17 +343,81 @@ describe('a gzip file with bytes after its end or a bad checksum', () => {
 });
 
 describe('a zip cut off part-way', () => {
-  it('says it is cut off rather than quoting the zip reader', async () => {
-    const whole = readFileSync(join(FIXTURES, 'archives', 'extractor-suite-output.zip'));
-    const cutZip = join(dir, 'cut.zip');
-    writeFileSync(cutZip, whole.subarray(0, Math.floor((whole.length * 2) / 3)));
+  /** A zip of a Purview CSV, 2,000 JSON Lines records and a README, as yazl writes it either way. */
+  async function exportZip(descriptors: boolean): Promise<{ bytes: Buffer; lines: string }> {
+    const lines = auditLines(2000);
+    const zip = new yazl.ZipFile();
+    const members: [string, Buffer][] = [
+      ['export/purview.csv', readFileSync(join(FIXTURES, 'purview-csv', 'new-layout.csv'))],
+      ['export/audit.jsonl', Buffer.from(lines)],
+      ['export/README.txt', Buffer.from('collected 2026-01-25\n')],
+    ];
+    // Sizes before the data (Windows, PowerShell) or in a data descriptor after it (macOS, Java).
+    for (const [name, data] of members) {
+      if (descriptors) zip.addReadStream(Readable.from([data]), name);
+      else zip.addBuffer(data, name);
+    }
+    zip.end();
+    const parts: Buffer[] = [];
+    for await (const c of zip.outputStream as AsyncIterable<Buffer>) parts.push(c);
+    return { bytes: Buffer.concat(parts), lines };
+  }
+
+  for (const descriptors of [false, true]) {
+    it(`reads its whole members, the one the cut falls in up to the cut, and warns (${descriptors ? 'data descriptors' : 'sizes first'})`, async () => {
+      const { bytes, lines } = await exportZip(descriptors);
+      const jsonl = bytes.indexOf('export/audit.jsonl');
+      const readme = bytes.indexOf('export/README.txt');
+      const cutZip = join(dir, `cut-${descriptors}.zip`);
+      writeFileSync(cutZip, bytes.subarray(0, Math.floor((jsonl + readme) / 2)));
+      const { session } = fresh();
+      const r = await importPaths(session, [cutZip]);
+      expect(r.files.map((f) => [f.path, f.error ?? null])).toEqual([
+        [cutZip, null],
+        [`${cutZip}!export/purview.csv`, null],
+        [`${cutZip}!export/audit.jsonl`, null],
+      ]);
+      const [archive, csv, cut] = r.files as [ImportFileResult, ImportFileResult, ImportFileResult];
+      expect(archive.warnings).toEqual([
+        'the zip archive is cut off or damaged: the list of its members (at its end) is missing, so they were found one by one from its start; 2 found, the last cut off (its row says how much of it was read)',
+      ]);
+      // The whole member reads as from the whole archive; the cut one up to its last whole line.
+      const wholeCsv = await importPaths(fresh().session, [join(FIXTURES, 'purview-csv', 'new-layout.csv')]);
+      expect(csv).toMatchObject({ sha256: wholeCsv.files[0]!.sha256, read: wholeCsv.read, imported: wholeCsv.imported });
+      expect(csv.warnings).toBeUndefined();
+      expect(cut.read).toBeGreaterThan(100);
+      expect(cut.read).toBeLessThan(2000);
+      const content = Number(/after ([\d,]+) bytes of content/.exec(cut.warnings![0]!)![1]!.replace(/,/g, ''));
+      expect(cut.warnings).toEqual([
+        `the zip archive is cut off inside this member, after ${content.toLocaleString('en-US')} bytes of content: its records up to there were read, the rest is missing (get the archive again)`,
+      ]);
+      // Every line wholly inside what inflated is read; the one the cut falls in is quarantined.
+      expect(cut.read).toBe(lines.slice(0, content).split('\n').length);
+      expect(cut).toMatchObject({ imported: cut.read - 1, quarantined: 1 });
+      expect(counts(session).events).toBe(r.imported);
+      // The journal and the case's views keep the marks.
+      expect(custody(session, 'import.incomplete')).toEqual([
+        { evidence_id: cut.evidenceId, path: cut.path, warning: cut.warnings![0], kind: 'cut' },
+        { evidence_id: archive.evidenceId, path: cutZip, warning: archive.warnings![0], kind: 'cut' },
+      ]);
+      const marks = warningsByEvidence(session.db);
+      expect(marks.get(archive.evidenceId!)).toEqual(archive.warnings);
+      expect(marks.get(cut.evidenceId!)).toEqual(cut.warnings);
+      expect(marks.has(csv.evidenceId!)).toBe(false);
+    });
+  }
+
+  it('says so when not even its first member can be found', async () => {
+    const { bytes } = await exportZip(false);
+    const cutZip = join(dir, 'cut-first.zip');
+    writeFileSync(cutZip, bytes.subarray(0, 40)); // inside the first member's name
     const { session } = fresh();
     const r = await importPaths(session, [cutZip]);
     expect(r.files).toHaveLength(1);
     expect(r.files[0]).toMatchObject({ archive: 'zip', read: 0 });
     expect(r.files[0]!.evidenceId).not.toBeNull();
     expect(r.files[0]!.error).toBe(
-      'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), so none of its members can be found; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that',
+      'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), and no member could be found from its start either; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that',
     );
   });
 });

@@ -75,6 +75,7 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
     }
     if (f.note !== undefined) {
       lines.push(`${f.path}  kept  ${mb(f.bytes)}  ${f.note}  sha256 ${f.sha256}`);
+      for (const w of f.warnings ?? []) lines.push(`  WARNING incomplete export: ${w}`);
       continue;
     }
     if (f.skipped !== undefined) {

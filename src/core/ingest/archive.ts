@@ -4,12 +4,13 @@
  * derives from exactly what the case holds.
  */
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { MailtrailError } from '../../shared/errors';
 import type { Db } from '../store/database';
 import { decodeChunk } from '../evidence/codec';
 import { chunkAt, itemById } from '../store/evidence-repo';
+import { salvageZipMembers, type ByteSource, type SalvagedMember } from './zip-salvage';
 
 /** True when `head` starts like a zip archive (local file header or empty-archive record). */
 export function isZip(head: Buffer): boolean {
@@ -17,7 +18,7 @@ export function isZip(head: Buffer): boolean {
 }
 
 /** Random access over a sealed evidence item, chunk by chunk. */
-class EvidenceReader extends yauzl.RandomAccessReader {
+class EvidenceReader extends yauzl.RandomAccessReader implements ByteSource {
   private readonly chunkSize: number;
   private readonly codec: 'identity' | 'deflate-raw';
   private cache: { seq: number; data: Buffer } | null = null;
@@ -57,22 +58,22 @@ class EvidenceReader extends yauzl.RandomAccessReader {
     return Buffer.concat(parts);
   }
 
-  override _readStreamForRange(start: number, end: number): Readable {
-    const chunk = (seq: number): Buffer => this.chunk(seq);
-    const chunkSize = this.chunkSize;
-    function* pieces(): Generator<Buffer> {
-      let pos = start;
-      while (pos < end) {
-        const seq = Math.floor(pos / chunkSize);
-        const data = chunk(seq);
-        const off = pos - seq * chunkSize;
-        if (off >= data.length) return;
-        const take = Math.min(data.length - off, end - pos);
-        yield data.subarray(off, off + take);
-        pos += take;
-      }
+  /** The bytes from `start` to `end` (exclusive), chunk by chunk. */
+  *range(start: number, end: number): Generator<Buffer> {
+    let pos = start;
+    while (pos < end) {
+      const seq = Math.floor(pos / this.chunkSize);
+      const data = this.chunk(seq);
+      const off = pos - seq * this.chunkSize;
+      if (off >= data.length) return;
+      const take = Math.min(data.length - off, end - pos);
+      yield data.subarray(off, off + take);
+      pos += take;
     }
-    return Readable.from(pieces(), { objectMode: false });
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return Readable.from(this.range(start, end), { objectMode: false });
   }
 }
 
@@ -92,10 +93,27 @@ const COMPRESSION_METHODS = new Map([
 /** One file inside an archive. */
 export interface ArchiveMember {
   name: string;
+  /** Its size, or an estimate when {@link sizeExact} is false. */
   size: number;
+  /** False for a member of a cut-off zip whose size is not known or not all there. */
+  sizeExact: boolean;
   /** Why it cannot be read (encrypted, unsupported compression), else null. */
   problem: string | null;
   open(): Promise<Readable>;
+  /** After it was read: where its content stopped short (a cut-off zip), else null. */
+  cut(): InflateCut | null;
+}
+
+const ENCRYPTED_MEMBER =
+  'encrypted archive member (a password-protected zip), which mailtrail does not decrypt: extract it with its password and import what it holds (the archive itself stays stored as evidence)';
+
+function unsupportedMethod(method: number): string {
+  return `compressed with ${COMPRESSION_METHODS.get(method) ?? `method ${method}`}, which mailtrail cannot decompress: extract it with 7-Zip and import what it holds (the archive itself stays stored as evidence)`;
+}
+
+/** True for yauzl's error on a zip without its end of central directory (cut off, or not a zip). */
+function isMissingDirectory(err: unknown): boolean {
+  return err instanceof Error && /end of central directory record signature not found/i.test(err.message);
 }
 
 /**
@@ -106,26 +124,36 @@ export interface ArchiveMember {
  * to disk under these names: they only label evidence, so an odd name is kept as it is written and
  * its member is read like the others.
  */
-export async function* archiveMembers(db: Db, evidenceId: number, size: number): AsyncGenerator<ArchiveMember> {
-  const zip = await yauzl.fromRandomAccessReaderPromise(new EvidenceReader(db, evidenceId), size, {
-    lazyEntries: true,
-    autoClose: false,
-    decodeStrings: false,
-  });
+export async function* archiveMembers(db: Db, evidenceId: number, size: number, onSalvage?: () => void): AsyncGenerator<ArchiveMember> {
+  const reader = new EvidenceReader(db, evidenceId);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromRandomAccessReaderPromise(reader, size, { lazyEntries: true, autoClose: false, decodeStrings: false });
+  } catch (err) {
+    // Its list of members is missing (cut off): find them by their local headers instead.
+    if (!isMissingDirectory(err) || onSalvage === undefined) throw err;
+    onSalvage();
+    for await (const m of salvageZipMembers(reader, size)) {
+      if (!m.name.endsWith('/')) yield salvagedMember(reader, size, m);
+    }
+    return;
+  }
   try {
     for await (const entry of zip.eachEntry()) {
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
       if (name.endsWith('/')) continue;
       const problem = entry.isEncrypted()
-        ? 'encrypted archive member (a password-protected zip), which mailtrail does not decrypt: extract it with its password and import what it holds (the archive itself stays stored as evidence)'
+        ? ENCRYPTED_MEMBER
         : !entry.canDecodeFileData()
-          ? `compressed with ${COMPRESSION_METHODS.get(entry.compressionMethod) ?? `method ${entry.compressionMethod}`}, which mailtrail cannot decompress: extract it with 7-Zip and import what it holds (the archive itself stays stored as evidence)`
+          ? unsupportedMethod(entry.compressionMethod)
           : null;
       yield {
         name,
         size: entry.uncompressedSize,
+        sizeExact: true,
         problem,
         open: () => zip.openReadStreamPromise(entry),
+        cut: () => null,
       };
     }
   } finally {
@@ -133,10 +161,55 @@ export async function* archiveMembers(db: Db, evidenceId: number, size: number):
   }
 }
 
-/** The names of the members of a stored zip archive (directories aside), from its central directory. */
+/** Deflate data rarely shrinks below this share of its content: the size guessed for a member whose size is not known. */
+const GUESSED_RATIO = 8;
+
+/** A member found by its local header ({@link salvageZipMembers}), read as far as its data goes. */
+function salvagedMember(reader: EvidenceReader, archiveSize: number, m: SalvagedMember): ArchiveMember {
+  const dataEnd = Math.min(m.end ?? archiveSize, archiveSize);
+  const problem = m.encrypted
+    ? ENCRYPTED_MEMBER
+    : m.method !== 0 && m.method !== 8
+      ? unsupportedMethod(m.method)
+      : m.end === null && !m.cut
+        ? 'stored without compression and with its size after its data, in a zip whose list of members is missing: where it ends cannot be found, so it and the members after it are not read; extract what a repair tool (zip -FF, 7-Zip) recovers and import that'
+        : null;
+  let cut: InflateCut | null = null;
+  return {
+    name: m.name,
+    size: m.size ?? (dataEnd - m.start) * (m.method === 0 ? 1 : GUESSED_RATIO),
+    sizeExact: m.size !== null && !m.cut,
+    problem,
+    open: () => {
+      const bytes = reader.range(m.start, dataEnd);
+      if (m.method === 8) return Promise.resolve(Readable.from(inflateAsFarAsItGoes(bytes, 'deflate-raw', (c) => (cut = c))));
+      if (m.cut) cut = { how: 'cut off', contentBytes: dataEnd - m.start };
+      return Promise.resolve(Readable.from(bytes, { objectMode: false }));
+    },
+    cut: () => cut,
+  };
+}
+
+/** The warning a member of a cut-off zip gets when its content stopped short ({@link InflateCut}). */
+export function describeZipMemberCut({ how, contentBytes }: InflateCut): string {
+  const at = `${contentBytes.toLocaleString('en-US')} bytes of content`;
+  return how === 'cut off'
+    ? `the zip archive is cut off inside this member, after ${at}: its records up to there were read, the rest is missing (get the archive again)`
+    : `this member's compressed data is damaged after ${at}: its records up to there were read, the rest is missing (get the archive again)`;
+}
+
+/**
+ * The names of the members of a stored zip archive (directories aside), from its central
+ * directory; none when that is missing (a cut-off zip's members are found as they are read).
+ */
 export async function archiveNames(db: Db, evidenceId: number, size: number): Promise<string[]> {
   const names: string[] = [];
-  for await (const m of archiveMembers(db, evidenceId, size)) names.push(m.name);
+  try {
+    for await (const m of archiveMembers(db, evidenceId, size)) names.push(m.name);
+  } catch (err) {
+    if (isMissingDirectory(err)) return [];
+    throw err;
+  }
   return names;
 }
 
@@ -156,8 +229,8 @@ export function gzipContentEstimate(db: Db, evidenceId: number, size: number): n
   return isize >= size ? Math.min(isize, size * DEFLATE_MAX_RATIO) : size * 8;
 }
 
-/** How a gzip stream ended early, or null when it was whole. */
-export interface GzipCut {
+/** How a compressed stream (a gzip file, a deflated zip member) ended early. */
+export interface InflateCut {
   /**
    * `cut off`: the file ends inside the stream; `damaged`: bytes that do not inflate; `checksum`:
    * it inflated to its end but fails the gzip trailer's CRC-32 or length, so some content is wrong.
@@ -167,8 +240,8 @@ export interface GzipCut {
   contentBytes: number;
 }
 
-/** The warning a content row gets when its gzip file ended early ({@link GzipCut}). */
-export function describeGzipCut({ how, contentBytes }: GzipCut): string {
+/** The warning a content row gets when its gzip file ended early ({@link InflateCut}). */
+export function describeGzipCut({ how, contentBytes }: InflateCut): string {
   const at = `${contentBytes.toLocaleString('en-US')} bytes of content`;
   return how === 'checksum'
     ? `the gzip file fails its checksum (CRC-32) after ${at}: some of it is damaged, and records that did not read were quarantined (get the file again)`
@@ -176,29 +249,34 @@ export function describeGzipCut({ how, contentBytes }: GzipCut): string {
 }
 
 /** Compressed bytes handed to the inflater at a time: bounds what one step can inflate to. */
-const GUNZIP_PIECE = 64 * 1024;
+const INFLATE_PIECE = 64 * 1024;
 /**
  * Compressed bytes at the end fed one at a time: the 8-byte trailer and the start of any bytes
  * after it (4 KiB: ≈ 4,000 writes, a few tens of milliseconds a file).
  */
-const GUNZIP_HOLD = 4096;
+const INFLATE_HOLD = 4096;
 
 /**
- * The content of a stored gzip file, as far as it inflates: a download cut off (or a file damaged)
- * part-way keeps everything before the break rather than failing whole, and `onCut` says where it
- * stopped, so the import can read those records and warn that the rest is missing.
+ * The content of a stored gzip file (or of a deflated member of a cut-off zip), as far as it
+ * inflates: a download cut off (or a file damaged) part-way keeps everything before the break
+ * rather than failing whole, and `onCut` says where it stopped, so the import can read those
+ * records and warn that the rest is missing.
  *
  * The inflater is fed piece by piece and its output taken as it comes, not read through the
  * stream's iterator: an iterator throws at the error and drops output still buffered before it.
  * Node's zlib also drops the output of the write it fails in, hence the last bytes one at a time;
  * damage earlier in the file loses at most what one piece inflates to.
  */
-export async function* gunzipAsFarAsItGoes(source: AsyncIterable<Buffer>, onCut: (cut: GzipCut) => void): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip();
+export async function* inflateAsFarAsItGoes(
+  source: AsyncIterable<Buffer> | Iterable<Buffer>,
+  format: 'gzip' | 'deflate-raw',
+  onCut: (cut: InflateCut) => void,
+): AsyncGenerator<Buffer> {
+  const inflater = format === 'gzip' ? createGunzip() : createInflateRaw();
   const out: Buffer[] = [];
   let failure: Error | null = null;
-  gunzip.on('data', (c: Buffer) => out.push(c));
-  gunzip.on('error', (err) => {
+  inflater.on('data', (c: Buffer) => out.push(c));
+  inflater.on('error', (err) => {
     failure ??= err;
   });
   // A write's callback does not come when the inflater fails inside it (it is destroyed): its
@@ -206,10 +284,10 @@ export async function* gunzipAsFarAsItGoes(source: AsyncIterable<Buffer>, onCut:
   const step = (write: (done: () => void) => void): Promise<void> =>
     new Promise((resolve) => {
       const done = (): void => {
-        gunzip.off('close', done);
+        inflater.off('close', done);
         resolve();
       };
-      gunzip.once('close', done);
+      inflater.once('close', done);
       write(done);
     });
   let contentBytes = 0;
@@ -219,7 +297,7 @@ export async function* gunzipAsFarAsItGoes(source: AsyncIterable<Buffer>, onCut:
   let held: Buffer = Buffer.alloc(0);
   async function* feed(bytes: Buffer, piece: number): AsyncGenerator<Buffer> {
     for (let at = 0; at < bytes.length && failure === null; at += piece) {
-      await step((done) => gunzip.write(bytes.subarray(at, at + piece), () => done()));
+      await step((done) => inflater.write(bytes.subarray(at, at + piece), () => done()));
       for (let c = out.shift(); c !== undefined; c = out.shift()) {
         contentBytes += c.length;
         yield c;
@@ -229,17 +307,17 @@ export async function* gunzipAsFarAsItGoes(source: AsyncIterable<Buffer>, onCut:
   try {
     for await (const chunk of source) {
       const all = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
-      const keep = Math.min(GUNZIP_HOLD, all.length);
+      const keep = Math.min(INFLATE_HOLD, all.length);
       held = Buffer.from(all.subarray(all.length - keep));
-      yield* feed(all.subarray(0, all.length - keep), GUNZIP_PIECE);
+      yield* feed(all.subarray(0, all.length - keep), INFLATE_PIECE);
       if (failure !== null) break;
     }
     if (failure === null) yield* feed(held, 1);
     if (failure === null) {
       await step((done) => {
-        gunzip.once('end', done);
-        gunzip.once('error', done);
-        gunzip.end();
+        inflater.once('end', done);
+        inflater.once('error', done);
+        inflater.end();
       });
     }
     for (let c = out.shift(); c !== undefined; c = out.shift()) {
@@ -247,7 +325,7 @@ export async function* gunzipAsFarAsItGoes(source: AsyncIterable<Buffer>, onCut:
       yield c;
     }
   } finally {
-    gunzip.destroy();
+    inflater.destroy();
   }
   const err = failure as Error | null;
   if (err === null) return;

@@ -4,14 +4,15 @@
  * of the store: the parse thread bundles it.
  */
 import type { Db } from '../store/database';
-import { importJudgements } from '../store/report-repo';
+import { importJudgements, itemCutWarnings } from '../store/report-repo';
 import { pageSetWarnings, type PageFile } from './completeness';
 
 /**
  * The completeness warnings of each evidence item, judged over the whole case from the journal:
  * what an item showed on its own, and for a file of one page whether any page of the case ends its
  * set. Pages imported later so clear the mark an earlier import gave (that import's
- * `import.incomplete` entries stay in the journal as what it said then). Each text once.
+ * `import.incomplete` entries stay in the journal as what it said then); a file cut off or damaged
+ * keeps its mark. Each text once.
  */
 export function warningsByEvidence(db: Db): Map<number, string[]> {
   const out = new Map<number, string[]>();
@@ -30,5 +31,7 @@ export function warningsByEvidence(db: Db): Map<number, string[]> {
   }
   const ids = [...pages.keys()];
   for (const [k, warning] of pageSetWarnings([...pages.values()])) add(ids[k]!, warning);
+  // A file cut off or damaged (a gzip file, a zip archive or member) stays so, whatever came later.
+  for (const c of itemCutWarnings(db)) add(c.evidenceId, c.warning);
   return out;
 }

@@ -14,7 +14,16 @@ import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
 import { indexPendingEvents } from '../store/events-repo';
 import { itemById } from '../store/evidence-repo';
-import { archiveMembers, archiveNames, describeGzipCut, gunzipAsFarAsItGoes, gzipContentEstimate, isZip, type GzipCut } from './archive';
+import {
+  archiveMembers,
+  archiveNames,
+  describeGzipCut,
+  describeZipMemberCut,
+  gzipContentEstimate,
+  inflateAsFarAsItGoes,
+  isZip,
+  type InflateCut,
+} from './archive';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
 import { CASE_GROWTH_PER_INPUT_BYTE, diskFullReason, isDiskFull, storageShortfall } from './disk-space';
@@ -95,10 +104,20 @@ type Source = [
  * signature not found" is a file cut off (the directory of members is its last part) or not a zip.
  */
 function zipFailure(err: Error, membersRead: number): string {
-  if (/end of central directory record signature not found/i.test(err.message))
-    return 'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), so none of its members can be found; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that';
+  if (/end of central directory record signature not found/i.test(err.message)) return NO_MEMBERS_FOUND;
   const after = membersRead > 0 ? ` after ${membersRead} member${membersRead === 1 ? '' : 's'}` : '';
   return `cannot read the archive${after}: ${err.message}`;
+}
+
+/** A zip without the list of its members, none of which could be found from its start either. */
+const NO_MEMBERS_FOUND =
+  'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), and no member could be found from its start either; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that';
+
+/** The archive row's warning when its members were found by their local headers. */
+function salvageWarning(members: number, cut: boolean): string {
+  return `the zip archive is cut off or damaged: the list of its members (at its end) is missing, so they were found one by one from its start; ${members} found, ${
+    cut ? 'the last cut off (its row says how much of it was read)' : 'each whole'
+  }`;
 }
 
 /** What a failing input's reason adds when its failure undid the inputs imported with it. */
@@ -212,6 +231,17 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     }
   };
 
+  /**
+   * Adds the warning that an input's bytes were cut off or damaged to its row (when any of it was
+   * imported), and journals it (`kind: 'cut'`: the evidence list and the report keep showing it).
+   */
+  const warnCut = (at: number, warning: string): void => {
+    const row = files[at];
+    if (row === undefined || row.evidenceId === null) return;
+    row.warnings = [...(row.warnings ?? []), warning];
+    journal(at, 'import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning, kind: 'cut' });
+  };
+
   let doneBytes = 0;
   let fileNo = 0;
 
@@ -301,12 +331,12 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       const inner = display.replace(/\.gz$/i, '') || `${display}.out`;
       const member = basename(inner);
       files.push({ ...base, archive: 'gzip', note: `gzip file: its content is the next row (${member})` });
-      let cut: GzipCut | null = null;
+      let cut: InflateCut | null = null;
       const contentRow = files.length;
       await importSource(
         `${display}!${member}`,
         () =>
-          gunzipAsFarAsItGoes(session.evidence.open(item.id), (c) => {
+          inflateAsFarAsItGoes(session.evidence.open(item.id), 'gzip', (c) => {
             cut = c;
           }),
         gzipContentEstimate(session.db, item.id, item.bytes),
@@ -321,17 +351,14 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         depth + 1,
         item.id,
       );
-      const row = files[contentRow];
-      if (cut !== null && row !== undefined && row.evidenceId !== null) {
-        const warning = describeGzipCut(cut as GzipCut); // set in the callback: TS narrows it to null here
-        row.warnings = [...(row.warnings ?? []), warning];
-        journal(contentRow, 'import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning });
-      }
+      if (cut !== null) warnCut(contentRow, describeGzipCut(cut as InflateCut)); // set in the callback: TS narrows it to null here
       return;
     }
     if (isZip(head) && depth < MAX_ARCHIVE_DEPTH) {
       const row = files.push({ ...base }) - 1;
       let members = 0;
+      let salvaged = false;
+      let cutMember = false;
       try {
         // An Office file is a zip of XML parts: one row saying what it is, not one failure a part.
         const office = officeDocumentKind(await archiveNames(session.db, item.id, item.bytes));
@@ -341,7 +368,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
           journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason });
           return;
         }
-        for await (const m of archiveMembers(session.db, item.id, item.bytes)) {
+        for await (const m of archiveMembers(session.db, item.id, item.bytes, () => (salvaged = true))) {
           members++;
           const memberDisplay = `${display}!${m.name}`;
           const skipped = osMetadata(m.name, false);
@@ -356,11 +383,12 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             journal(files.length - 1, 'import.unreadable', { evidence_id: item.id, path: memberDisplay, reason: m.problem });
             continue;
           }
+          const memberRow = files.length;
           await importSource(
             memberDisplay,
             () => streamOf(m.open()),
             m.size,
-            true,
+            m.sizeExact,
             {
               type: 'file',
               path: origin.type === 'file' ? origin.path : display,
@@ -374,12 +402,23 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
           // A member's failure undid the group that stored the archive: its row says so already,
           // and the rest of its members can no longer be read from the case.
           if (files[row]!.evidenceId === null) return;
+          const cut = m.cut();
+          if (cut !== null) {
+            cutMember = true;
+            warnCut(memberRow, describeZipMemberCut(cut));
+          }
+        }
+        if (salvaged && members === 0) {
+          files[row] = { ...base, archive: 'zip', error: NO_MEMBERS_FOUND };
+          journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason: NO_MEMBERS_FOUND });
+          return;
         }
         files[row] = {
           ...base,
           archive: 'zip',
           note: `zip archive: its ${members} member${members === 1 ? ' is' : 's are'} the next rows`,
         };
+        if (salvaged) warnCut(row, salvageWarning(members, cutMember));
       } catch (err) {
         if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
         undoLostGroup(display);

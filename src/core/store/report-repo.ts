@@ -98,6 +98,22 @@ export function importJudgements(db: Db): ImportJudgement[] {
   });
 }
 
+/**
+ * The warnings an import journaled about an item's bytes themselves (`import.incomplete` with
+ * `kind: 'cut'`: a gzip file or zip archive cut off or damaged), which no later import changes, in
+ * journal order.
+ */
+export function itemCutWarnings(db: Db): { evidenceId: number; warning: string }[] {
+  return db
+    .prepare(
+      `SELECT json_extract(c.details, '$.evidence_id') AS evidenceId, json_extract(c.details, '$.warning') AS warning
+       FROM custody c JOIN evidence_items i ON i.id = json_extract(c.details, '$.evidence_id')
+       WHERE c.action = 'import.incomplete' AND json_extract(c.details, '$.kind') = 'cut'
+       ORDER BY c.seq`,
+    )
+    .all() as { evidenceId: number; warning: string }[];
+}
+
 /** Events first read from each evidence item. */
 export function eventsByEvidence(db: Db): Map<number, number> {
   const rows = db.prepare('SELECT evidence_id AS id, count(*) AS n FROM events GROUP BY evidence_id').all() as { id: number; n: number }[];

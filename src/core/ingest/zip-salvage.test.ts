@@ -1,0 +1,109 @@
+import { Readable } from 'node:stream';
+import { inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { salvageZipMembers, type ByteSource, type SalvagedMember } from './zip-salvage';
+
+type Way = 'sizes first' | 'data descriptor' | 'zip64';
+
+/** A zip of `members`: sizes in the local headers (buffers), after the data (streams), or Zip64. */
+async function zipOf(members: { name: string; data: Buffer; compress?: boolean }[], way: Way): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const m of members) {
+    const options = { compress: m.compress ?? true, forceZip64Format: way === 'zip64' };
+    if (way === 'data descriptor') zip.addReadStream(Readable.from([m.data]), m.name, options);
+    else zip.addBuffer(m.data, m.name, options);
+  }
+  zip.end();
+  const parts: Buffer[] = [];
+  for await (const c of zip.outputStream as AsyncIterable<Buffer>) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+function source(bytes: Buffer): ByteSource {
+  return { bytesAt: (start, length) => bytes.subarray(start, start + length) };
+}
+
+async function walk(bytes: Buffer): Promise<SalvagedMember[]> {
+  const found: SalvagedMember[] = [];
+  for await (const m of salvageZipMembers(source(bytes), bytes.length)) found.push(m);
+  return found;
+}
+
+/** What a found member holds, as far as its data goes. */
+function content(bytes: Buffer, m: SalvagedMember): Buffer {
+  const data = bytes.subarray(m.start, Math.min(m.end ?? bytes.length, bytes.length));
+  if (m.method === 0) return data;
+  // A cut member inflates as far as it goes: the sync call throws, so inflate it piece by piece.
+  try {
+    return inflateRawSync(data);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+const lines = (n: number, tag: string): Buffer =>
+  Buffer.from(Array.from({ length: n }, (_, i) => `{"Id":"${tag}-${i}","Operation":"MailItemsAccessed","n":${i * 7919}}\n`).join(''));
+
+const MEMBERS = [
+  { name: 'export/purview.csv', data: lines(50, 'a') },
+  { name: 'export/ü-signins.json', data: lines(4000, 'b') },
+  { name: 'export/README.txt', data: Buffer.from('stored as is'), compress: false },
+];
+
+/** Where the local header naming `name` starts (its first occurrence is the local header). */
+function headerOf(bytes: Buffer, name: string): number {
+  return bytes.indexOf(Buffer.from(name)) - 30;
+}
+
+describe('finding the members of a zip by their local headers', () => {
+  for (const way of ['sizes first', 'data descriptor', 'zip64'] as const) {
+    it(`finds every member of a zip whose list of members is cut off (${way})`, async () => {
+      // A stored member with a data descriptor cannot be walked past (the last test): deflate them all there.
+      const whole = await zipOf(way === 'data descriptor' ? MEMBERS.map((m) => ({ ...m, compress: true })) : MEMBERS, way);
+      // Cut inside the central directory: every member is whole.
+      const cut = whole.subarray(0, whole.length - 30);
+      const found = await walk(cut);
+      expect(found.map((m) => [m.name, m.cut, m.size])).toEqual(MEMBERS.map((m) => [m.name, false, m.data.length]));
+      found.forEach((m, k) => expect(content(cut, m).equals(MEMBERS[k]!.data), m.name).toBe(true));
+    });
+
+    it(`reads the member a cut falls in as far as it goes, and stops there (${way})`, async () => {
+      const whole = await zipOf(MEMBERS, way);
+      const second = headerOf(whole, 'export/ü-signins.json');
+      const third = headerOf(whole, 'export/README.txt');
+      const cut = whole.subarray(0, Math.floor((second + third) / 2));
+      const found = await walk(cut);
+      expect(found.map((m) => [m.name, m.cut])).toEqual([
+        ['export/purview.csv', false],
+        ['export/ü-signins.json', true],
+      ]);
+      expect(content(cut, found[0]!).equals(MEMBERS[0]!.data)).toBe(true);
+      // Sizes in the header: the member's whole size is known even though only part of it is there.
+      expect(found[1]!.size).toBe(way === 'data descriptor' ? null : MEMBERS[1]!.data.length);
+      expect(found[1]!.end === null).toBe(way === 'data descriptor');
+    });
+  }
+
+  it('stops at a stored member whose size comes after its data: nothing marks where it ends', async () => {
+    const whole = await zipOf(
+      [
+        { name: 'a.json', data: lines(20, 'a') },
+        { name: 'b.json', data: lines(20, 'b'), compress: false },
+        { name: 'c.json', data: lines(20, 'c') },
+      ],
+      'data descriptor',
+    );
+    const found = await walk(whole.subarray(0, whole.length - 30));
+    expect(found.map((m) => [m.name, m.method, m.end === null, m.cut])).toEqual([
+      ['a.json', 8, false, false],
+      ['b.json', 0, true, false],
+    ]);
+  });
+
+  it('finds nothing in bytes that do not start with a local header, or end inside the first', async () => {
+    const whole = await zipOf(MEMBERS, 'sizes first');
+    expect(await walk(Buffer.from('not a zip at all, just some text'))).toEqual([]);
+    expect(await walk(whole.subarray(0, 40))).toEqual([]);
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * The members of a zip whose end is missing: a download or a copy cut off part-way loses the
+ * central directory (the list of members, written last), so a zip reader finds none of them,
+ * though every member before the cut is whole. Each member also starts with a local header
+ * (name, method, sizes), so they are found here by walking those headers from the start, as
+ * `zip -FF` and 7-Zip do: whole members are read as they are, and the member the cut falls in is
+ * read as far as its data goes.
+ *
+ * A member written with its sizes after its data (a data descriptor: macOS's Archive Utility,
+ * Java, streaming writers) is measured by inflating it: deflate marks its own end. One stored
+ * without compression and without its size has no such mark, so the walk stops there.
+ */
+import yauzl from 'yauzl';
+import { createInflateRaw } from 'node:zlib';
+
+/** Random access to the bytes of a stored archive. */
+export interface ByteSource {
+  /** Up to `length` bytes from `start` (fewer at the end). */
+  bytesAt(start: number, length: number): Buffer;
+}
+
+/** A member found by its local header. */
+export interface SalvagedMember {
+  /** Its name, decoded as the archive says (UTF-8 flag, Info-ZIP Unicode path, else CP437). */
+  name: string;
+  /** Zip compression method (0 stored, 8 deflate, others not read here). */
+  method: number;
+  encrypted: boolean;
+  /** Where its data starts in the archive. */
+  start: number;
+  /**
+   * Where its data ends: past the end of the archive for the member the cut falls in, or null
+   * when that member's deflate data runs to the end of the archive without finishing.
+   */
+  end: number | null;
+  /** Its size once read (from its header or data descriptor), or null when it is not known. */
+  size: number | null;
+  /** True when the archive ends before its data does. */
+  cut: boolean;
+}
+
+const LOCAL = 0x04034b50;
+const DESCRIPTOR = 0x08074b50;
+/** Signatures that may follow a member's data: another member, the central directory, its end. */
+const NEXT = new Set([LOCAL, 0x02014b50, 0x06054b50, 0x06064b50]);
+const HEADER = 30;
+/** Bit 0 of the flags: encrypted; bit 3: sizes and CRC in a data descriptor after the data. */
+const ENCRYPTED = 1;
+const SIZES_AFTER = 8;
+
+/**
+ * Walks the local headers of an archive of `size` bytes from its start; stops at the first place
+ * that is not a local header (the central directory, or the bytes after the last member), at the
+ * member the archive ends in, or at a member whose end cannot be found.
+ */
+export async function* salvageZipMembers(src: ByteSource, size: number): AsyncGenerator<SalvagedMember> {
+  let pos = 0;
+  while (pos + HEADER <= size) {
+    const h = src.bytesAt(pos, HEADER);
+    if (h.readUInt32LE(0) !== LOCAL) return;
+    const flags = h.readUInt16LE(6);
+    const method = h.readUInt16LE(8);
+    const nameLength = h.readUInt16LE(26);
+    const extraLength = h.readUInt16LE(28);
+    const nameRaw = src.bytesAt(pos + HEADER, nameLength);
+    const extraRaw = src.bytesAt(pos + HEADER + nameLength, extraLength);
+    if (nameRaw.length < nameLength || extraRaw.length < extraLength) return; // cut inside the header
+    const extraFields = parseExtraFields(extraRaw);
+    const { compressed, uncompressed } = headerSizes(h, extraFields);
+    const start = pos + HEADER + nameLength + extraLength;
+    const encrypted = (flags & ENCRYPTED) !== 0;
+    const member = {
+      name: yauzl.getFileNameLowLevel(flags, nameRaw, extraFields, false),
+      method,
+      encrypted,
+      start,
+    };
+    if ((flags & SIZES_AFTER) === 0) {
+      const end = start + compressed;
+      yield { ...member, end, size: uncompressed, cut: end > size };
+      if (end >= size) return;
+      pos = end;
+      continue;
+    }
+    // The sizes follow the data: only deflate data says where it ends.
+    if (method !== 8 || encrypted) {
+      yield { ...member, end: null, size: null, cut: false };
+      return;
+    }
+    const end = await deflateEnd(src, start, size);
+    if (end === null) {
+      yield { ...member, end: null, size: null, cut: true };
+      return;
+    }
+    const after = descriptorAfter(
+      src,
+      end,
+      size,
+      extraFields.some((f) => f.id === 1),
+    );
+    yield { ...member, end, size: after.size, cut: false };
+    pos = after.next;
+  }
+}
+
+/** The extra fields of a header, as yauzl's name decoding takes them. */
+function parseExtraFields(raw: Buffer): { id: number; data: Buffer }[] {
+  const fields: { id: number; data: Buffer }[] = [];
+  for (let at = 0; at + 4 <= raw.length;) {
+    const id = raw.readUInt16LE(at);
+    const length = raw.readUInt16LE(at + 2);
+    fields.push({ id, data: raw.subarray(at + 4, at + 4 + length) });
+    at += 4 + length;
+  }
+  return fields;
+}
+
+/** The sizes a local header gives, from its Zip64 extra field where it says 0xFFFFFFFF. */
+function headerSizes(h: Buffer, extra: { id: number; data: Buffer }[]): { compressed: number; uncompressed: number } {
+  let compressed = h.readUInt32LE(18);
+  let uncompressed = h.readUInt32LE(22);
+  const zip64 = extra.find((f) => f.id === 1)?.data;
+  if (zip64 !== undefined) {
+    // In a local header both sizes are present, uncompressed first.
+    let at = 0;
+    if (uncompressed === 0xffffffff && zip64.length >= at + 8) {
+      uncompressed = Number(zip64.readBigUInt64LE(at));
+      at += 8;
+    }
+    if (compressed === 0xffffffff && zip64.length >= at + 8) compressed = Number(zip64.readBigUInt64LE(at));
+  }
+  return { compressed, uncompressed };
+}
+
+/** Compressed bytes read at a time while measuring deflate data. */
+const MEASURE_PIECE = 256 * 1024;
+
+/**
+ * Where the deflate data starting at `start` ends, by inflating it (the output is discarded), or
+ * null when the archive ends first or the data does not inflate.
+ */
+async function deflateEnd(src: ByteSource, start: number, size: number): Promise<number | null> {
+  const inflate = createInflateRaw();
+  let ended = false;
+  let failed = false;
+  inflate.on('data', () => undefined);
+  const done = new Promise<void>((resolve) => {
+    inflate.once('end', () => {
+      ended = true;
+      resolve();
+    });
+    inflate.once('error', () => {
+      failed = true;
+      resolve();
+    });
+  });
+  for (let at = start; at < size && !ended && !failed; at += MEASURE_PIECE) {
+    const piece = src.bytesAt(at, Math.min(MEASURE_PIECE, size - at));
+    await new Promise<void>((resolve) => {
+      if (!inflate.write(piece)) inflate.once('drain', resolve);
+      else setImmediate(resolve);
+    });
+  }
+  if (!ended && !failed) inflate.end();
+  await done;
+  inflate.destroy();
+  // bytesWritten counts the input the inflater consumed: up to the end of the deflate data.
+  return ended ? start + inflate.bytesWritten : null;
+}
+
+/**
+ * Reads the data descriptor at `end` (an optional signature, the CRC-32, then both sizes in 4 or,
+ * for Zip64, 8 bytes each): the member's size and where the next header starts. The width is the
+ * one after which a header signature (or the end of the archive) follows.
+ */
+function descriptorAfter(src: ByteSource, end: number, size: number, zip64: boolean): { size: number | null; next: number } {
+  const at = u32At(src, end, size) === DESCRIPTOR ? end + 4 : end;
+  const widths = zip64 ? [20, 12] : [12, 20];
+  const fits = (w: number): boolean => at + w === size || NEXT.has(u32At(src, at + w, size) ?? 0);
+  const width = widths.find(fits) ?? widths[0]!;
+  const d = src.bytesAt(at, width);
+  const plain = d.length < width ? null : width === 20 ? Number(d.readBigUInt64LE(12)) : d.readUInt32LE(8);
+  return { size: plain, next: at + width };
+}
+
+/** The little-endian 32-bit number at `at`, or null past the end. */
+function u32At(src: ByteSource, at: number, size: number): number | null {
+  return at + 4 <= size ? src.bytesAt(at, 4).readUInt32LE(0) : null;
+}
