@@ -379,7 +379,7 @@ describe('a zip cut off part-way', () => {
       ]);
       const [archive, csv, cut] = r.files as [ImportFileResult, ImportFileResult, ImportFileResult];
       expect(archive.warnings).toEqual([
-        'the zip archive is cut off or damaged: the list of its members (at its end) is missing, so they were found one by one from its start; 2 found, the last cut off (its row says how much of it was read)',
+        'the zip archive is cut off or damaged: the list of its members (at its end) is missing, so they were found one by one from its start; 2 found, the last cut off (its own warning says how much of it was read)',
       ]);
       // The whole member reads as from the whole archive; the cut one up to its last whole line.
       const wholeCsv = await importPaths(fresh().session, [join(FIXTURES, 'purview-csv', 'new-layout.csv')]);

@@ -116,7 +116,7 @@ const NO_MEMBERS_FOUND =
 /** The archive row's warning when its members were found by their local headers. */
 function salvageWarning(members: number, cut: boolean): string {
   return `the zip archive is cut off or damaged: the list of its members (at its end) is missing, so they were found one by one from its start; ${members} found, ${
-    cut ? 'the last cut off (its row says how much of it was read)' : 'each whole'
+    cut ? 'the last cut off (its own warning says how much of it was read)' : 'each whole'
   }`;
 }
 

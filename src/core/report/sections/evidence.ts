@@ -28,7 +28,7 @@ export function renderEvidence(doc: ReportDoc, ctx: ReportContext, warnings: Rea
   const items = ctx.session.evidence.list();
   const totals = ctx.session.evidence.totals();
   doc.para(
-    `${items.length.toLocaleString('en-US')} evidence items, ${totals.bytes.toLocaleString('en-US')} bytes. Every item was stored verbatim and hashed (SHA-256) before it was parsed; its acquisition is a journal entry. "Records" are declared by the source / parsed from the item; "events" are new events first read from it; "quarantined" records could not be normalized and are kept with the reason. An item marked INCOMPLETE EXPORT was imported as it is, but its row count sits at a portal or cmdlet limit, its search reported more results than it holds, or its page links to a next page that was not imported: activity missing from the timeline may be missing from the evidence.`,
+    `${items.length.toLocaleString('en-US')} evidence items, ${totals.bytes.toLocaleString('en-US')} bytes. Every item was stored verbatim and hashed (SHA-256) before it was parsed; its acquisition is a journal entry. "Records" are declared by the source / parsed from the item; "events" are new events first read from it; "quarantined" records could not be normalized and are kept with the reason. An item marked INCOMPLETE EXPORT was imported as it is, but its row count sits at a portal or cmdlet limit, its search reported more results than it holds, its page links to a next page that was not imported, or the file itself was cut off or damaged (read up to there): activity missing from the timeline may be missing from the evidence.`,
   );
   const quarantined = quarantineByEvidence(ctx.db);
   const events = eventsByEvidence(ctx.db);

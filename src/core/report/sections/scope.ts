@@ -128,7 +128,7 @@ export function renderScope(doc: ReportDoc, ctx: ReportContext, collection: Coll
   }
   if (incomplete > 0) {
     doc.para(
-      `${incomplete.toLocaleString('en-US')} imported evidence item${incomplete === 1 ? '' : 's'} look${incomplete === 1 ? 's' : ''} incomplete (a row count at a portal or cmdlet limit, a search that reported more results than the file holds, or a page whose next page was not imported): marked INCOMPLETE EXPORT in the evidence inventory.`,
+      `${incomplete.toLocaleString('en-US')} imported evidence item${incomplete === 1 ? '' : 's'} look${incomplete === 1 ? 's' : ''} incomplete (a row count at a portal or cmdlet limit, a search that reported more results than the file holds, a page whose next page was not imported, or a file cut off or damaged): marked INCOMPLETE EXPORT in the evidence inventory.`,
     );
   }
   const present = spans.map((s) => s.source).filter((s) => RETENTION[s]);
