@@ -6,7 +6,8 @@
 // (or not) on its own, with a reason, and leaves the case consistent with the report.
 import { closeSync, mkdirSync, openSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -419,6 +420,75 @@ describe('a zip cut off part-way', () => {
     expect(r.files[0]!.error).toBe(
       'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), and no member could be found from its start either; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that',
     );
+  });
+});
+
+describe('tar archives', () => {
+  /** A folder as a responder's Linux or Mac box collects it: a CSV, JSON Lines and Finder's metadata. */
+  function collectedFolder(name: string, lines: string): string {
+    const root = join(dir, name);
+    mkdirSync(join(root, 'export'), { recursive: true });
+    writeFileSync(join(root, 'export', 'purview.csv'), readFileSync(join(FIXTURES, 'purview-csv', 'new-layout.csv')));
+    writeFileSync(join(root, 'export', 'audit.jsonl'), lines);
+    writeFileSync(join(root, 'export', '.DS_Store'), Buffer.from('\0\0\0\x01Bud1', 'latin1'));
+    return root;
+  }
+
+  it('opens a .tgz: the gzip file, the tar in it and its members each get a row, read from the stored bytes', async () => {
+    const lines = auditLines(300);
+    const root = collectedFolder('tgz', lines);
+    const tgz = join(dir, 'collection.tgz');
+    execFileSync('tar', ['--sort=name', '-czf', tgz, '-C', root, 'export']);
+    const { session } = fresh();
+    const r = await importPaths(session, [tgz]);
+    const tar = `${tgz}!collection.tar`;
+    expect(r.files.map((f) => [f.path, f.archive ?? f.format ?? null, f.error ?? f.skipped ?? null])).toEqual([
+      [tgz, 'gzip', null],
+      [tar, 'tar', null],
+      [`${tar}!export/.DS_Store`, null, expect.stringMatching(/^skipped: /)],
+      [`${tar}!export/audit.jsonl`, 'ual-json', null],
+      [`${tar}!export/purview.csv`, 'purview-csv', null],
+    ]);
+    expect(r.files[1]!.note).toBe('tar archive: its 3 members are the next rows');
+    expect(r.files[1]!.warnings).toBeUndefined();
+    expect(r.files[3]).toMatchObject({ read: 300, imported: 300, sha256: createHash('sha256').update(lines).digest('hex') });
+    expect(describeImportFiles(importFileCounts(r.files))).toBe('2 files + 2 archives, 1 skipped');
+    const items = new Map(session.evidence.list().map((e) => [e.id, e]));
+    expect(items.get(r.files[1]!.evidenceId!)?.kind).toBe('archive-member');
+    expect(items.get(r.files[3]!.evidenceId!)?.origin).toMatchObject({ path: tgz, member: 'collection.tar!export/audit.jsonl' });
+    expect(counts(session).events).toBe(r.imported);
+  });
+
+  it('reads a tar cut off part-way up to the cut, and warns on the member and the archive', async () => {
+    const lines = auditLines(2000);
+    const root = collectedFolder('tar-cut', lines);
+    const whole = join(dir, 'whole.tar');
+    execFileSync('tar', ['--sort=name', '-cf', whole, '-C', root, 'export']);
+    const bytes = readFileSync(whole);
+    const start = bytes.indexOf(lines.slice(0, 40));
+    const cutTar = join(dir, 'cut.tar');
+    writeFileSync(cutTar, bytes.subarray(0, start + 500_000));
+    const { session } = fresh();
+    const r = await importPaths(session, [cutTar]);
+    expect(r.files.map((f) => [f.path, f.error ?? f.skipped ?? null])).toEqual([
+      [cutTar, null],
+      [`${cutTar}!export/.DS_Store`, expect.stringMatching(/^skipped: /)],
+      [`${cutTar}!export/audit.jsonl`, null],
+    ]);
+    const [archive, , cut] = r.files as [ImportFileResult, ImportFileResult, ImportFileResult];
+    expect(archive).toMatchObject({ archive: 'tar', evidenceId: expect.any(Number) });
+    expect(archive.warnings).toEqual([
+      'the tar archive is cut off: 2 members found, the last cut off (its own warning says how much of it was read)',
+    ]);
+    expect(cut.warnings).toEqual([
+      'the tar archive is cut off inside this member, after 500,000 bytes of content: its records up to there were read, the rest is missing (get the archive again)',
+    ]);
+    expect(cut.read).toBe(lines.slice(0, 500_000).split('\n').length);
+    expect(cut).toMatchObject({ imported: cut.read - 1, quarantined: 1 });
+    expect(custody(session, 'import.incomplete')).toEqual([
+      { evidence_id: cut.evidenceId, path: cut.path, warning: cut.warnings![0], kind: 'cut' },
+      { evidence_id: archive.evidenceId, path: cutTar, warning: archive.warnings![0], kind: 'cut' },
+    ]);
   });
 });
 

@@ -10,7 +10,9 @@ import { MailtrailError } from '../../shared/errors';
 import type { Db } from '../store/database';
 import { decodeChunk } from '../evidence/codec';
 import { chunkAt, itemById } from '../store/evidence-repo';
-import { salvageZipMembers, type ByteSource, type SalvagedMember } from './zip-salvage';
+import type { ByteSource } from './byte-source';
+import { tarMembers, type TarEnd } from './tar-members';
+import { salvageZipMembers, type SalvagedMember } from './zip-salvage';
 
 /** True when `head` starts like a zip archive (local file header or empty-archive record). */
 export function isZip(head: Buffer): boolean {
@@ -190,12 +192,31 @@ function salvagedMember(reader: EvidenceReader, archiveSize: number, m: Salvaged
   };
 }
 
-/** The warning a member of a cut-off zip gets when its content stopped short ({@link InflateCut}). */
-export function describeZipMemberCut({ how, contentBytes }: InflateCut): string {
+/** The warning a member of a cut-off zip or tar gets when its content stopped short ({@link InflateCut}). */
+export function describeMemberCut(archive: 'zip' | 'tar', { how, contentBytes }: InflateCut): string {
   const at = `${contentBytes.toLocaleString('en-US')} bytes of content`;
   return how === 'cut off'
-    ? `the zip archive is cut off inside this member, after ${at}: its records up to there were read, the rest is missing (get the archive again)`
+    ? `the ${archive} archive is cut off inside this member, after ${at}: its records up to there were read, the rest is missing (get the archive again)`
     : `this member's compressed data is damaged after ${at}: its records up to there were read, the rest is missing (get the archive again)`;
+}
+
+/**
+ * Lists and opens the regular files of a stored tar archive ({@link tarMembers}); `onEnd` says how
+ * the walk stopped.
+ */
+export function* tarArchiveMembers(db: Db, evidenceId: number, size: number, onEnd: (how: TarEnd) => void): Generator<ArchiveMember> {
+  const reader = new EvidenceReader(db, evidenceId);
+  for (const m of tarMembers(reader, size, onEnd)) {
+    const available = Math.min(m.size, size - m.start);
+    yield {
+      name: m.name,
+      size: m.size,
+      sizeExact: !m.cut,
+      problem: null,
+      open: () => Promise.resolve(Readable.from(reader.range(m.start, m.start + available), { objectMode: false })),
+      cut: () => (m.cut ? { how: 'cut off', contentBytes: available } : null),
+    };
+  }
 }
 
 /**

@@ -21,7 +21,17 @@ const WORKBOOK = 'save the sheet as "CSV UTF-8" and import that, or better, the 
 const SIGNATURES: [Buffer, number, FileKind][] = [
   [Buffer.from('377abcaf271c', 'hex'), 0, { what: 'a 7-Zip archive', advice: EXTRACT }],
   [Buffer.from('Rar!\x1a\x07', 'latin1'), 0, { what: 'a RAR archive', advice: EXTRACT }],
-  [Buffer.from('ustar', 'latin1'), 257, { what: 'a tar archive', advice: EXTRACT }],
+  [
+    Buffer.from('ustar', 'latin1'),
+    257,
+    {
+      what: 'a tar archive',
+      // A sound one is opened (`tar-members.ts`): one that reaches here has a first header that
+      // does not add up, or lies deeper inside other archives than they are opened.
+      advice:
+        'whose first header is damaged (or which lies too deep inside other archives): extract what tar recovers and import that (the archive itself stays stored as evidence)',
+    },
+  ],
   [Buffer.from('fd377a585a00', 'hex'), 0, { what: 'an xz-compressed file', advice: EXTRACT }],
   [Buffer.from('BZh', 'latin1'), 0, { what: 'a bzip2-compressed file', advice: EXTRACT }],
   [Buffer.from('28b52ffd', 'hex'), 0, { what: 'a zstd-compressed file', advice: EXTRACT }],

@@ -18,12 +18,14 @@ import {
   archiveMembers,
   archiveNames,
   describeGzipCut,
-  describeZipMemberCut,
+  describeMemberCut,
   gzipContentEstimate,
   inflateAsFarAsItGoes,
   isZip,
+  tarArchiveMembers,
   type InflateCut,
 } from './archive';
+import { isTar, type TarEnd } from './tar-members';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
 import { CASE_GROWTH_PER_INPUT_BYTE, diskFullReason, isDiskFull, storageShortfall } from './disk-space';
@@ -118,6 +120,30 @@ function salvageWarning(members: number, cut: boolean): string {
   return `the zip archive is cut off or damaged: the list of its members (at its end) is missing, so they were found one by one from its start; ${members} found, ${
     cut ? 'the last cut off (its own warning says how much of it was read)' : 'each whole'
   }`;
+}
+
+/** The archive row's warning when a tar archive's walk did not reach its end blocks, or null. */
+function tarWarning(end: TarEnd, members: number, cutMember: boolean): string | null {
+  const count = `${members} member${members === 1 ? '' : 's'}`;
+  switch (end) {
+    case 'end':
+      return null;
+    case 'cut':
+      return cutMember
+        ? `the tar archive is cut off: ${count} found, the last cut off (its own warning says how much of it was read)`
+        : `the tar archive is cut off after ${count}: any members after them are missing (get the archive again)`;
+    case 'damaged':
+      return `the tar archive is damaged after ${count}: a block where a member should start is not one, so any members after it were not read (get the archive again)`;
+    case 'no end blocks':
+      return `the tar archive ends without its end-of-archive blocks: it may be cut off after ${count} (get the archive again if members are missing)`;
+  }
+}
+
+/** Why a tar archive in which no member was found cannot be read, or null when it is simply empty. */
+function tarUnread(end: TarEnd): string | null {
+  return end === 'end' || end === 'no end blocks'
+    ? null
+    : `cannot read the tar archive: it is ${end === 'cut' ? 'cut off' : 'damaged'} before its first member; get the file again`;
 }
 
 /** What a failing input's reason adds when its failure undid the inputs imported with it. */
@@ -328,7 +354,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     // the stored bytes.
     const head = await firstBytes(session, item.id);
     if (isGzip(head) && depth < MAX_ARCHIVE_DEPTH) {
-      const inner = display.replace(/\.gz$/i, '') || `${display}.out`;
+      const inner = /\.tgz$/i.test(display) ? display.replace(/\.tgz$/i, '.tar') : display.replace(/\.gz$/i, '') || `${display}.out`;
       const member = basename(inner);
       files.push({ ...base, archive: 'gzip', note: `gzip file: its content is the next row (${member})` });
       let cut: InflateCut | null = null;
@@ -354,21 +380,27 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       if (cut !== null) warnCut(contentRow, describeGzipCut(cut as InflateCut)); // set in the callback: TS narrows it to null here
       return;
     }
-    if (isZip(head) && depth < MAX_ARCHIVE_DEPTH) {
+    const archive = depth >= MAX_ARCHIVE_DEPTH ? null : isZip(head) ? 'zip' : isTar(head) ? 'tar' : null;
+    if (archive !== null) {
       const row = files.push({ ...base }) - 1;
       let members = 0;
       let salvaged = false;
       let cutMember = false;
+      let tarEnd: TarEnd = 'end';
       try {
         // An Office file is a zip of XML parts: one row saying what it is, not one failure a part.
-        const office = officeDocumentKind(await archiveNames(session.db, item.id, item.bytes));
+        const office = archive === 'zip' ? officeDocumentKind(await archiveNames(session.db, item.id, item.bytes)) : null;
         if (office !== null) {
           const reason = `${office.what}, ${office.advice}`;
           files[row] = { ...base, error: reason };
           journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason });
           return;
         }
-        for await (const m of archiveMembers(session.db, item.id, item.bytes, () => (salvaged = true))) {
+        const list =
+          archive === 'zip'
+            ? archiveMembers(session.db, item.id, item.bytes, () => (salvaged = true))
+            : tarArchiveMembers(session.db, item.id, item.bytes, (how) => (tarEnd = how));
+        for await (const m of list) {
           members++;
           const memberDisplay = `${display}!${m.name}`;
           const skipped = osMetadata(m.name, false);
@@ -405,27 +437,31 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
           const cut = m.cut();
           if (cut !== null) {
             cutMember = true;
-            warnCut(memberRow, describeZipMemberCut(cut));
+            warnCut(memberRow, describeMemberCut(archive, cut));
           }
         }
-        if (salvaged && members === 0) {
-          files[row] = { ...base, archive: 'zip', error: NO_MEMBERS_FOUND };
-          journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason: NO_MEMBERS_FOUND });
+        const unread = members > 0 ? null : archive === 'zip' ? (salvaged ? NO_MEMBERS_FOUND : null) : tarUnread(tarEnd as TarEnd);
+        if (unread !== null) {
+          files[row] = { ...base, archive, error: unread };
+          journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason: unread });
           return;
         }
         files[row] = {
           ...base,
-          archive: 'zip',
-          note: `zip archive: its ${members} member${members === 1 ? ' is' : 's are'} the next rows`,
+          archive,
+          note: `${archive} archive: its ${members} member${members === 1 ? ' is' : 's are'} the next rows`,
         };
-        if (salvaged) warnCut(row, salvageWarning(members, cutMember));
+        // Set in the callbacks while reading: TS narrows them to their first values here.
+        const warning =
+          archive === 'zip' ? (salvaged ? salvageWarning(members, cutMember) : null) : tarWarning(tarEnd as TarEnd, members, cutMember);
+        if (warning !== null) warnCut(row, warning);
       } catch (err) {
         if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;
         undoLostGroup(display);
         // Undone with a group (its row says so already): nothing of it is left to point at.
         if (files[row]!.evidenceId === null) return;
         const reason = zipFailure(err as Error, members);
-        files[row] = { ...base, archive: 'zip', error: reason };
+        files[row] = { ...base, archive, error: reason };
         journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason: `archive: ${(err as Error).message}` });
       }
       return;
@@ -549,7 +585,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         input.bytes,
         true,
         { type: 'file', path: input.path, member: null, mtimeUs: input.mtimeUs },
-        isZip(head) ? 'archive' : 'file',
+        isZip(head) || isTar(head) ? 'archive' : 'file',
         0,
         null,
       );
@@ -606,7 +642,7 @@ async function firstBytes(session: CaseSession, id: number): Promise<Buffer> {
   const stream = session.evidence.open(id);
   for await (const chunk of stream) {
     stream.destroy();
-    return (chunk as Buffer).subarray(0, 4);
+    return (chunk as Buffer).subarray(0, 512); // enough to tell a zip, a gzip file or a tar
   }
   return Buffer.alloc(0);
 }

@@ -106,8 +106,9 @@ async function collect(paths: string[], out: Input[], seen: Set<string>, own: Ow
 export async function readHead(path: string): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const b = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(b, 0, 4, 0);
+    // A tar archive is told by its first header (512 bytes); a zip by its first four.
+    const b = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(b, 0, 512, 0);
     return b.subarray(0, bytesRead);
   } finally {
     await fh.close();

@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
-import { salvageZipMembers, type ByteSource, type SalvagedMember } from './zip-salvage';
+import type { ByteSource } from './byte-source';
+import { salvageZipMembers, type SalvagedMember } from './zip-salvage';
 
 type Way = 'sizes first' | 'data descriptor' | 'zip64';
 

@@ -12,12 +12,7 @@
  */
 import yauzl from 'yauzl';
 import { createInflateRaw } from 'node:zlib';
-
-/** Random access to the bytes of a stored archive. */
-export interface ByteSource {
-  /** Up to `length` bytes from `start` (fewer at the end). */
-  bytesAt(start: number, length: number): Buffer;
-}
+import type { ByteSource } from './byte-source';
 
 /** A member found by its local header. */
 export interface SalvagedMember {

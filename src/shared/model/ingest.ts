@@ -117,14 +117,14 @@ export interface ImportFileResult {
   error?: string;
   /**
    * Stored but holding no events, and why: reference data such as a Graph folder list, or an
-   * archive (`.zip`, `.gz`) whose members are the rows after it.
+   * archive (`.zip`, `.gz`, `.tar`) whose members are the rows after it.
    */
   note?: string;
   /**
    * Set on an archive's own row (also when it could not be opened): its members are the rows after
    * it and are what the totals count as files.
    */
-  archive?: 'zip' | 'gzip';
+  archive?: 'zip' | 'gzip' | 'tar';
   /**
    * Not stored and not read, and why: operating-system metadata met while walking a folder or an
    * archive (`.DS_Store`, `Thumbs.db`, a Mac zip's `__MACOSX/` copies). Counted apart from files.
@@ -156,7 +156,7 @@ export interface ImportReport {
 export interface ImportFileCounts {
   /** Files read as such (archive members included, the archives themselves not). */
   files: number;
-  /** Archives (`.zip`, `.gz`), whose members are other rows. */
+  /** Archives (`.zip`, `.gz`, `.tar`), whose members are other rows. */
   archives: number;
   /** Rows with an error, archives that could not be opened included. */
   failed: number;
