@@ -8,7 +8,13 @@ const OPEN: Record<ApiArgs<'dialog:open'>['purpose'], { title: string; filters: 
   case: { title: 'Open case', filters: [{ name: 'Mailtrail case', extensions: ['mtcase'] }, ALL] },
   evidence: {
     title: 'Import evidence',
-    filters: [{ name: 'Exports (JSON, CSV, ZIP, logs)', extensions: ['json', 'jsonl', 'ndjson', 'csv', 'zip', 'txt', 'log'] }, ALL],
+    filters: [
+      {
+        name: 'Exports (JSON, CSV, archives, logs)',
+        extensions: ['json', 'jsonl', 'ndjson', 'csv', 'zip', 'gz', 'tgz', 'tar', 'txt', 'log'],
+      },
+      ALL,
+    ],
   },
   folder: { title: 'Choose folder', filters: [], directory: true },
   package: { title: 'Open evidence package', filters: [{ name: 'Mailtrail package', extensions: ['mtpkg'] }, ALL] },

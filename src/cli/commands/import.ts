@@ -100,7 +100,7 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
   withCommonOptions(
     program
       .command('import')
-      .description('import exports (files, folders, .zip, .gz) into a case: stored as evidence, then parsed')
+      .description('import exports (files, folders, .zip, .tar, .gz) into a case: stored as evidence, then parsed')
       .argument('<case>', 'case file')
       .argument('<paths...>', 'files or folders to import')
       .option('--format <format>', `input format instead of detection (${FORMAT_INFO.map((f) => f.id).join(', ')})`)

@@ -1,5 +1,5 @@
 /**
- * Import: files, folders, .zip and .gz, stored as evidence (hashed first) then parsed in a worker.
+ * Import: files, folders, .zip, .tar and .gz, stored as evidence (hashed first) then parsed in a worker.
  * Progress bar and cancel while it runs; then a per-file report that adds up (read = imported +
  * duplicates + quarantined) with each file's SHA-256.
  */
@@ -121,7 +121,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       {!report && !running && (
         <div className="form-grid">
           <label className="field full">
-            <span>Files, folders (read recursively), .zip or .gz archives: one path per line</span>
+            <span>Files, folders (read recursively), .zip, .tar or .gz archives: one path per line</span>
             <textarea
               name="paths"
               rows={5}

@@ -167,7 +167,7 @@ export const contract = {
     output: returns<{ items: EvidenceListEntry[] }>(),
   },
   /**
-   * Import files, folders (recursive), `.zip` and `.gz` into the open case, in a worker thread:
+   * Import files, folders (recursive), `.zip`, `.tar` and `.gz` into the open case, in a worker thread:
    * every input is stored as evidence (raw first), then parsed; progress is pushed as
    * `import:progress` with this `jobId`. Unreadable or unknown files are reported per file.
    */
