@@ -67,20 +67,17 @@ function counts(session: CaseSession): { evidence: number; events: number } {
 }
 
 /**
- * Makes the case's next COMMIT fail with SQLITE_FULL, as a disk that fills while the pages are
- * written does (`max_page_count` only fails allocations inside statements).
+ * Makes the case's `nth` COMMIT from now fail with SQLITE_FULL, as a disk that fills while the
+ * pages are written does (`max_page_count` only fails allocations inside statements).
  */
-function failFirstCommit(session: CaseSession): { failed: () => boolean; restore: () => void } {
+function failFirstCommit(session: CaseSession, nth = 1): { failed: () => boolean; restore: () => void } {
   const exec = session.db.exec.bind(session.db);
-  let armed = true;
+  let commits = 0;
   const spy = vi.spyOn(session.db, 'exec').mockImplementation((sql: string) => {
-    if (armed && sql === 'COMMIT') {
-      armed = false;
-      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-    }
+    if (sql === 'COMMIT' && ++commits === nth) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     return exec(sql);
   });
-  return { failed: () => !armed, restore: () => spy.mockRestore() };
+  return { failed: () => commits >= nth, restore: () => spy.mockRestore() };
 }
 
 /** The details of the case's custody entries of `action`, oldest first. */
@@ -592,16 +589,137 @@ describe('room on the disk that holds the case', () => {
     expect(custody(session, 'import.refused')).toEqual([{ evidence_id: null, path: missing, reason: 'cannot read: ENOENT' }]);
   });
 
+  it('a journal entry that cannot be written and rolls the group back undoes the archive being read, and nothing names its id', async () => {
+    const { session } = fresh();
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(readFileSync(join(FIXTURES, 'purview-csv', 'new-layout.csv')), 'export/audit.csv');
+    zip.addBuffer(Buffer.from('\0\0\0\x01Bud1', 'latin1'), 'export/.DS_Store');
+    zip.addBuffer(Buffer.from('thumbs'), 'x/Thumbs.db');
+    zip.end();
+    const parts: Buffer[] = [];
+    for await (const c of zip.outputStream as AsyncIterable<Buffer>) parts.push(c);
+    const archive = join(dir, 'journal-full.zip');
+    writeFileSync(archive, Buffer.concat(parts));
+    const next = join(dir, 'journal-full-next.jsonl');
+    writeFileSync(next, auditLines(10));
+    // The first import.skipped entry meets a full disk that rolls the whole group back.
+    const append = session.journal.append.bind(session.journal);
+    let armed = true;
+    const spy = vi.spyOn(session.journal, 'append').mockImplementation((action: string, details: Record<string, unknown>) => {
+      if (armed && action === 'import.skipped') {
+        armed = false;
+        session.db.exec('ROLLBACK');
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      }
+      return append(action, details);
+    });
+    let r;
+    try {
+      r = await importPaths(session, [archive, next]);
+    } finally {
+      spy.mockRestore();
+    }
+    const undone = `not imported: undone with the custody journal entry import.skipped for ${archive}!export/.DS_Store, whose failure rolled back the inputs imported since the last commit; import it again`;
+    expect(r.files.map((f) => [f.path, f.evidenceId, f.skipped ?? f.error ?? null])).toEqual([
+      [archive, null, undone],
+      [`${archive}!export/audit.csv`, null, undone],
+      [
+        `${archive}!export/.DS_Store`,
+        null,
+        'not imported: its archive was undone with the inputs imported since the last commit; import it again',
+      ],
+      [next, expect.any(Number), null],
+    ]);
+    // The id the archive had now belongs to the next input: no entry about the archive names it.
+    const items = session.evidence.list();
+    expect(items.map((e) => e.origin)).toEqual([expect.objectContaining({ path: next })]);
+    expect(custody(session, 'import.skipped')).toEqual([]);
+    expect(counts(session).events).toBe(r.imported);
+  });
+
+  it('an archive stored before the group that is undone keeps its journaled warning', async () => {
+    const { session } = fresh();
+    const src = join(dir, 'no-end-src');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, 'a.jsonl'), auditLines(20));
+    writeFileSync(join(src, 'b.jsonl'), auditLines(20));
+    const tar = join(dir, 'no-end.tar');
+    execFileSync('tar', ['-cf', tar, '-C', src, 'a.jsonl', 'b.jsonl']);
+    const bytes = readFileSync(tar);
+    const lastEnd = bytes.lastIndexOf(Buffer.from('}\n')) + 2;
+    writeFileSync(tar, bytes.subarray(0, Math.ceil(lastEnd / 512) * 512)); // without its end blocks
+    // The group holding the tar and a.jsonl commits (it is a second old); b.jsonl's group fails to.
+    const real = performance.now.bind(performance);
+    let offset = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => real() + offset);
+    const commit = failFirstCommit(session, 2);
+    let r;
+    try {
+      r = await importPaths(session, [tar], {
+        onProgress: (p) => {
+          if (p.path.endsWith('!a.jsonl')) offset = 60_000;
+        },
+      });
+    } finally {
+      clock.mockRestore();
+      commit.restore();
+    }
+    expect(commit.failed()).toBe(true);
+    expect(r.files.map((f) => [f.path, f.error ?? null])).toEqual([
+      [tar, null],
+      [`${tar}!a.jsonl`, null],
+      [`${tar}!b.jsonl`, expect.stringMatching(/^not imported: committing it with the inputs imported since the last commit failed/)],
+    ]);
+    expect(r.files[0]!.warnings).toEqual([
+      'the tar archive ends without its end-of-archive blocks: it may be cut off after 2 members (get the archive again if members are missing)',
+    ]);
+    expect(custody(session, 'import.incomplete')).toEqual([
+      { evidence_id: r.files[0]!.evidenceId, path: tar, warning: r.files[0]!.warnings![0], kind: 'cut' },
+    ]);
+  });
+
+  it('a gzip content stored outside any group is parsed outside one: nothing can undo its events and leave its item', async () => {
+    const { session } = fresh();
+    const a = join(dir, 'outside-a.jsonl');
+    writeFileSync(a, auditLines(20));
+    const gz = gzipSync(auditLines(300));
+    gz.writeUInt32LE(0x7fffffff, gz.length - 4); // a trailer that overstates its content: the estimate says large
+    const g = join(dir, 'outside-content.jsonl.gz');
+    writeFileSync(g, gz);
+    // Before, the content was parsed in a group opened for it, whose commit (the second) could fail
+    // and take its events and its row while its evidence stayed.
+    const commit = failFirstCommit(session, 2);
+    let r;
+    try {
+      r = await importPaths(session, [a, g]);
+    } finally {
+      commit.restore();
+    }
+    expect(r.files.map((f) => [f.path, f.error ?? null])).toEqual([
+      [a, null],
+      [g, null],
+      [`${g}!outside-content.jsonl`, null],
+    ]);
+    expect(r.files[2]).toMatchObject({ read: 300, imported: 300 });
+    for (const e of session.evidence.list()) expect(r.files.some((f) => f.evidenceId === e.id)).toBe(true);
+    expect(counts(session).events).toBe(r.imported);
+  });
+
   it('undoing a group takes the rows and journal entries of the members of an archive it stored', async () => {
     const { session } = fresh();
     const zip = new yazl.ZipFile();
     zip.addBuffer(Buffer.from('\0\0\0\x01Bud1', 'latin1'), 'export/.DS_Store');
     zip.addBuffer(readFileSync(join(FIXTURES, 'purview-csv', 'new-layout.csv')), 'export/audit.csv');
+    zip.addBuffer(Buffer.from(auditLines(50)), 'export/broken.jsonl');
     zip.end();
     const parts: Buffer[] = [];
     for await (const c of zip.outputStream as AsyncIterable<Buffer>) parts.push(c);
+    const bytes = Buffer.concat(parts);
+    // Damage the last member's compressed data: storing it fails (refused, nothing of it kept).
+    const broken = bytes.indexOf('export/broken.jsonl') + 'export/broken.jsonl'.length + 200;
+    bytes.fill(0xff, broken, broken + 64);
     const archive = join(dir, 'undone-members.zip');
-    writeFileSync(archive, Buffer.concat(parts));
+    writeFileSync(archive, bytes);
     const commit = failFirstCommit(session);
     let r;
     try {
@@ -617,6 +735,10 @@ describe('room on the disk that holds the case', () => {
         'not imported: its archive was undone with the inputs imported since the last commit; import it again',
       ],
       [`${archive}!export/audit.csv`, expect.stringMatching(/^not imported: committing it/)],
+      [
+        `${archive}!export/broken.jsonl`,
+        'not imported: its archive was undone with the inputs imported since the last commit; import it again',
+      ],
       [join(dir, 'no-such.csv'), 'cannot read: ENOENT'],
     ]);
     expect(counts(session)).toEqual({ evidence: 0, events: 0 });

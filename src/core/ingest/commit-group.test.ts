@@ -96,11 +96,41 @@ describe('CommitGroup', () => {
     db.prepare('INSERT INTO t VALUES (1)').run();
     expect(group.takeLoss()).toBeNull(); // intact
     db.exec('ROLLBACK'); // what a full disk can do to the whole transaction
-    expect(group.takeLoss()).toEqual({ from: 7, commitError: null });
+    expect(group.takeLoss()).toEqual({ from: 7, generation: 1, commitError: null });
     expect(group.active).toBe(false);
     expect(group.takeLoss()).toBeNull();
     group.commit(); // nothing left to commit: no error
     expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(0);
+  });
+
+  it('reports a group SQLite undid even when it is committed before anyone asked', () => {
+    const db = new Database(':memory:');
+    const group = new CommitGroup(
+      db,
+      () => 0,
+      () => 2,
+    );
+    group.before(1000);
+    expect(group.current).toBe(1);
+    group.commit();
+    group.before(1000);
+    expect(group.current).toBe(2);
+    db.exec('ROLLBACK');
+    group.commit(); // nothing to commit: the loss is kept for takeLoss
+    expect(group.current).toBeNull();
+    expect(group.takeLoss()).toEqual({ from: 2, generation: 2, commitError: null });
+  });
+
+  it('does not open a group for an input parsed after it was stored outside one', () => {
+    const db = new Database(':memory:');
+    const group = new CommitGroup(db);
+    group.before(1000, false);
+    expect(group.active).toBe(false);
+    expect(db.inTransaction).toBe(false);
+    group.before(1000);
+    group.before(1000, false); // joins the open one
+    expect(group.current).toBe(1);
+    group.commit();
   });
 
   it('rolls back a group whose commit fails, reports it once, and does not throw', () => {

@@ -28,6 +28,8 @@ export const GROUP_MAX_MS = 1000;
 export interface GroupLoss {
   /** The caller's position when the group opened: its first undone result. */
   from: number;
+  /** Which group it was ({@link CommitGroup.current} while it was open). */
+  generation: number;
   /** The error of the commit that failed, or null when SQLite rolled the group back under a statement. */
   commitError: Error | null;
 }
@@ -38,6 +40,7 @@ export class CommitGroup {
   private bytes = 0;
   private startedAt = 0;
   private from = 0;
+  private generation = 0;
   private loss: GroupLoss | null = null;
 
   /**
@@ -53,20 +56,28 @@ export class CommitGroup {
   /**
    * Called before importing an input of `size` bytes: a small one joins the open group (opening one
    * when needed), a large one first commits the group and then runs on its own. Called again with
-   * the stored size before parsing, when the first size was an estimate. Does nothing while a
-   * caller outside the import holds a transaction.
+   * the stored size before parsing, when the first size was an estimate, with `mayOpen` false: an
+   * input stored outside any group is parsed outside one too (a group opened then would hold its
+   * events but not its evidence, and undoing it would leave the item without its events). Does
+   * nothing while a caller outside the import holds a transaction.
    */
-  before(size: number): void {
+  before(size: number, mayOpen = true): void {
     if (size >= GROUP_ITEM_MAX_BYTES) {
       this.commit();
       return;
     }
-    if (this.open || this.db.inTransaction) return;
+    if (!mayOpen || this.open || this.db.inTransaction) return;
     this.db.exec('BEGIN IMMEDIATE');
     this.open = true;
     this.bytes = 0;
     this.startedAt = this.now();
     this.from = this.position();
+    this.generation++;
+  }
+
+  /** The open group's number (each group opened gets the next), or null when none is open. */
+  get current(): number | null {
+    return this.open ? this.generation : null;
   }
 
   /**
@@ -84,7 +95,7 @@ export class CommitGroup {
     }
     if (!this.open || this.db.inTransaction) return null;
     this.open = false;
-    return { from: this.from, commitError: null };
+    return { from: this.from, generation: this.generation, commitError: null };
   }
 
   /** Called after an input of `size` bytes: commits the group once it is large or old enough. */
@@ -102,7 +113,11 @@ export class CommitGroup {
   commit(): void {
     if (!this.open) return;
     this.open = false;
-    if (!this.db.inTransaction) return;
+    if (!this.db.inTransaction) {
+      // SQLite rolled it back already, under a statement whose failure the caller handled.
+      this.loss = { from: this.from, generation: this.generation, commitError: null };
+      return;
+    }
     try {
       this.db.exec('COMMIT');
     } catch (err) {
@@ -115,7 +130,7 @@ export class CommitGroup {
       }
       // A transaction still open here would swallow every later input unseen: fail the import.
       if (this.db.inTransaction) throw err;
-      this.loss = { from: this.from, commitError: err as Error };
+      this.loss = { from: this.from, generation: this.generation, commitError: err as Error };
     }
   }
 

@@ -111,6 +111,11 @@ function zipFailure(err: Error, membersRead: number): string {
   return `cannot read the archive${after}: ${err.message}`;
 }
 
+/** What an entry about an archive member adds: the archive's item, so it goes if the archive goes. */
+function archiveOf(parent: number | null): { archive_evidence_id?: number } {
+  return parent === null ? {} : { archive_evidence_id: parent };
+}
+
 /** A zip without the list of its members, none of which could be found from its start either. */
 const NO_MEMBERS_FOUND =
   'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), and no member could be found from its start either; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that';
@@ -192,14 +197,18 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   const warnings: string[] = [];
 
   /**
-   * The journal entries appended for result rows (by row) since every earlier one was known
-   * committed: an undone group takes those written in it along ({@link undoLostGroup}).
+   * The journal entries appended for result rows since every earlier one was known committed, with
+   * the group open when each was written (null: none, it committed at once): an undone group takes
+   * those written in it along ({@link undoLostGroup}), whatever row they are about.
    */
-  const written: { row: number; action: string; details: Record<string, unknown> }[] = [];
+  const written: { row: number; action: string; details: Record<string, unknown>; group: number | null }[] = [];
   /** Forgets the entries once no group is open: each is committed then, or was handled as lost. */
   const settleWritten = (): void => {
     if (!group.active) written.length = 0;
   };
+  /** True when an entry names an evidence item (its own, or its archive's) that is no longer in the case. */
+  const namesGoneItem = (details: Record<string, unknown>): boolean =>
+    [details['evidence_id'], details['archive_evidence_id']].some((id) => typeof id === 'number' && itemById(session.db, id) === undefined);
 
   /**
    * After a failure, or a commit: when the open group was undone (a full disk can roll back the
@@ -218,13 +227,13 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         : `committing it with the inputs imported since the last commit failed (${
             isDiskFull(loss.commitError) ? 'the disk holding the case is full' : (loss.commitError?.message ?? 'rolled back')
           })`;
-    // Journal entries written since the group opened went with it. Those about inputs never stored
-    // (skipped, refused) or about items that stayed still hold and are written again; those naming
-    // an item that was undone go, and so does the row of an archive member whose archive went.
-    const gone = (id: unknown): boolean => typeof id === 'number' && itemById(session.db, id) === undefined;
-    const lost = written.filter((w) => w.row >= loss.from);
+    // Journal entries written while the group was open went with it. Those about inputs never
+    // stored (skipped, refused) or about items that stayed (an archive stored before the group)
+    // still hold and are written again; those naming an item that was undone go, and so does the
+    // row of an archive member whose archive went.
+    const lost = written.filter((w) => w.group === loss.generation);
     written.length = 0;
-    const orphans = new Set(lost.filter((w) => gone(w.details['evidence_id'])).map((w) => w.row));
+    const orphans = new Set(lost.filter((w) => namesGoneItem(w.details)).map((w) => w.row));
     let undone = 0;
     for (let i = loss.from; i < files.length; i++) {
       const f = files[i]!;
@@ -236,7 +245,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       pageRoles.delete(i);
       undone++;
     }
-    for (const w of lost) if (!gone(w.details['evidence_id'])) journal(w.row, w.action, w.details);
+    for (const w of lost) if (!namesGoneItem(w.details)) journal(w.row, w.action, w.details);
     return undone;
   };
 
@@ -245,15 +254,20 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
    * says so in its warnings instead of losing its report (the append may also undo the open group).
    */
   const journal = (row: number, action: string, details: Record<string, unknown>): void => {
+    const open = group.current;
     try {
       session.journal.append(action, details);
-      written.push({ row, action, details });
+      written.push({ row, action, details, group: open });
     } catch (err) {
       if (!isDiskFull(err)) throw err;
+      // When the failure rolled the open group back, this entry is one of those it took: it is
+      // written again with them (or dropped, with its row, if it names an item that went).
+      written.push({ row, action, details, group: open });
+      if (undoLostGroup(`the custody journal entry ${action} for ${String(details['path'] ?? '')}`) !== null) return;
+      written.pop();
       warnings.push(
         `the custody journal entry ${action} for ${String(details['path'] ?? '')} could not be written: the disk holding the case is full`,
       );
-      undoLostGroup(String(details['path'] ?? action));
     }
   };
 
@@ -309,7 +323,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     }
     if (short) {
       files.push(emptyResult(display, short));
-      journal(files.length - 1, 'import.refused', { evidence_id: null, path: display, bytes: size, reason: short });
+      journal(files.length - 1, 'import.refused', { evidence_id: null, ...archiveOf(parent), path: display, bytes: size, reason: short });
       return;
     }
     fileNo++;
@@ -341,6 +355,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       files.push(emptyResult(display, `${reason}${undoneNote(undone)}`));
       journal(files.length - 1, 'import.refused', {
         evidence_id: null,
+        ...archiveOf(parent),
         path: display,
         reason,
         ...(undone ? { undone_inputs: undone } : {}),
@@ -401,6 +416,9 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             ? archiveMembers(session.db, item.id, item.bytes, () => (salvaged = true))
             : tarArchiveMembers(session.db, item.id, item.bytes, (how) => (tarEnd = how));
         for await (const m of list) {
+          // A failure while reading the last member (a journal entry on a full disk) undid the group
+          // that stored the archive: its row says so already, and nothing more can be read from it.
+          if (files[row]!.evidenceId === null) return;
           members++;
           const memberDisplay = `${display}!${m.name}`;
           const skipped = osMetadata(m.name, false);
@@ -440,6 +458,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             warnCut(memberRow, describeMemberCut(archive, cut));
           }
         }
+        if (files[row]!.evidenceId === null) return;
         const unread = members > 0 ? null : archive === 'zip' ? (salvaged ? NO_MEMBERS_FOUND : null) : tarUnread(tarEnd as TarEnd);
         if (unread !== null) {
           files[row] = { ...base, archive, error: unread };
@@ -467,8 +486,9 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       return;
     }
     // The stored size decides how the item is parsed (a gzip member's size was an estimate): one
-    // that goes to the parse thread commits the group first and commits per batch on its own.
-    group.before(item.bytes);
+    // that goes to the parse thread commits the group first and commits per batch on its own; a
+    // small one stored outside any group is parsed outside one too.
+    group.before(item.bytes, false);
     if (undoLostGroup(null) !== null && itemById(session.db, item.id) === undefined) {
       // Committing the group before a large item failed, and took the item's storing with it: no
       // row or journal entry may point at its id, which the next stored input will be given.
