@@ -377,7 +377,7 @@ describe('a zip cut off part-way', () => {
       ]);
       const [archive, csv, cut] = r.files as [ImportFileResult, ImportFileResult, ImportFileResult];
       expect(archive.warnings).toEqual([
-        'the zip archive is cut off or damaged: the list of its members (at its end) is missing, so they were found one by one from its start; 2 found, the last cut off (its own warning says how much of it was read)',
+        'the zip archive is cut off or damaged: the list of its members (at its end) is missing or unreadable (the zip reader says: End of central directory record signature not found. Either not a zip file, or file is truncated), so they were found one by one from its start; 2 found, the last cut off (its own warning says how much of it was read)',
       ]);
       // The whole member reads as from the whole archive; the cut one up to its last whole line.
       const wholeCsv = await importPaths(fresh().session, [join(FIXTURES, 'purview-csv', 'new-layout.csv')]);
@@ -405,6 +405,42 @@ describe('a zip cut off part-way', () => {
     });
   }
 
+  it('checks each member it finds against its own CRC-32, and stops after one whose end cannot be found', async () => {
+    const { bytes } = await exportZip(false);
+    const jsonl = bytes.indexOf('export/audit.jsonl') + 'export/audit.jsonl'.length;
+    // Damage inside the JSON Lines member's data that still inflates: only its checksum tells.
+    const damaged = Buffer.from(bytes);
+    for (let k = 0; k < 16; k++) damaged[jsonl + 4000 + k] = damaged[jsonl + 4000 + k]! ^ 0x5a;
+    const dmgZip = join(dir, 'damaged-member.zip');
+    writeFileSync(dmgZip, damaged.subarray(0, damaged.length - 30));
+    const { session } = fresh();
+    const r = await importPaths(session, [dmgZip]);
+    const rows = new Map(r.files.map((f) => [f.path.slice(dmgZip.length), f]));
+    expect([...rows.keys()]).toEqual(['', '!export/purview.csv', '!export/audit.jsonl', '!export/README.txt']);
+    const member = rows.get('!export/audit.jsonl')!;
+    const failed = member.error ?? member.warnings?.[0] ?? '';
+    expect(failed).toMatch(/this member (fails its CRC-32 or size check|'s compressed data is damaged after)/);
+    expect(rows.get('')!.warnings![0]).toMatch(/; 3 found, 1 damaged \(see its own row\)$/);
+
+    // Sizes after the data, and deflate data that does not inflate from its first byte: the member
+    // says so, and the walk cannot find the ones after it.
+    const { bytes: dd } = await exportZip(true);
+    const start = dd.indexOf('export/audit.jsonl') + 'export/audit.jsonl'.length;
+    const broken = Buffer.from(dd);
+    broken[start] = 0x07; // an invalid deflate block type
+    const brokenZip = join(dir, 'broken-member.zip');
+    writeFileSync(brokenZip, broken.subarray(0, broken.length - 30));
+    const r2 = await importPaths(session, [brokenZip]);
+    expect(r2.files.map((f) => [f.path.slice(brokenZip.length), f.error ?? null])).toEqual([
+      ['', null],
+      ['!export/purview.csv', null],
+      ['!export/audit.jsonl', "this member's compressed data is damaged from its start: none of it could be read (get the archive again)"],
+    ]);
+    expect(r2.files[0]!.warnings![0]).toMatch(
+      /; 2 found, 1 damaged \(see its own row\), none after export\/audit\.jsonl, where it ends cannot be found \(a repair tool may find more\)$/,
+    );
+  });
+
   it('says so when not even its first member can be found', async () => {
     const { bytes } = await exportZip(false);
     const cutZip = join(dir, 'cut-first.zip');
@@ -417,6 +453,29 @@ describe('a zip cut off part-way', () => {
     expect(r.files[0]!.error).toBe(
       'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), and no member could be found from its start either; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that',
     );
+  });
+});
+
+describe('a file that ends in zeros (a copy never completed)', () => {
+  it('reads the records before the zeros, warns, and keeps the mark on the item', async () => {
+    const { session } = fresh();
+    const lines = auditLines(200);
+    const cut = lines.slice(0, lines.lastIndexOf('\n', 60_000) + 1 + 300); // part of the next line, then zeros
+    const jsonl = join(dir, 'zero-tail.jsonl');
+    writeFileSync(jsonl, Buffer.concat([Buffer.from(cut), Buffer.alloc(40_000)]));
+    const csv = join(dir, 'zero-tail.csv');
+    writeFileSync(csv, Buffer.concat([readFileSync(join(FIXTURES, 'purview-csv', 'new-layout.csv')), Buffer.alloc(3000)]));
+    const r = await importPaths(session, [jsonl, csv]);
+    const whole = cut.split('\n').length - 1;
+    expect(r.files[0]).toMatchObject({ read: whole + 1, imported: whole, quarantined: 1 });
+    expect(r.files[0]!.warnings).toEqual([
+      'the file ends with 40,000 zero bytes, which were not read: a copy or download that was never completed, or space set aside and never written (records it should hold may be missing; get the file again)',
+    ]);
+    const csvWhole = await importPaths(fresh().session, [join(FIXTURES, 'purview-csv', 'new-layout.csv')]);
+    expect(r.files[1]!.error).toBeUndefined();
+    expect(r.files[1]).toMatchObject({ read: csvWhole.read, quarantined: csvWhole.quarantined });
+    expect(r.files[1]!.warnings![0]).toMatch(/^the file ends with 3,000 zero bytes/);
+    expect(warningsByEvidence(session.db).get(r.files[0]!.evidenceId!)).toEqual(r.files[0]!.warnings);
   });
 });
 

@@ -4,14 +4,14 @@
  * derives from exactly what the case holds.
  */
 import { Readable } from 'node:stream';
-import { createGunzip, createInflateRaw } from 'node:zlib';
+import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { MailtrailError } from '../../shared/errors';
 import type { Db } from '../store/database';
 import { decodeChunk } from '../evidence/codec';
 import { chunkAt, itemById } from '../store/evidence-repo';
 import type { ByteSource } from './byte-source';
-import { tarMembers, type TarEnd } from './tar-members';
+import { tarMembers, type TarEnd, type TarGaps } from './tar-members';
 import { salvageZipMembers, type SalvagedMember } from './zip-salvage';
 
 /** True when `head` starts like a zip archive (local file header or empty-archive record). */
@@ -102,8 +102,10 @@ export interface ArchiveMember {
   /** Why it cannot be read (encrypted, unsupported compression), else null. */
   problem: string | null;
   open(): Promise<Readable>;
-  /** After it was read: where its content stopped short (a cut-off zip), else null. */
+  /** After it was read: where its content stopped short or failed its check (a cut-off archive), else null. */
   cut(): InflateCut | null;
+  /** True for a member of a cut-off zip past which no member can be found (where it ends is not known). */
+  endsWalk: boolean;
 }
 
 const ENCRYPTED_MEMBER =
@@ -111,11 +113,6 @@ const ENCRYPTED_MEMBER =
 
 function unsupportedMethod(method: number): string {
   return `compressed with ${COMPRESSION_METHODS.get(method) ?? `method ${method}`}, which mailtrail cannot decompress: extract it with 7-Zip and import what it holds (the archive itself stays stored as evidence)`;
-}
-
-/** True for yauzl's error on a zip without its end of central directory (cut off, or not a zip). */
-function isMissingDirectory(err: unknown): boolean {
-  return err instanceof Error && /end of central directory record signature not found/i.test(err.message);
 }
 
 /**
@@ -126,15 +123,21 @@ function isMissingDirectory(err: unknown): boolean {
  * to disk under these names: they only label evidence, so an odd name is kept as it is written and
  * its member is read like the others.
  */
-export async function* archiveMembers(db: Db, evidenceId: number, size: number, onSalvage?: () => void): AsyncGenerator<ArchiveMember> {
+export async function* archiveMembers(
+  db: Db,
+  evidenceId: number,
+  size: number,
+  onSalvage?: (why: string) => void,
+): AsyncGenerator<ArchiveMember> {
   const reader = new EvidenceReader(db, evidenceId);
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(reader, size, { lazyEntries: true, autoClose: false, decodeStrings: false });
   } catch (err) {
-    // Its list of members is missing (cut off): find them by their local headers instead.
-    if (!isMissingDirectory(err) || onSalvage === undefined) throw err;
-    onSalvage();
+    // Its list of members is missing (cut off) or unreadable (a cut that left an inner zip's end
+    // record last, damage): find them by their local headers instead.
+    if (onSalvage === undefined) throw err;
+    onSalvage((err as Error).message);
     for await (const m of salvageZipMembers(reader, size)) {
       if (!m.name.endsWith('/')) yield salvagedMember(reader, size, m);
     }
@@ -156,6 +159,7 @@ export async function* archiveMembers(db: Db, evidenceId: number, size: number, 
         problem,
         open: () => zip.openReadStreamPromise(entry),
         cut: () => null,
+        endsWalk: false,
       };
     }
   } finally {
@@ -166,45 +170,70 @@ export async function* archiveMembers(db: Db, evidenceId: number, size: number, 
 /** Deflate data rarely shrinks below this share of its content: the size guessed for a member whose size is not known. */
 const GUESSED_RATIO = 8;
 
-/** A member found by its local header ({@link salvageZipMembers}), read as far as its data goes. */
+/**
+ * A member found by its local header ({@link salvageZipMembers}), read as far as its data goes.
+ * Its CRC-32 and size are checked as it is read: a zip reader checks them against the central
+ * directory, and with that gone they are the only sign of damage that still inflates.
+ */
 function salvagedMember(reader: EvidenceReader, archiveSize: number, m: SalvagedMember): ArchiveMember {
   const dataEnd = Math.min(m.end ?? archiveSize, archiveSize);
   const problem = m.encrypted
     ? ENCRYPTED_MEMBER
     : m.method !== 0 && m.method !== 8
       ? unsupportedMethod(m.method)
-      : m.end === null && !m.cut
+      : m.ends === 'unknown'
         ? 'stored without compression and with its size after its data, in a zip whose list of members is missing: where it ends cannot be found, so it and the members after it are not read; extract what a repair tool (zip -FF, 7-Zip) recovers and import that'
         : null;
   let cut: InflateCut | null = null;
+  async function* checked(content: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
+    let crc = 0;
+    let bytes = 0;
+    for await (const c of content) {
+      crc = crc32(c, crc);
+      bytes += c.length;
+      yield c;
+    }
+    if (cut === null && m.ends === 'cut') cut = { how: 'cut off', contentBytes: bytes };
+    if (cut === null && ((m.crc !== null && crc !== m.crc) || (m.size !== null && bytes !== m.size)))
+      cut = { how: 'checksum', contentBytes: bytes };
+  }
   return {
     name: m.name,
     size: m.size ?? (dataEnd - m.start) * (m.method === 0 ? 1 : GUESSED_RATIO),
-    sizeExact: m.size !== null && !m.cut,
+    sizeExact: m.size !== null && m.ends === 'whole',
     problem,
     open: () => {
-      const bytes = reader.range(m.start, dataEnd);
-      if (m.method === 8) return Promise.resolve(Readable.from(inflateAsFarAsItGoes(bytes, 'deflate-raw', (c) => (cut = c))));
-      if (m.cut) cut = { how: 'cut off', contentBytes: dataEnd - m.start };
-      return Promise.resolve(Readable.from(bytes, { objectMode: false }));
+      const data = reader.range(m.start, dataEnd);
+      const content = m.method === 8 ? inflateAsFarAsItGoes(data, 'deflate-raw', (c) => (cut = c)) : data;
+      return Promise.resolve(Readable.from(checked(content), { objectMode: false }));
     },
     cut: () => cut,
+    endsWalk: m.ends !== 'whole',
   };
 }
 
 /** The warning a member of a cut-off zip or tar gets when its content stopped short ({@link InflateCut}). */
 export function describeMemberCut(archive: 'zip' | 'tar', { how, contentBytes }: InflateCut): string {
   const at = `${contentBytes.toLocaleString('en-US')} bytes of content`;
+  if (contentBytes === 0 && how === 'damaged')
+    return "this member's compressed data is damaged from its start: none of it could be read (get the archive again)";
   return how === 'cut off'
     ? `the ${archive} archive is cut off inside this member, after ${at}: its records up to there were read, the rest is missing (get the archive again)`
-    : `this member's compressed data is damaged after ${at}: its records up to there were read, the rest is missing (get the archive again)`;
+    : how === 'checksum'
+      ? `this member fails its CRC-32 or size check (${at} read): some of it is damaged, and records that did not read were quarantined (get the archive again)`
+      : `this member's compressed data is damaged after ${at}: its records up to there were read, the rest is missing (get the archive again)`;
 }
 
 /**
  * Lists and opens the regular files of a stored tar archive ({@link tarMembers}); `onEnd` says how
  * the walk stopped.
  */
-export function* tarArchiveMembers(db: Db, evidenceId: number, size: number, onEnd: (how: TarEnd) => void): Generator<ArchiveMember> {
+export function* tarArchiveMembers(
+  db: Db,
+  evidenceId: number,
+  size: number,
+  onEnd: (how: TarEnd, gaps: TarGaps) => void,
+): Generator<ArchiveMember> {
   const reader = new EvidenceReader(db, evidenceId);
   for (const m of tarMembers(reader, size, onEnd)) {
     const available = Math.min(m.size, size - m.start);
@@ -212,24 +241,25 @@ export function* tarArchiveMembers(db: Db, evidenceId: number, size: number, onE
       name: m.name,
       size: m.size,
       sizeExact: !m.cut,
-      problem: null,
+      problem: m.problem,
       open: () => Promise.resolve(Readable.from(reader.range(m.start, m.start + available), { objectMode: false })),
       cut: () => (m.cut ? { how: 'cut off', contentBytes: available } : null),
+      endsWalk: false,
     };
   }
 }
 
 /**
  * The names of the members of a stored zip archive (directories aside), from its central
- * directory; none when that is missing (a cut-off zip's members are found as they are read).
+ * directory; those read before it fails, when it is missing or damaged (a cut-off zip's members
+ * are found as they are read).
  */
 export async function archiveNames(db: Db, evidenceId: number, size: number): Promise<string[]> {
   const names: string[] = [];
   try {
     for await (const m of archiveMembers(db, evidenceId, size)) names.push(m.name);
-  } catch (err) {
-    if (isMissingDirectory(err)) return [];
-    throw err;
+  } catch {
+    // Reading its members says what is wrong (or finds them by their local headers).
   }
   return names;
 }
@@ -264,6 +294,8 @@ export interface InflateCut {
 /** The warning a content row gets when its gzip file ended early ({@link InflateCut}). */
 export function describeGzipCut({ how, contentBytes }: InflateCut): string {
   const at = `${contentBytes.toLocaleString('en-US')} bytes of content`;
+  if (contentBytes === 0 && how === 'damaged')
+    return 'the gzip file is damaged from its start: none of its content could be read (get the file again)';
   return how === 'checksum'
     ? `the gzip file fails its checksum (CRC-32) after ${at}: some of it is damaged, and records that did not read were quarantined (get the file again)`
     : `the gzip file is ${how} after ${at}: its records up to there were read, the rest is missing (get the file again)`;
@@ -328,7 +360,8 @@ export async function* inflateAsFarAsItGoes(
   try {
     for await (const chunk of source) {
       const all = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
-      const keep = Math.min(INFLATE_HOLD, all.length);
+      // Raw deflate (a zip member) has no trailer after its data: nothing to hold back.
+      const keep = Math.min(format === 'gzip' ? INFLATE_HOLD : 0, all.length);
       held = Buffer.from(all.subarray(all.length - keep));
       yield* feed(all.subarray(0, all.length - keep), INFLATE_PIECE);
       if (failure !== null) break;

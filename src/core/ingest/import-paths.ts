@@ -25,7 +25,7 @@ import {
   tarArchiveMembers,
   type InflateCut,
 } from './archive';
-import { isTar, type TarEnd } from './tar-members';
+import { isTar, type TarEnd, type TarGaps } from './tar-members';
 import { BulkIndexes } from './bulk-indexes';
 import { CommitGroup } from './commit-group';
 import { CASE_GROWTH_PER_INPUT_BYTE, diskFullReason, isDiskFull, storageShortfall } from './disk-space';
@@ -120,15 +120,39 @@ function archiveOf(parent: number | null): { archive_evidence_id?: number } {
 const NO_MEMBERS_FOUND =
   'cannot read the archive: it is cut off or damaged (the list of its members, at its end, is missing), and no member could be found from its start either; get the file again, or extract what a repair tool (zip -FF, 7-Zip) recovers and import that';
 
+/** What the members of a zip found by their local headers showed as they were read. */
+interface Salvage {
+  /** The zip reader's reason for not reading the list of members. */
+  why: string;
+  /** Members whose content was cut off, damaged or failed its check. */
+  cut: number;
+  damaged: number;
+  /** The member past which no other could be found, if the walk stopped at one. */
+  stoppedAt: string | null;
+}
+
 /** The archive row's warning when its members were found by their local headers. */
-function salvageWarning(members: number, cut: boolean): string {
-  return `the zip archive is cut off or damaged: the list of its members (at its end) is missing, so they were found one by one from its start; ${members} found, ${
-    cut ? 'the last cut off (its own warning says how much of it was read)' : 'each whole'
-  }`;
+function salvageWarning(members: number, s: Salvage): string {
+  const parts = [`${members} found`];
+  if (s.cut > 0) parts.push('the last cut off (its own warning says how much of it was read)');
+  if (s.damaged > 0) parts.push(`${s.damaged} damaged (see ${s.damaged === 1 ? 'its own row' : 'their own rows'})`);
+  if (s.stoppedAt !== null && s.cut === 0)
+    parts.push(`none after ${s.stoppedAt}, where it ends cannot be found (a repair tool may find more)`);
+  if (parts.length === 1) parts.push('each whole');
+  return `the zip archive is cut off or damaged: the list of its members (at its end) is missing or unreadable (the zip reader says: ${s.why.replace(/\.$/, '')}), so they were found one by one from its start; ${parts.join(', ')}`;
 }
 
 /** The archive row's warning when a tar archive's walk did not reach its end blocks, or null. */
-function tarWarning(end: TarEnd, members: number, cutMember: boolean): string | null {
+function tarWarning(end: TarEnd, members: number, cutMember: boolean, gaps: TarGaps): string | null {
+  const how = tarEndWarning(end, members, cutMember);
+  if (gaps.count === 0) return how;
+  const one = gaps.count === 1;
+  const passed = `${gaps.count} stretch${one ? '' : 'es'} of the tar archive (${gaps.bytes.toLocaleString('en-US')} bytes) where a member should start and none does (damage, or a copy with holes) ${one ? 'was' : 'were'} passed over: a member whose header was there is lost, the members after ${one ? 'it' : 'them'} were read (get the archive again)`;
+  return how === null ? passed : `${how}; ${passed}`;
+}
+
+/** What the end of a tar archive's walk says about it, or null when it reached its end blocks. */
+function tarEndWarning(end: TarEnd, members: number, cutMember: boolean): string | null {
   const count = `${members} member${members === 1 ? '' : 's'}`;
   switch (end) {
     case 'end':
@@ -278,7 +302,10 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   const warnCut = (at: number, warning: string): void => {
     const row = files[at];
     if (row === undefined || row.evidenceId === null) return;
-    row.warnings = [...(row.warnings ?? []), warning];
+    // A row that failed says why in its error: nothing read at all is the cut's doing ("empty
+    // file" would mislead), else the cut joins the reason.
+    if (row.error !== undefined) row.error = row.bytes === 0 ? warning : `${row.error}; ${warning}`;
+    else row.warnings = [...(row.warnings ?? []), warning];
     journal(at, 'import.incomplete', { evidence_id: row.evidenceId, path: row.path, warning, kind: 'cut' });
   };
 
@@ -399,9 +426,12 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
     if (archive !== null) {
       const row = files.push({ ...base }) - 1;
       let members = 0;
-      let salvaged = false;
+      let salvaged: Salvage | null = null;
+      // Set in a callback while reading: read through this, as TS narrows the variable to null.
+      const salvage = (): Salvage | null => salvaged;
       let cutMember = false;
       let tarEnd: TarEnd = 'end';
+      let tarGaps: TarGaps = { count: 0, bytes: 0 };
       try {
         // An Office file is a zip of XML parts: one row saying what it is, not one failure a part.
         const office = archive === 'zip' ? officeDocumentKind(await archiveNames(session.db, item.id, item.bytes)) : null;
@@ -413,13 +443,17 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         }
         const list =
           archive === 'zip'
-            ? archiveMembers(session.db, item.id, item.bytes, () => (salvaged = true))
-            : tarArchiveMembers(session.db, item.id, item.bytes, (how) => (tarEnd = how));
+            ? archiveMembers(session.db, item.id, item.bytes, (why) => (salvaged = { why, cut: 0, damaged: 0, stoppedAt: null }))
+            : tarArchiveMembers(session.db, item.id, item.bytes, (how, gaps) => {
+                tarEnd = how;
+                tarGaps = gaps;
+              });
         for await (const m of list) {
           // A failure while reading the last member (a journal entry on a full disk) undid the group
           // that stored the archive: its row says so already, and nothing more can be read from it.
           if (files[row]!.evidenceId === null) return;
           members++;
+          if (m.endsWalk && salvage() !== null) salvage()!.stoppedAt = m.name;
           const memberDisplay = `${display}!${m.name}`;
           const skipped = osMetadata(m.name, false);
           if (skipped !== null) {
@@ -457,9 +491,14 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             cutMember = true;
             warnCut(memberRow, describeMemberCut(archive, cut));
           }
+          if (cut !== null && salvage() !== null) {
+            if (cut.how === 'cut off') salvage()!.cut++;
+            else salvage()!.damaged++;
+          }
         }
         if (files[row]!.evidenceId === null) return;
-        const unread = members > 0 ? null : archive === 'zip' ? (salvaged ? NO_MEMBERS_FOUND : null) : tarUnread(tarEnd as TarEnd);
+        const unread =
+          members > 0 ? null : archive === 'zip' ? (salvage() !== null ? NO_MEMBERS_FOUND : null) : tarUnread(tarEnd as TarEnd);
         if (unread !== null) {
           files[row] = { ...base, archive, error: unread };
           journal(row, 'import.unreadable', { evidence_id: item.id, path: display, reason: unread });
@@ -472,7 +511,11 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         };
         // Set in the callbacks while reading: TS narrows them to their first values here.
         const warning =
-          archive === 'zip' ? (salvaged ? salvageWarning(members, cutMember) : null) : tarWarning(tarEnd as TarEnd, members, cutMember);
+          archive === 'zip'
+            ? salvage() !== null
+              ? salvageWarning(members, salvage()!)
+              : null
+            : tarWarning(tarEnd as TarEnd, members, cutMember, tarGaps);
         if (warning !== null) warnCut(row, warning);
       } catch (err) {
         if (err instanceof MailtrailError && err.code === 'CANCELLED') throw err;

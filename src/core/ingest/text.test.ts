@@ -73,3 +73,45 @@ describe('encoding decision', () => {
     expect(text).toContain('Überweisung');
   });
 });
+
+describe('zeros at the end of a file', () => {
+  const text = sample();
+  const bytes = Buffer.from(text, 'utf8');
+
+  it('are counted and not read, however the file is split, and the text before them is whole', () => {
+    const zeros = Buffer.alloc(3 * TEXT_PIECE_BYTES + 123);
+    for (const split of [
+      [Buffer.concat([bytes, zeros])],
+      [bytes, zeros],
+      [bytes.subarray(0, 1000), bytes.subarray(1000), zeros.subarray(0, 10), zeros.subarray(10)],
+    ]) {
+      const { text: back, reader, chunks } = readAll(...split);
+      expect(back).toBe(text);
+      expect(reader.info).toMatchObject({ binary: false, zeroTail: zeros.length });
+      expect(chunks.at(-1)!.bytes).toBeLessThanOrEqual(bytes.length + zeros.length);
+    }
+  });
+
+  it('are read as before when text follows them, however long the run', () => {
+    const run = Buffer.alloc(2 * TEXT_PIECE_BYTES + 7);
+    const at = bytes.indexOf('\n', 5000) + 1; // between two lines
+    const { text: back, reader } = readAll(bytes.subarray(0, at), run, bytes.subarray(at));
+    expect(back).toBe(Buffer.concat([bytes.subarray(0, at), run, bytes.subarray(at)]).toString('utf8'));
+    expect(reader.info.zeroTail).toBe(0);
+  });
+
+  it('do not make a short text file binary; zeros alone, or NULs inside text, still do', () => {
+    const short = Buffer.concat([Buffer.from('{"Id":"a"}\n'), Buffer.alloc(2000)]);
+    expect(readAll(short).reader.info).toMatchObject({ binary: false, zeroTail: 2000 });
+    expect(readAll(short).text).toBe('{"Id":"a"}\n');
+    expect(readAll(Buffer.alloc(5000)).reader.info.binary).toBe(true);
+    expect(readAll(Buffer.from('{"Id":"a"}\0\0{"Id":"b"}\n')).reader.info.binary).toBe(true);
+  });
+
+  it('are left alone in UTF-16, where every other byte of ASCII text is zero', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\r\n1,2\r\n', 'utf16le')]);
+    const { text: back, reader } = readAll(utf16);
+    expect(back).toBe('a,b\r\n1,2\r\n');
+    expect(reader.info.zeroTail).toBe(0);
+  });
+});

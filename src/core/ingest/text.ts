@@ -8,7 +8,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
-import { binaryReason } from './file-kinds';
+import { binaryKind, binaryReason } from './file-kinds';
 
 /** Encodings the reader decides between. */
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -32,6 +32,11 @@ export interface TextInfo {
   binary: boolean;
   /** Why binary data is not imported: its kind when its signature is known (`file-kinds.ts`). */
   binaryReason: string | null;
+  /**
+   * Zero bytes at the end of an 8-bit input, not read as text: a copy or download that was never
+   * completed, or space set aside and never written (`zeroTailWarning`). 0 when there are none.
+   */
+  zeroTail: number;
 }
 
 const SNIFF = 64 * 1024;
@@ -111,8 +116,23 @@ function looksUtf8(head: Buffer): boolean {
 
 /** A fresh {@link TextInfo}. */
 export function newTextInfo(): TextInfo {
-  return { encoding: 'utf-8', bom: false, gzip: false, invalidUtf8: false, binary: false, binaryReason: null };
+  return { encoding: 'utf-8', bom: false, gzip: false, invalidUtf8: false, binary: false, binaryReason: null, zeroTail: 0 };
 }
+
+/** The warning for an input whose last {@link TextInfo.zeroTail} bytes were zeros. */
+export function zeroTailWarning(bytes: number): string {
+  return `the file ends with ${bytes.toLocaleString('en-US')} zero bytes, which were not read: a copy or download that was never completed, or space set aside and never written (records it should hold may be missing; get the file again)`;
+}
+
+/** How many zero bytes `b` ends with. */
+function trailingZeros(b: Buffer): number {
+  let i = b.length;
+  while (i > 0 && b[i - 1] === 0) i--;
+  return b.length - i;
+}
+
+/** Zeros handed on as text when more text follows them (see {@link TextReader}). */
+const ZEROS = Buffer.alloc(64 * 1024);
 
 /**
  * Most bytes decoded into one piece of text. Parsers slice fields out of the piece, and a slice keeps
@@ -132,6 +152,15 @@ export class TextReader {
   private carry: Buffer = Buffer.alloc(0) as Buffer;
   private ended = false;
   private finished = false;
+  /**
+   * Zero bytes at the end of what was read so far, held back: a run of them that reaches the end
+   * of an 8-bit input is not text (a copy never completed), so it is counted, not decoded. When
+   * more text follows, they are handed on (`releasing`) before it (`afterRelease`), as before.
+   */
+  private zeros = 0;
+  private releasing = 0;
+  private afterRelease: Buffer | null = null;
+  private holdZeros = false;
 
   constructor(private readonly source: () => Buffer | null) {}
 
@@ -151,7 +180,14 @@ export class TextReader {
     const { encoding, bom } = decideEncoding(head);
     info.encoding = encoding;
     info.bom = bom > 0;
-    info.binary = info.gzip || (encoding !== 'utf-16le' && encoding !== 'utf-16be' && looksBinary(head.subarray(bom)));
+    this.holdZeros = encoding !== 'utf-16le' && encoding !== 'utf-16be';
+    // Zeros that run to the end of the start are judged with what comes after them, not as binary.
+    const body = head.subarray(bom, head.length - trailingZeros(head.subarray(bom)));
+    // With zeros cut off, a known binary signature decides alone (a PDF's first line is text).
+    const cutZeros = body.length < head.length - bom;
+    info.binary =
+      info.gzip ||
+      (this.holdZeros && (body.length === 0 ? head.length > bom : looksBinary(body) || (cutZeros && binaryKind(head) !== null)));
     if (info.binary) info.binaryReason = binaryReason(head);
     this.decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
     this.pending = head.length > 0 ? [head.subarray(bom)] : [];
@@ -173,18 +209,46 @@ export class TextReader {
     if (this.decoder === null) this.start();
     if (this.finished) return null;
     for (;;) {
-      let b = this.pending.length > 0 ? this.pending.shift()! : this.ended ? null : this.source();
-      if (b !== null && b.length > TEXT_PIECE_BYTES) {
-        this.pending.unshift(b.subarray(TEXT_PIECE_BYTES));
-        b = b.subarray(0, TEXT_PIECE_BYTES);
+      let b: Buffer | null;
+      if (this.releasing > 0) {
+        const n = Math.min(this.releasing, ZEROS.length);
+        this.releasing -= n;
+        b = ZEROS.subarray(0, n);
+      } else if (this.afterRelease !== null) {
+        b = this.afterRelease;
+        this.afterRelease = null;
+      } else {
+        b = this.pending.length > 0 ? this.pending.shift()! : this.ended ? null : this.source();
+        if (b !== null && b.length > TEXT_PIECE_BYTES) {
+          this.pending.unshift(b.subarray(TEXT_PIECE_BYTES));
+          b = b.subarray(0, TEXT_PIECE_BYTES);
+        }
+        if (b === null) {
+          this.ended = true;
+          this.finished = true;
+          this.info.zeroTail = this.zeros;
+          const tail = this.decode(Buffer.alloc(0), true);
+          return tail.length > 0 ? { text: tail, bytes: this.consumed } : null;
+        }
+        this.consumed += b.length;
+        if (this.holdZeros) {
+          const t = trailingZeros(b);
+          if (t === b.length) {
+            this.zeros += t;
+            continue;
+          }
+          const rest = b.subarray(0, b.length - t);
+          if (this.zeros > 0) {
+            // Text after the held zeros: they were part of the input after all.
+            this.releasing = this.zeros;
+            this.afterRelease = rest;
+            this.zeros = t;
+            continue;
+          }
+          this.zeros = t;
+          b = rest;
+        }
       }
-      if (b === null) {
-        this.ended = true;
-        this.finished = true;
-        const tail = this.decode(Buffer.alloc(0), true);
-        return tail.length > 0 ? { text: tail, bytes: this.consumed } : null;
-      }
-      this.consumed += b.length;
       const text = this.decode(b, false);
       if (text.length > 0) return { text, bytes: this.consumed };
     }

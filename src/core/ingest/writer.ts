@@ -9,7 +9,7 @@ import type { IpEnricher } from '../enrich';
 import { EventWriter, type EventEnrichment } from '../store/events-repo';
 import { quarantinedAt } from '../store/ingest-repo';
 import { judgeItem, type CompletenessSignals, type ItemCompleteness } from './completeness';
-import type { TextInfo } from './text';
+import { zeroTailWarning, type TextInfo } from './text';
 
 const MAX_QUARANTINE_RAW = 1024 * 1024;
 
@@ -109,7 +109,11 @@ export function finishItem(
   span: RecordSpan,
   signals: CompletenessSignals | null,
 ): ItemCompleteness {
-  const judged: ItemCompleteness = signals === null ? { warnings: [], pageRole: 'none', pull: null } : judgeItem(format, c.read, signals);
+  const judgedAlone: ItemCompleteness =
+    signals === null ? { warnings: [], pageRole: 'none', pull: null } : judgeItem(format, c.read, signals);
+  // A file that ends in zeros was never completed, whoever wrote it.
+  const judged: ItemCompleteness =
+    info.zeroTail > 0 ? { ...judgedAlone, warnings: [...judgedAlone.warnings, zeroTailWarning(info.zeroTail)] } : judgedAlone;
   session.evidence.setCounts(item.id, { parsed: c.read });
   session.journal.append('import.evidence', {
     evidence_id: item.id,

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import type { ByteSource } from './byte-source';
@@ -65,7 +65,8 @@ describe('finding the members of a zip by their local headers', () => {
       // Cut inside the central directory: every member is whole.
       const cut = whole.subarray(0, whole.length - 30);
       const found = await walk(cut);
-      expect(found.map((m) => [m.name, m.cut, m.size])).toEqual(MEMBERS.map((m) => [m.name, false, m.data.length]));
+      expect(found.map((m) => [m.name, m.ends, m.size])).toEqual(MEMBERS.map((m) => [m.name, 'whole', m.data.length]));
+      found.forEach((m, k) => expect(m.crc, m.name).toBe(crc32(MEMBERS[k]!.data)));
       found.forEach((m, k) => expect(content(cut, m).equals(MEMBERS[k]!.data), m.name).toBe(true));
     });
 
@@ -75,9 +76,9 @@ describe('finding the members of a zip by their local headers', () => {
       const third = headerOf(whole, 'export/README.txt');
       const cut = whole.subarray(0, Math.floor((second + third) / 2));
       const found = await walk(cut);
-      expect(found.map((m) => [m.name, m.cut])).toEqual([
-        ['export/purview.csv', false],
-        ['export/ü-signins.json', true],
+      expect(found.map((m) => [m.name, m.ends])).toEqual([
+        ['export/purview.csv', 'whole'],
+        ['export/ü-signins.json', 'cut'],
       ]);
       expect(content(cut, found[0]!).equals(MEMBERS[0]!.data)).toBe(true);
       // Sizes in the header: the member's whole size is known even though only part of it is there.
@@ -96,9 +97,42 @@ describe('finding the members of a zip by their local headers', () => {
       'data descriptor',
     );
     const found = await walk(whole.subarray(0, whole.length - 30));
-    expect(found.map((m) => [m.name, m.method, m.end === null, m.cut])).toEqual([
-      ['a.json', 8, false, false],
-      ['b.json', 0, true, false],
+    expect(found.map((m) => [m.name, m.method, m.end === null, m.ends])).toEqual([
+      ['a.json', 8, false, 'whole'],
+      ['b.json', 0, true, 'unknown'],
+    ]);
+  });
+
+  it('stops at a member with sizes after its data whose deflate data is damaged, without waiting for ever', async () => {
+    const members = [
+      { name: 'a.json', data: lines(20, 'a') },
+      { name: 'b.json', data: lines(8000, 'b') },
+      { name: 'c.json', data: lines(20, 'c') },
+    ];
+    const whole = Buffer.from(await zipOf(members, 'data descriptor'));
+    const b = headerOf(whole, 'b.json') + 30 + 'b.json'.length;
+    // More than the inflater's 16 KiB buffer follows it: a write then waits for room that a failed inflater never gives.
+    expect(headerOf(whole, 'c.json') - b).toBeGreaterThan(16 * 1024);
+    whole[b] = 0x07; // an invalid deflate block type
+    const found = await walk(whole.subarray(0, whole.length - 30));
+    expect(found.map((m) => [m.name, m.ends])).toEqual([
+      ['a.json', 'whole'],
+      ['b.json', 'damaged'],
+    ]);
+  });
+
+  it('finds an empty member (a folder) written with its sizes after it, and walks on', async () => {
+    const zip = new yazl.ZipFile();
+    zip.addReadStream(Readable.from([Buffer.alloc(0)]), 'export/empty.txt', { compress: false });
+    zip.addReadStream(Readable.from([lines(5, 'x')]), 'export/x.json');
+    zip.end();
+    const parts: Buffer[] = [];
+    for await (const c of zip.outputStream as AsyncIterable<Buffer>) parts.push(c);
+    const whole = Buffer.concat(parts);
+    const found = await walk(whole.subarray(0, whole.length - 30));
+    expect(found.map((m) => [m.name, m.ends, m.size])).toEqual([
+      ['export/empty.txt', 'whole', 0],
+      ['export/x.json', 'whole', lines(5, 'x').length],
     ]);
   });
 

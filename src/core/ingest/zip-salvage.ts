@@ -24,14 +24,22 @@ export interface SalvagedMember {
   /** Where its data starts in the archive. */
   start: number;
   /**
-   * Where its data ends: past the end of the archive for the member the cut falls in, or null
-   * when that member's deflate data runs to the end of the archive without finishing.
+   * Where its data ends (past the end of the archive for the member the cut falls in), or null
+   * when that is not known: its deflate data runs to the end of the archive without finishing
+   * (`cut`), does not inflate (`damaged`), or it is stored with its size after it (`unknown`).
    */
   end: number | null;
-  /** Its size once read (from its header or data descriptor), or null when it is not known. */
+  /** Its size (from its header or data descriptor), or null when it is not known. */
   size: number | null;
-  /** True when the archive ends before its data does. */
-  cut: boolean;
+  /** Its CRC-32 (from its header or data descriptor), or null when it is not known. */
+  crc: number | null;
+  /**
+   * `whole`: its data is all there; `cut`: the archive ends inside it; `damaged`: its deflate data
+   * does not inflate, so where it ends (and the members after it) cannot be found; `unknown`: it is
+   * stored or encrypted with its size after its data, so neither can they. The walk stops after
+   * any but `whole`.
+   */
+  ends: 'whole' | 'cut' | 'damaged' | 'unknown';
 }
 
 const LOCAL = 0x04034b50;
@@ -45,8 +53,8 @@ const SIZES_AFTER = 8;
 
 /**
  * Walks the local headers of an archive of `size` bytes from its start; stops at the first place
- * that is not a local header (the central directory, or the bytes after the last member), at the
- * member the archive ends in, or at a member whose end cannot be found.
+ * that is not a local header (the central directory, or the bytes after the last member), or
+ * after a member that is not {@link SalvagedMember.ends | whole}.
  */
 export async function* salvageZipMembers(src: ByteSource, size: number): AsyncGenerator<SalvagedMember> {
   let pos = 0;
@@ -61,39 +69,41 @@ export async function* salvageZipMembers(src: ByteSource, size: number): AsyncGe
     const extraRaw = src.bytesAt(pos + HEADER + nameLength, extraLength);
     if (nameRaw.length < nameLength || extraRaw.length < extraLength) return; // cut inside the header
     const extraFields = parseExtraFields(extraRaw);
-    const { compressed, uncompressed } = headerSizes(h, extraFields);
+    const zip64 = extraFields.some((f) => f.id === 1);
     const start = pos + HEADER + nameLength + extraLength;
-    const encrypted = (flags & ENCRYPTED) !== 0;
     const member = {
       name: yauzl.getFileNameLowLevel(flags, nameRaw, extraFields, false),
       method,
-      encrypted,
+      encrypted: (flags & ENCRYPTED) !== 0,
       start,
     };
     if ((flags & SIZES_AFTER) === 0) {
+      const { compressed, uncompressed } = headerSizes(h, extraFields);
       const end = start + compressed;
-      yield { ...member, end, size: uncompressed, cut: end > size };
+      yield { ...member, end, size: uncompressed, crc: h.readUInt32LE(14), ends: end > size ? 'cut' : 'whole' };
       if (end >= size) return;
       pos = end;
       continue;
     }
-    // The sizes follow the data: only deflate data says where it ends.
-    if (method !== 8 || encrypted) {
-      yield { ...member, end: null, size: null, cut: false };
+    // The sizes follow the data: only deflate data says where it ends, and an empty member (a
+    // folder) has its descriptor right away.
+    const empty = descriptorAfter(src, start, size, zip64);
+    if (empty.fits) {
+      yield { ...member, end: start, size: empty.size, crc: empty.crc, ends: 'whole' };
+      pos = empty.next;
+      continue;
+    }
+    if (method !== 8 || member.encrypted) {
+      yield { ...member, end: null, size: null, crc: null, ends: 'unknown' };
       return;
     }
-    const end = await deflateEnd(src, start, size);
-    if (end === null) {
-      yield { ...member, end: null, size: null, cut: true };
+    const measured = await deflateEnd(src, start, size);
+    if (typeof measured !== 'number') {
+      yield { ...member, end: null, size: null, crc: null, ends: measured };
       return;
     }
-    const after = descriptorAfter(
-      src,
-      end,
-      size,
-      extraFields.some((f) => f.id === 1),
-    );
-    yield { ...member, end, size: after.size, cut: false };
+    const after = descriptorAfter(src, measured, size, zip64);
+    yield { ...member, end: measured, size: after.size, crc: after.crc, ends: 'whole' };
     pos = after.next;
   }
 }
@@ -132,50 +142,63 @@ const MEASURE_PIECE = 256 * 1024;
 
 /**
  * Where the deflate data starting at `start` ends, by inflating it (the output is discarded), or
- * null when the archive ends first or the data does not inflate.
+ * why that is not known: the archive ends first (`cut`), or the data does not inflate (`damaged`).
  */
-async function deflateEnd(src: ByteSource, start: number, size: number): Promise<number | null> {
+async function deflateEnd(src: ByteSource, start: number, size: number): Promise<number | 'cut' | 'damaged'> {
   const inflate = createInflateRaw();
   let ended = false;
-  let failed = false;
+  let failed: 'cut' | 'damaged' | null = null;
   inflate.on('data', () => undefined);
   const done = new Promise<void>((resolve) => {
     inflate.once('end', () => {
       ended = true;
       resolve();
     });
-    inflate.once('error', () => {
-      failed = true;
+    inflate.once('error', (err: NodeJS.ErrnoException) => {
+      // Running out of input is "unexpected end of file"; bad data is a data error.
+      failed = err.code === 'Z_BUF_ERROR' ? 'cut' : 'damaged';
       resolve();
     });
   });
-  for (let at = start; at < size && !ended && !failed; at += MEASURE_PIECE) {
+  for (let at = start; at < size && !ended && failed === null; at += MEASURE_PIECE) {
     const piece = src.bytesAt(at, Math.min(MEASURE_PIECE, size - at));
+    // Wait for room, or for the end or a failure: a failed inflater never drains.
     await new Promise<void>((resolve) => {
-      if (!inflate.write(piece)) inflate.once('drain', resolve);
-      else setImmediate(resolve);
+      if (inflate.write(piece)) setImmediate(resolve);
+      else {
+        inflate.once('drain', resolve);
+        void done.then(resolve);
+      }
     });
   }
-  if (!ended && !failed) inflate.end();
+  if (!ended && failed === null) inflate.end();
   await done;
   inflate.destroy();
   // bytesWritten counts the input the inflater consumed: up to the end of the deflate data.
-  return ended ? start + inflate.bytesWritten : null;
+  return ended ? start + inflate.bytesWritten : (failed ?? 'damaged');
 }
 
 /**
  * Reads the data descriptor at `end` (an optional signature, the CRC-32, then both sizes in 4 or,
- * for Zip64, 8 bytes each): the member's size and where the next header starts. The width is the
- * one after which a header signature (or the end of the archive) follows.
+ * for Zip64, 8 bytes each): the member's size and CRC-32 and where the next header starts. The
+ * width is the one after which a header signature (or the end of the archive) follows; `fits`
+ * says whether one did.
  */
-function descriptorAfter(src: ByteSource, end: number, size: number, zip64: boolean): { size: number | null; next: number } {
+function descriptorAfter(
+  src: ByteSource,
+  end: number,
+  size: number,
+  zip64: boolean,
+): { size: number | null; crc: number | null; next: number; fits: boolean } {
   const at = u32At(src, end, size) === DESCRIPTOR ? end + 4 : end;
   const widths = zip64 ? [20, 12] : [12, 20];
   const fits = (w: number): boolean => at + w === size || NEXT.has(u32At(src, at + w, size) ?? 0);
-  const width = widths.find(fits) ?? widths[0]!;
-  const d = src.bytesAt(at, width);
-  const plain = d.length < width ? null : width === 20 ? Number(d.readBigUInt64LE(12)) : d.readUInt32LE(8);
-  return { size: plain, next: at + width };
+  const width = widths.find(fits);
+  const w = width ?? widths[0]!;
+  const d = src.bytesAt(at, w);
+  if (d.length < w) return { size: null, crc: null, next: at + w, fits: width !== undefined };
+  const plain = w === 20 ? Number(d.readBigUInt64LE(12)) : d.readUInt32LE(8);
+  return { size: plain, crc: d.readUInt32LE(0), next: at + w, fits: width !== undefined };
 }
 
 /** The little-endian 32-bit number at `at`, or null past the end. */
