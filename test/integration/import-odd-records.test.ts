@@ -106,15 +106,20 @@ describe('odd but valid records', () => {
       ResultIndex: k + 1,
       ResultCount: 50,
     }));
-    rows[10]!.UserIds = 'STRAY';
-    const text = JSON.stringify(rows, null, 2).replace('"STRAY"', '"ceo@contoso.com""');
-    const file = join(dir, 'convertto-json.json');
-    writeFileSync(file, text);
-    const r = await importPaths(session, [file]);
-    expect(r.files[0]!.error).toBeUndefined();
-    // The broken record only: the array's `]` went into it, and the array is not reported left open.
-    expect(r.files[0]).toMatchObject({ read: 50, imported: 49, quarantined: 1 });
+    // In the 11th record, and in the first (whose own first key then says what a record looks like).
+    for (const at of [10, 0]) {
+      const broken = rows.map((row, k) => (k === at ? { ...row, UserIds: 'STRAY' } : row));
+      const text = JSON.stringify(broken, null, 2).replace('"STRAY"', '"ceo@contoso.com""');
+      const file = join(dir, `convertto-json-${at}.json`);
+      writeFileSync(file, text);
+      const r = await importPaths(session, [file]);
+      expect(r.files[0]!.error).toBeUndefined();
+      // The broken record only: the array's `]` went into it, and the array is not reported left open.
+      expect(r.files[0], `record ${at}`).toMatchObject({ read: 50, quarantined: 1 });
+      expect(r.files[0]!.imported + r.files[0]!.duplicates).toBe(49);
+    }
     expect(listQuarantine(session.db, {}).items.map((q) => [q.reason, q.raw?.length ?? 0])).toEqual([
+      ['not valid JSON: a record broken part-way (a stray quote?), with whole records after it; those are read', expect.any(Number)],
       ['not valid JSON: a record broken part-way (a stray quote?), with whole records after it; those are read', expect.any(Number)],
     ]);
   });

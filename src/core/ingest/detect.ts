@@ -7,7 +7,7 @@ import { isObj, type Obj } from '../normalize/values';
 import { csvFormatOf, headerNames } from './csv-records';
 import { classifyJson, formatOfKind } from './json-records';
 import { CsvTokenizer, sniffDelimiter } from './readers/csv';
-import { JsonRecordScanner } from './readers/json';
+import { JsonRecordScanner, wholeRecordInside } from './readers/json';
 import type { TextInfo } from './text';
 
 const CSV_FORMATS = new Set<FormatId>(['purview-csv', 'ual-powershell-csv', 'entra-signin-csv', 'activities-csv', 'office-activity-csv']);
@@ -97,7 +97,9 @@ function detectJson(sample: string, complete: boolean): Detection {
       v = JSON.parse(item.text);
     } catch {
       unparsed++;
-      continue;
+      // A stray quote in the first record merges it with the ones after it: read one of those.
+      v = wholeRecordInside(item.text);
+      if (v === undefined) continue;
     }
     let recs: unknown[] = Array.isArray(v) ? v : [v];
     let pageOnLine = false;

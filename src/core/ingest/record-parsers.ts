@@ -16,7 +16,7 @@ import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-reco
 import { detectFormat, isCsvFormat } from './detect';
 import { classifyJson, normalizeJsonRecord } from './json-records';
 import { CsvTokenizer, sniffDelimiter, type CsvRow } from './readers/csv';
-import { countLf, JsonRecordScanner, nextWholeRecordIn, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
+import { countLf, JsonRecordScanner, nextWholeRecordIn, openingKeys, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
 import { TextReader, type TextChunk } from './text';
 import { MailtrailError } from '../../shared/errors';
 
@@ -244,7 +244,7 @@ export class JsonParser implements RecordParser {
     try {
       value = JSON.parse(item.text);
     } catch (err) {
-      if (this.firstKeys !== null && this.recover(item, location)) return;
+      if (this.recover(item, location)) return;
       return this.sink.reject(this.index++, location, `not valid JSON: ${(err as Error).message}`, item.text);
     }
     if (this.firstKeys === null && isObj(value)) this.firstKeys = Object.keys(value).slice(0, 2);
@@ -281,7 +281,9 @@ export class JsonParser implements RecordParser {
    * records as one. Returns false when there is nothing whole to read on from.
    */
   private recover(item: JsonItem, location: string): boolean {
-    const keys = this.firstKeys!;
+    // When the broken record is the file's first, its own first key (its start is whole) stands in.
+    const keys = this.firstKeys ?? openingKeys(item.text.trimStart(), 0);
+    if (keys.length === 0) return false;
     if (this.scanner.isLines()) {
       const at = wholeRecordAtLineEnd(item.text, keys);
       if (at <= 0) return false;

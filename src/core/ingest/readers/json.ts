@@ -256,8 +256,11 @@ export class JsonRecordScanner {
    * the cut are not lost to it. Returns the position to go on from, or -1.
    */
   private resync(out: JsonItem[]): number {
+    if (this.recordStart < 0 || this.arrayDepth === 0) return -1;
+    // The file's first record is the cut one: its own first key (its start is whole) stands in.
+    this.signature ??= signatureOfKeys(openingKeys(this.buf, this.recordStart));
     const sig = this.signature;
-    if (sig === null || this.recordStart < 0 || this.arrayDepth === 0) return -1;
+    if (sig === null) return -1;
     const s = this.buf;
     const from = this.recordStart;
     sig.opening.lastIndex = from + 1;
@@ -501,6 +504,36 @@ function signatureOf(text: string): { keys: string[]; opening: RegExp } | null {
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
   return signatureOfKeys(Object.keys(o).slice(0, 2));
+}
+
+/**
+ * The first key of the object opening at `at` of `text`, read from its text alone (the object
+ * may never close), or none: what a record that is cut off still shows of its shape.
+ */
+export function openingKeys(text: string, at: number): string[] {
+  const m = /^\{\s*("(?:[^"\\]|\\.)*")\s*:/.exec(text.slice(at, at + 4096));
+  if (m === null) return [];
+  try {
+    return [JSON.parse(m[1]!) as string];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The first whole record inside a record that does not parse (a stray quote merged it with the
+ * ones after it), parsed, or undefined: what format detection reads when the file's first record
+ * is the broken one.
+ */
+export function wholeRecordInside(text: string): unknown {
+  const at = nextWholeRecordIn(text, openingKeys(text.trimStart(), 0));
+  const end = at > 0 ? objectEnd(text, at) : -1;
+  if (end < 0) return undefined;
+  try {
+    return JSON.parse(text.slice(at, end)) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function signatureOfKeys(keys: string[]): { keys: string[]; opening: RegExp } | null {

@@ -209,6 +209,17 @@ describe('JsonRecordScanner', () => {
       }
     });
 
+    it('reads on when the cut record is the first of the file, by its own first key', () => {
+      const first = JSON.stringify(records(0, 3), null, 2);
+      const cutAt = first.indexOf('MailItemsAccessed') + 4; // inside record 0
+      const text = `${first.slice(0, cutAt)}\n${JSON.stringify(records(100, 3))}`;
+      for (const step of [7, 100_000]) {
+        const { items } = scan(text, step);
+        expect(ok(items), `step ${step}`).toEqual(['id-100', 'id-101', 'id-102']);
+        expect(items.filter((i) => i.error).map((i) => i.error!.slice(0, 45))).toEqual(['record not terminated: another record starts ']);
+      }
+    });
+
     it('reads on in the same array after a stray quote, without holding the rest of a long file', () => {
       // 8,000 records of ≈ 640 characters: the stray quote leaves ≈ 5 MB after it, past where the
       // scanner looks inside a record that does not close.
