@@ -507,18 +507,25 @@ function signatureOf(text: string): { keys: string[]; opening: RegExp } | null {
 }
 
 /**
- * The first key of the object opening at `at` of `text`, read from its text alone (the object
- * may never close), or none: what a record that is cut off still shows of its shape.
+ * The first two keys of the object opening at `at` of `text`, read from its text alone (the
+ * object may never close), or none: what a record that is cut off still shows of its shape. Only
+ * when its first value is a scalar (a UAL `CreationTime`, a Graph `id`): one key alone would match
+ * the many nested objects that open with `id` or `@odata.type`.
  */
 export function openingKeys(text: string, at: number): string[] {
-  const m = /^\{\s*("(?:[^"\\]|\\.)*")\s*:/.exec(text.slice(at, at + 4096));
+  const m = OPENING_TWO_KEYS.exec(text.slice(at, at + 4096));
   if (m === null) return [];
   try {
-    return [JSON.parse(m[1]!) as string];
+    return [JSON.parse(m[1]!) as string, JSON.parse(m[2]!) as string];
   } catch {
     return [];
   }
 }
+
+const JSON_STRING = '("(?:[^"\\\\]|\\\\.)*")';
+const OPENING_TWO_KEYS = new RegExp(
+  `^\\{\\s*${JSON_STRING}\\s*:\\s*(?:"(?:[^"\\\\]|\\\\.)*"|-?\\d[\\d.eE+-]*|true|false|null)\\s*,\\s*${JSON_STRING}\\s*:`,
+);
 
 /**
  * The first whole record inside a record that does not parse (a stray quote merged it with the

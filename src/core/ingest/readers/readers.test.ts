@@ -220,6 +220,19 @@ describe('JsonRecordScanner', () => {
       }
     });
 
+    it('leaves a whole first record of more than 4 MiB whole, however many nested objects open with its first key', () => {
+      const targets = Array.from({ length: 40_000 }, (_, k) => ({ id: `t-${k}`, displayName: 'x'.repeat(100) }));
+      const audits = [0, 1, 2].map((k) => ({ id: `Directory_${k}`, category: 'UserManagement', targetResources: k === 0 ? targets : [] }));
+      const text = JSON.stringify(audits);
+      expect(text.length).toBeGreaterThan(5_000_000);
+      const { items } = scan(text, 65_536);
+      expect(items.map((i) => [i.error ?? null, (JSON.parse(i.text) as { id: string }).id])).toEqual([
+        [null, 'Directory_0'],
+        [null, 'Directory_1'],
+        [null, 'Directory_2'],
+      ]);
+    });
+
     it('reads on in the same array after a stray quote, without holding the rest of a long file', () => {
       // 8,000 records of ≈ 640 characters: the stray quote leaves ≈ 5 MB after it, past where the
       // scanner looks inside a record that does not close.
