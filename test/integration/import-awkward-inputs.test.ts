@@ -377,7 +377,7 @@ describe('a zip cut off part-way', () => {
       ]);
       const [archive, csv, cut] = r.files as [ImportFileResult, ImportFileResult, ImportFileResult];
       expect(archive.warnings).toEqual([
-        'the zip archive is cut off or damaged: the list of its members (at its end) is missing or unreadable (the zip reader says: End of central directory record signature not found. Either not a zip file, or file is truncated), so they were found one by one from its start; 2 found, the last cut off (its own warning says how much of it was read)',
+        'the zip archive is cut off or damaged: the list of its members (at its end) is missing or unreadable (the zip reader says: End of central directory record signature not found. Either not a zip file, or file is truncated), so they were found one by one from its start; 2 found, the last cut off (its own row says how much of it was read)',
       ]);
       // The whole member reads as from the whole archive; the cut one up to its last whole line.
       const wholeCsv = await importPaths(fresh().session, [join(FIXTURES, 'purview-csv', 'new-layout.csv')]);
@@ -439,6 +439,40 @@ describe('a zip cut off part-way', () => {
     expect(r2.files[0]!.warnings![0]).toMatch(
       /; 2 found, 1 damaged \(see its own row\), none after export\/audit\.jsonl, where it ends cannot be found \(a repair tool may find more\)$/,
     );
+  });
+
+  it('finds the members of a zip cut just after a stored zip inside it, whose end record then comes last', async () => {
+    const inner = new yazl.ZipFile();
+    inner.addBuffer(Buffer.from(auditLines(30)), 'inner.jsonl');
+    inner.end();
+    const innerParts: Buffer[] = [];
+    for await (const c of inner.outputStream as AsyncIterable<Buffer>) innerParts.push(c);
+    const innerBytes = Buffer.concat(innerParts);
+    const outer = new yazl.ZipFile();
+    outer.addBuffer(innerBytes, 'backup/inner.zip', { compress: false }); // as Info-ZIP stores zips
+    outer.addBuffer(Buffer.from(auditLines(40)), 'audit.jsonl');
+    outer.end();
+    const parts: Buffer[] = [];
+    for await (const c of outer.outputStream as AsyncIterable<Buffer>) parts.push(c);
+    const bytes = Buffer.concat(parts);
+    const innerEnd = bytes.indexOf(innerBytes) + innerBytes.length;
+    const { session } = fresh();
+    // Cut right after the inner zip (the zip reader lists the inner zip's directory at the outer's
+    // offsets and fails part-way) and a little later (its end record's comment length is wrong).
+    for (const [name, at] of [
+      ['after-inner', innerEnd],
+      ['into-next', innerEnd + 200],
+    ] as const) {
+      const cutZip = join(dir, `nested-${name}.zip`);
+      writeFileSync(cutZip, bytes.subarray(0, at));
+      const r = await importPaths(session, [cutZip]);
+      expect(
+        r.files.map((f) => f.path.slice(cutZip.length)),
+        name,
+      ).toEqual(['', '!backup/inner.zip', '!backup/inner.zip!inner.jsonl', ...(name === 'into-next' ? ['!audit.jsonl'] : [])]);
+      expect(r.files[2]!.read, name).toBe(30);
+      expect(r.files[0]!.warnings![0], name).toMatch(/so they were found one by one from its start/);
+    }
   });
 
   it('says so when not even its first member can be found', async () => {
@@ -534,7 +568,7 @@ describe('tar archives', () => {
     const [archive, , cut] = r.files as [ImportFileResult, ImportFileResult, ImportFileResult];
     expect(archive).toMatchObject({ archive: 'tar', evidenceId: expect.any(Number) });
     expect(archive.warnings).toEqual([
-      'the tar archive is cut off: 2 members found, the last cut off (its own warning says how much of it was read)',
+      'the tar archive is cut off: 2 members found, the last cut off (its own row says how much of it was read)',
     ]);
     expect(cut.warnings).toEqual([
       'the tar archive is cut off inside this member, after 500,000 bytes of content: its records up to there were read, the rest is missing (get the archive again)',

@@ -104,8 +104,11 @@ export interface ArchiveMember {
   open(): Promise<Readable>;
   /** After it was read: where its content stopped short or failed its check (a cut-off archive), else null. */
   cut(): InflateCut | null;
-  /** True for a member of a cut-off zip past which no member can be found (where it ends is not known). */
-  endsWalk: boolean;
+  /**
+   * For a member of a zip found by its local header, when no member can be found after it: `cut`,
+   * the archive ends inside it; `lost`, where it ends is not known. Else null.
+   */
+  endsWalk: 'cut' | 'lost' | null;
 }
 
 const ENCRYPTED_MEMBER =
@@ -138,13 +141,14 @@ export async function* archiveMembers(
     // record last, damage): find them by their local headers instead.
     if (onSalvage === undefined) throw err;
     onSalvage((err as Error).message);
-    for await (const m of salvageZipMembers(reader, size)) {
-      if (!m.name.endsWith('/')) yield salvagedMember(reader, size, m);
-    }
+    yield* salvaged(reader, size, -1);
     return;
   }
+  // Where the last member listed starts: a list that fails part-way is taken up from there.
+  let listed = -1;
   try {
     for await (const entry of zip.eachEntry()) {
+      listed = entry.relativeOffsetOfLocalHeader;
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
       if (name.endsWith('/')) continue;
       const problem = entry.isEncrypted()
@@ -159,11 +163,22 @@ export async function* archiveMembers(
         problem,
         open: () => zip.openReadStreamPromise(entry),
         cut: () => null,
-        endsWalk: false,
+        endsWalk: null,
       };
     }
+  } catch (err) {
+    if (onSalvage === undefined) throw err;
+    onSalvage((err as Error).message);
+    yield* salvaged(reader, size, listed);
   } finally {
     zip.close();
+  }
+}
+
+/** The members found by their local headers after the one whose header is at `after`. */
+async function* salvaged(reader: EvidenceReader, size: number, after: number): AsyncGenerator<ArchiveMember> {
+  for await (const m of salvageZipMembers(reader, size)) {
+    if (m.header > after && !m.name.endsWith('/')) yield salvagedMember(reader, size, m);
   }
 }
 
@@ -208,7 +223,7 @@ function salvagedMember(reader: EvidenceReader, archiveSize: number, m: Salvaged
       return Promise.resolve(Readable.from(checked(content), { objectMode: false }));
     },
     cut: () => cut,
-    endsWalk: m.ends !== 'whole',
+    endsWalk: m.ends === 'whole' ? null : m.ends === 'cut' ? 'cut' : 'lost',
   };
 }
 
@@ -244,7 +259,7 @@ export function* tarArchiveMembers(
       problem: m.problem,
       open: () => Promise.resolve(Readable.from(reader.range(m.start, m.start + available), { objectMode: false })),
       cut: () => (m.cut ? { how: 'cut off', contentBytes: available } : null),
-      endsWalk: false,
+      endsWalk: null,
     };
   }
 }

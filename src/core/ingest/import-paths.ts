@@ -134,10 +134,9 @@ interface Salvage {
 /** The archive row's warning when its members were found by their local headers. */
 function salvageWarning(members: number, s: Salvage): string {
   const parts = [`${members} found`];
-  if (s.cut > 0) parts.push('the last cut off (its own warning says how much of it was read)');
+  if (s.cut > 0) parts.push('the last cut off (its own row says how much of it was read)');
   if (s.damaged > 0) parts.push(`${s.damaged} damaged (see ${s.damaged === 1 ? 'its own row' : 'their own rows'})`);
-  if (s.stoppedAt !== null && s.cut === 0)
-    parts.push(`none after ${s.stoppedAt}, where it ends cannot be found (a repair tool may find more)`);
+  if (s.stoppedAt !== null) parts.push(`none after ${s.stoppedAt}, where it ends cannot be found (a repair tool may find more)`);
   if (parts.length === 1) parts.push('each whole');
   return `the zip archive is cut off or damaged: the list of its members (at its end) is missing or unreadable (the zip reader says: ${s.why.replace(/\.$/, '')}), so they were found one by one from its start; ${parts.join(', ')}`;
 }
@@ -159,7 +158,7 @@ function tarEndWarning(end: TarEnd, members: number, cutMember: boolean): string
       return null;
     case 'cut':
       return cutMember
-        ? `the tar archive is cut off: ${count} found, the last cut off (its own warning says how much of it was read)`
+        ? `the tar archive is cut off: ${count} found, the last cut off (its own row says how much of it was read)`
         : `the tar archive is cut off after ${count}: any members after them are missing (get the archive again)`;
     case 'damaged':
       return `the tar archive is damaged after ${count}: a block where a member should start is not one, so any members after it were not read (get the archive again)`;
@@ -453,7 +452,8 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
           // that stored the archive: its row says so already, and nothing more can be read from it.
           if (files[row]!.evidenceId === null) return;
           members++;
-          if (m.endsWalk && salvage() !== null) salvage()!.stoppedAt = m.name;
+          if (m.endsWalk === 'cut' && salvage() !== null) salvage()!.cut++;
+          if (m.endsWalk === 'lost' && salvage() !== null) salvage()!.stoppedAt = m.name;
           const memberDisplay = `${display}!${m.name}`;
           const skipped = osMetadata(m.name, false);
           if (skipped !== null) {
@@ -491,10 +491,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
             cutMember = true;
             warnCut(memberRow, describeMemberCut(archive, cut));
           }
-          if (cut !== null && salvage() !== null) {
-            if (cut.how === 'cut off') salvage()!.cut++;
-            else salvage()!.damaged++;
-          }
+          if (cut !== null && cut.how !== 'cut off' && salvage() !== null) salvage()!.damaged++;
         }
         if (files[row]!.evidenceId === null) return;
         const unread =

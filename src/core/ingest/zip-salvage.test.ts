@@ -136,6 +136,28 @@ describe('finding the members of a zip by their local headers', () => {
     ]);
   });
 
+  it('does not take a member of a few bytes for an empty one, nor a cut a few bytes in for a whole one', async () => {
+    const members = [
+      { name: 'export/empty-result.json', data: Buffer.from('[]') }, // deflates to 4 bytes
+      { name: 'export/audit.jsonl', data: lines(50, 'a') },
+    ];
+    const whole = await zipOf(members, 'data descriptor');
+    const found = await walk(whole.subarray(0, whole.length - 30));
+    expect(found.map((m) => [m.name, m.ends, m.size, m.crc])).toEqual(members.map((m) => [m.name, 'whole', m.data.length, crc32(m.data)]));
+    // Cut 12 and 20 bytes into the second member's data: as long as a descriptor would be.
+    const start = headerOf(whole, 'export/audit.jsonl') + 30 + 'export/audit.jsonl'.length;
+    for (const into of [12, 20]) {
+      const cut = await walk(whole.subarray(0, start + into));
+      expect(
+        cut.map((m) => [m.name, m.ends]),
+        `${into} bytes in`,
+      ).toEqual([
+        ['export/empty-result.json', 'whole'],
+        ['export/audit.jsonl', 'cut'],
+      ]);
+    }
+  });
+
   it('finds nothing in bytes that do not start with a local header, or end inside the first', async () => {
     const whole = await zipOf(MEMBERS, 'sizes first');
     expect(await walk(Buffer.from('not a zip at all, just some text'))).toEqual([]);

@@ -21,6 +21,8 @@ export interface SalvagedMember {
   /** Zip compression method (0 stored, 8 deflate, others not read here). */
   method: number;
   encrypted: boolean;
+  /** Where its local header starts in the archive. */
+  header: number;
   /** Where its data starts in the archive. */
   start: number;
   /**
@@ -75,6 +77,7 @@ export async function* salvageZipMembers(src: ByteSource, size: number): AsyncGe
       name: yauzl.getFileNameLowLevel(flags, nameRaw, extraFields, false),
       method,
       encrypted: (flags & ENCRYPTED) !== 0,
+      header: pos,
       start,
     };
     if ((flags & SIZES_AFTER) === 0) {
@@ -86,9 +89,9 @@ export async function* salvageZipMembers(src: ByteSource, size: number): AsyncGe
       continue;
     }
     // The sizes follow the data: only deflate data says where it ends, and an empty member (a
-    // folder) has its descriptor right away.
-    const empty = descriptorAfter(src, start, size, zip64);
-    if (empty.fits) {
+    // folder) has its descriptor right away, one that says so.
+    const empty = descriptorAt(src, start, start, size, zip64);
+    if (empty?.agrees === true) {
       yield { ...member, end: start, size: empty.size, crc: empty.crc, ends: 'whole' };
       pos = empty.next;
       continue;
@@ -102,9 +105,9 @@ export async function* salvageZipMembers(src: ByteSource, size: number): AsyncGe
       yield { ...member, end: null, size: null, crc: null, ends: measured };
       return;
     }
-    const after = descriptorAfter(src, measured, size, zip64);
-    yield { ...member, end: measured, size: after.size, crc: after.crc, ends: 'whole' };
-    pos = after.next;
+    const after = descriptorAt(src, start, measured, size, zip64);
+    yield { ...member, end: measured, size: after?.size ?? null, crc: after?.crc ?? null, ends: 'whole' };
+    pos = after?.next ?? measured;
   }
 }
 
@@ -179,26 +182,32 @@ async function deflateEnd(src: ByteSource, start: number, size: number): Promise
 }
 
 /**
- * Reads the data descriptor at `end` (an optional signature, the CRC-32, then both sizes in 4 or,
- * for Zip64, 8 bytes each): the member's size and CRC-32 and where the next header starts. The
- * width is the one after which a header signature (or the end of the archive) follows; `fits`
- * says whether one did.
+ * Reads the data descriptor after a member's data (`start` to `end`): an optional signature, the
+ * CRC-32, then both sizes in 4 or, for Zip64, 8 bytes each. Of the four ways to read it, the one
+ * whose compressed size is the data's length and after which a header signature (or the end of
+ * the archive) follows is taken (`agrees`); failing that, one after which a signature follows; or
+ * null. The check on the length keeps a member whose few bytes of data happen to look like a
+ * descriptor from being taken for an empty one.
  */
-function descriptorAfter(
+function descriptorAt(
   src: ByteSource,
+  start: number,
   end: number,
   size: number,
   zip64: boolean,
-): { size: number | null; crc: number | null; next: number; fits: boolean } {
-  const at = u32At(src, end, size) === DESCRIPTOR ? end + 4 : end;
-  const widths = zip64 ? [20, 12] : [12, 20];
-  const fits = (w: number): boolean => at + w === size || NEXT.has(u32At(src, at + w, size) ?? 0);
-  const width = widths.find(fits);
-  const w = width ?? widths[0]!;
-  const d = src.bytesAt(at, w);
-  if (d.length < w) return { size: null, crc: null, next: at + w, fits: width !== undefined };
-  const plain = w === 20 ? Number(d.readBigUInt64LE(12)) : d.readUInt32LE(8);
-  return { size: plain, crc: d.readUInt32LE(0), next: at + w, fits: width !== undefined };
+): { size: number; crc: number; next: number; agrees: boolean } | null {
+  const readings: { size: number; crc: number; next: number; agrees: boolean }[] = [];
+  for (const at of u32At(src, end, size) === DESCRIPTOR ? [end + 4, end] : [end]) {
+    for (const w of zip64 ? [20, 12] : [12, 20]) {
+      const d = src.bytesAt(at, w);
+      if (d.length < w) continue;
+      const compressed = w === 20 ? Number(d.readBigUInt64LE(4)) : d.readUInt32LE(4);
+      const plain = w === 20 ? Number(d.readBigUInt64LE(12)) : d.readUInt32LE(8);
+      if (!(at + w === size || NEXT.has(u32At(src, at + w, size) ?? 0))) continue;
+      readings.push({ size: plain, crc: d.readUInt32LE(0), next: at + w, agrees: compressed === end - start });
+    }
+  }
+  return readings.find((r) => r.agrees) ?? readings[0] ?? null;
 }
 
 /** The little-endian 32-bit number at `at`, or null past the end. */
