@@ -146,7 +146,7 @@ function tarWarning(end: TarEnd, members: number, cutMember: boolean, gaps: TarG
   const how = tarEndWarning(end, members, cutMember);
   if (gaps.count === 0) return how;
   const one = gaps.count === 1;
-  const passed = `${gaps.count} stretch${one ? '' : 'es'} of the tar archive (${gaps.bytes.toLocaleString('en-US')} bytes) where a member should start and none does (damage, or a copy with holes) ${one ? 'was' : 'were'} passed over: a member whose header was there is lost, the members after ${one ? 'it' : 'them'} were read (get the archive again)`;
+  const passed = `${gaps.count} stretch${one ? '' : 'es'} of the tar archive (${gaps.bytes.toLocaleString('en-US')} bytes) where a member should start and none does (damage, or a copy with holes) ${one ? 'was' : 'were'} passed over: a member whose header was there is lost, the members after ${one ? 'it' : 'them'} were read, and a tar stored in a lost member may show its members as the archive's own (get the archive again)`;
   return how === null ? passed : `${how}; ${passed}`;
 }
 

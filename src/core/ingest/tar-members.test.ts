@@ -99,6 +99,25 @@ describe('the members of a tar archive', () => {
     expect(isTar(Buffer.alloc(100))).toBe(false);
   });
 
+  it('reads on past the end blocks of a tar stored in a member whose header was damaged', () => {
+    const inner = tarOf('gnu');
+    const root = mkdtempSync(join(work, 'nested-'));
+    writeFileSync(join(root, 'a.json'), '{"id":"a"}\n');
+    mkdirSync(join(root, 'backup'));
+    writeFileSync(join(root, 'backup', 'inner.tar'), inner);
+    writeFileSync(join(root, 'c.json'), '{"id":"c"}\n');
+    writeFileSync(join(root, 'd.json'), '{"id":"d"}\n');
+    const out = join(root, 'outer.tar');
+    execFileSync('tar', ['--format=gnu', '-cf', out, '-C', root, 'a.json', 'backup/inner.tar', 'c.json', 'd.json']);
+    const bytes = readFileSync(out);
+    const innerHeader = walk(bytes).find((m) => m.name === 'backup/inner.tar')!.start - 512;
+    bytes[innerHeader + 10] = bytes[innerHeader + 10]! ^ 0xff;
+    const names = walk(bytes).map((m) => m.name);
+    // The inner tar's members show up (its header is lost), and so do the outer ones after it.
+    expect(names[0]).toBe('a.json');
+    expect(names.slice(-2)).toEqual(['c.json', 'd.json']);
+  });
+
   it('reads numeric fields written with leading spaces (as Python and old tars write them)', () => {
     const bytes = Buffer.from(tarOf('ustar'));
     const first = walk(bytes)[0]!;

@@ -76,7 +76,17 @@ export function* tarMembers(
     const zero = isZero(h);
     if (zero) {
       const next = src.bytesAt(pos + BLOCK, BLOCK);
-      if (next.length < BLOCK || isZero(next)) return stop('end');
+      if (next.length < BLOCK || isZero(next)) {
+        // After a stretch passed over, these end blocks may be those of a tar stored inside the
+        // archive (the walk went on inside it): the archive's own members may follow.
+        const more = gaps.count > 0 ? nextHeader(src, pos + 2 * BLOCK, size) : -1;
+        if (more < 0) return stop('end');
+        gaps.count++;
+        gaps.bytes += more - pos;
+        pos = more;
+        pending = {};
+        continue;
+      }
     }
     const type = String.fromCharCode(h[156]!);
     const declared = pending.size ?? numeric(h.subarray(124, 136));
