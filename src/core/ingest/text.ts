@@ -181,7 +181,9 @@ export class TextReader {
     info.encoding = encoding;
     info.bom = bom > 0;
     this.holdZeros = encoding !== 'utf-16le' && encoding !== 'utf-16be';
-    // Zeros that run to the end of the start are judged with what comes after them, not as binary.
+    // A zero run reaching the end of the start is set aside: a file that ends in zeros is text
+    // that was never completed, not binary. (What follows such a run is not judged again: text,
+    // a megabyte of zeros, then binary data would be read as text, its records quarantined.)
     const body = head.subarray(bom, head.length - trailingZeros(head.subarray(bom)));
     // With zeros cut off, a known binary signature decides alone (a PDF's first line is text).
     const cutZeros = body.length < head.length - bom;
