@@ -70,22 +70,27 @@ export function* tarMembers(
   const stop = (how: TarEnd): void => onEnd(how, gaps);
   // What pax and GNU headers say about the next member.
   let pending: Pending = {};
+  /** Goes on at the next header from `from`, counting what is passed over; false when there is none. */
+  const passOver = (from: number): boolean => {
+    const found = nextHeader(src, from, size);
+    if (found < 0) return false;
+    gaps.count++;
+    gaps.bytes += found - pos;
+    pos = found;
+    pending = {};
+    return true;
+  };
   while (pos < size) {
     if (pos + BLOCK > size) return stop('cut');
     const h = src.bytesAt(pos, BLOCK);
     const zero = isZero(h);
     if (zero) {
       const next = src.bytesAt(pos + BLOCK, BLOCK);
+      // After a stretch passed over, end blocks may be those of a tar stored inside the archive
+      // (the walk went on inside it): the archive's own members may follow.
       if (next.length < BLOCK || isZero(next)) {
-        // After a stretch passed over, these end blocks may be those of a tar stored inside the
-        // archive (the walk went on inside it): the archive's own members may follow.
-        const more = gaps.count > 0 ? nextHeader(src, pos + 2 * BLOCK, size) : -1;
-        if (more < 0) return stop('end');
-        gaps.count++;
-        gaps.bytes += more - pos;
-        pos = more;
-        pending = {};
-        continue;
+        if (gaps.count > 0 && passOver(pos + 2 * BLOCK)) continue;
+        return stop('end');
       }
     }
     const type = String.fromCharCode(h[156]!);
@@ -93,13 +98,8 @@ export function* tarMembers(
     // Not a header, or one whose size cannot be (damage that kept the checksum): look further on.
     const metadata = type === 'x' || type === 'L';
     if (zero || !checksumHolds(h) || !Number.isSafeInteger(declared) || declared < 0 || (metadata && declared > MAX_METADATA)) {
-      const found = nextHeader(src, pos + BLOCK, size);
-      if (found < 0) return stop('damaged');
-      gaps.count++;
-      gaps.bytes += found - pos;
-      pos = found;
-      pending = {};
-      continue;
+      if (passOver(pos + BLOCK)) continue;
+      return stop('damaged');
     }
     let start = pos + BLOCK;
     // An old GNU sparse header may be followed by extension blocks its size does not count.
