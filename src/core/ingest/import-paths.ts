@@ -448,7 +448,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
                 tarGaps = gaps;
               });
         for await (const m of list) {
-          // A failure while reading the last member (a journal entry on a full disk) undid the group
+          // A failure while handling the previous member (a journal entry on a full disk) undid the group
           // that stored the archive: its row says so already, and nothing more can be read from it.
           if (files[row]!.evidenceId === null) return;
           members++;
