@@ -94,9 +94,10 @@ export function* tarMembers(
       }
     }
     const type = String.fromCharCode(h[156]!);
-    const declared = pending.size ?? numeric(h.subarray(124, 136));
-    // Not a header, or one whose size cannot be (damage that kept the checksum): look further on.
     const metadata = type === 'x' || type === 'L';
+    // A pax `size` is the next member's, not that of more metadata before it.
+    const declared = (metadata ? undefined : pending.size) ?? numeric(h.subarray(124, 136));
+    // Not a header, or one whose size cannot be (damage that kept the checksum): look further on.
     if (zero || !checksumHolds(h) || !Number.isSafeInteger(declared) || declared < 0 || (metadata && declared > MAX_METADATA)) {
       if (passOver(pos + BLOCK)) continue;
       return stop('damaged');
