@@ -1,7 +1,9 @@
 /**
- * `.zip` archives read from the evidence store itself (not from the file on disk): the archive is
- * stored and hashed first, and its members are extracted from those stored bytes, so every member
- * derives from exactly what the case holds.
+ * Archives read from the evidence store itself (not from the file on disk): a `.zip` (through its
+ * list of members, or its local headers when that is cut off: `zip-salvage.ts`), a `.tar`
+ * (`tar-members.ts`) and a `.gz` file's content. The archive is stored and hashed first, and its
+ * members are extracted from those stored bytes, so every member derives from exactly what the
+ * case holds; a member cut off or damaged is read as far as it goes and says where it stopped.
  */
 import { Readable } from 'node:stream';
 import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
@@ -46,18 +48,7 @@ class EvidenceReader extends yauzl.RandomAccessReader implements ByteSource {
 
   /** Up to `length` bytes from `start` (fewer at the end of the item). */
   bytesAt(start: number, length: number): Buffer {
-    const parts: Buffer[] = [];
-    let pos = start;
-    while (pos < start + length) {
-      const seq = Math.floor(pos / this.chunkSize);
-      const data = this.chunk(seq);
-      const off = pos - seq * this.chunkSize;
-      if (off >= data.length) break;
-      const take = Math.min(data.length - off, start + length - pos);
-      parts.push(data.subarray(off, off + take));
-      pos += take;
-    }
-    return Buffer.concat(parts);
+    return Buffer.concat([...this.range(start, start + length)]);
   }
 
   /** The bytes from `start` to `end` (exclusive), chunk by chunk. */

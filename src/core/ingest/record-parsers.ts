@@ -281,29 +281,20 @@ export class JsonParser implements RecordParser {
    * records as one. Returns false when there is nothing whole to read on from.
    */
   private recover(item: JsonItem, location: string): boolean {
-    // When the broken record is the file's first, its own first key (its start is whole) stands in.
+    // When the broken record is the file's first, its own first keys (its start is whole) stand in.
     const keys = this.firstKeys ?? openingKeys(item.text.trimStart(), 0);
     if (keys.length === 0) return false;
-    if (this.scanner.isLines()) {
-      const at = wholeRecordAtLineEnd(item.text, keys);
-      if (at <= 0) return false;
-      this.sink.reject(
-        this.index++,
-        location,
-        'not valid JSON: a record cut off and another after it on the same line (an export cut off and continued in the same file?); the other is read',
-        item.text.slice(0, at),
-      );
+    const lines = this.scanner.isLines();
+    const at = lines ? wholeRecordAtLineEnd(item.text, keys) : nextWholeRecordIn(item.text, keys);
+    if (at <= 0) return false;
+    const reason = lines
+      ? 'not valid JSON: a record cut off and another after it on the same line (an export cut off and continued in the same file?); the other is read'
+      : 'not valid JSON: a record broken part-way (a stray quote?), with whole records after it; those are read';
+    this.sink.reject(this.index++, location, reason, item.text.slice(0, at));
+    if (lines) {
       this.handle({ text: item.text.slice(at), line: item.line });
       return true;
     }
-    const at = nextWholeRecordIn(item.text, keys);
-    if (at <= 0) return false;
-    this.sink.reject(
-      this.index++,
-      location,
-      'not valid JSON: a record broken part-way (a stray quote?), with whole records after it; those are read',
-      item.text.slice(0, at),
-    );
     // What follows the break, read as the array it was part of. When the broken record ended on a
     // `]`, that was the array's own: it closes the inner one, and the outer scanner, already past
     // it, is told its array did close.
