@@ -188,7 +188,7 @@ function salvagedMember(reader: EvidenceReader, archiveSize: number, m: Salvaged
     : m.method !== 0 && m.method !== 8
       ? unsupportedMethod(m.method)
       : m.ends === 'unknown'
-        ? 'stored without compression and with its size after its data, in a zip whose list of members is missing: where it ends cannot be found, so it and the members after it are not read; extract what a repair tool (zip -FF, 7-Zip) recovers and import that'
+        ? 'stored without compression and with its size after its data, in a zip whose list of members is missing, and no size after it agrees with where the next member starts: where it ends cannot be found, so it and the members after it are not read; extract what a repair tool (zip -FF, 7-Zip) recovers and import that'
         : null;
   let cut: InflateCut | null = null;
   async function* checked(content: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {

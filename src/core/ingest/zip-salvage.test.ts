@@ -60,8 +60,7 @@ function headerOf(bytes: Buffer, name: string): number {
 describe('finding the members of a zip by their local headers', () => {
   for (const way of ['sizes first', 'data descriptor', 'zip64'] as const) {
     it(`finds every member of a zip whose list of members is cut off (${way})`, async () => {
-      // A stored member with a data descriptor cannot be walked past (the last test): deflate them all there.
-      const whole = await zipOf(way === 'data descriptor' ? MEMBERS.map((m) => ({ ...m, compress: true })) : MEMBERS, way);
+      const whole = await zipOf(MEMBERS, way);
       // Cut inside the central directory: every member is whole.
       const cut = whole.subarray(0, whole.length - 30);
       const found = await walk(cut);
@@ -87,19 +86,52 @@ describe('finding the members of a zip by their local headers', () => {
     });
   }
 
-  it('stops at a stored member whose size comes after its data: nothing marks where it ends', async () => {
-    const whole = await zipOf(
+  it('finds where a stored member with its size after its data ends by the descriptor that agrees, even with a stored zip inside', async () => {
+    const inner = await zipOf(
       [
-        { name: 'a.json', data: lines(20, 'a') },
-        { name: 'b.json', data: lines(20, 'b'), compress: false },
-        { name: 'c.json', data: lines(20, 'c') },
+        { name: 'in/a.json', data: lines(30, 'i'), compress: false },
+        { name: 'in/b.json', data: lines(30, 'j'), compress: false },
       ],
       'data descriptor',
     );
-    const found = await walk(whole.subarray(0, whole.length - 30));
-    expect(found.map((m) => [m.name, m.method, m.end === null, m.ends])).toEqual([
-      ['a.json', 8, false, 'whole'],
-      ['b.json', 0, true, 'unknown'],
+    const members = [
+      { name: 'a.json', data: lines(20, 'a') },
+      { name: 'b.json', data: lines(20, 'b'), compress: false },
+      { name: 'nested.zip', data: inner, compress: false },
+      { name: 'c.json', data: lines(20, 'c') },
+    ];
+    const whole = await zipOf(members, 'data descriptor');
+    // The inner zip's own headers and descriptors come before the outer one's.
+    expect(inner.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]))).toBeGreaterThan(0);
+    const cut = whole.subarray(0, whole.length - 30);
+    const found = await walk(cut);
+    expect(found.map((m) => [m.name, m.method, m.ends, m.size, m.crc])).toEqual(
+      members.map((m) => [m.name, m.compress === false ? 0 : 8, 'whole', m.data.length, crc32(m.data)]),
+    );
+    for (const [i, m] of found.entries()) expect(content(cut, m).equals(members[i]!.data), m.name).toBe(true);
+  });
+
+  it('reads a stored member cut off inside its data to the end, and stops at one whose descriptor is damaged', async () => {
+    const members = [
+      { name: 'a.json', data: lines(20, 'a') },
+      { name: 'b.json', data: lines(20, 'b'), compress: false },
+      { name: 'c.json', data: lines(20, 'c') },
+    ];
+    const whole = await zipOf(members, 'data descriptor');
+    const b = headerOf(whole, 'b.json') + 30 + 'b.json'.length;
+    const cut = await walk(whole.subarray(0, b + 100));
+    expect(cut.map((m) => [m.name, m.ends, m.end])).toEqual([
+      ['a.json', 'whole', headerOf(whole, 'b.json') - 16],
+      ['b.json', 'cut', null],
+    ]);
+    expect(content(whole.subarray(0, b + 100), cut[1]!).equals(members[1]!.data.subarray(0, 100))).toBe(true);
+    // The descriptor's compressed size no longer agrees, and a member follows: where b ends is not known.
+    const damaged = Buffer.from(whole);
+    const descriptor = damaged.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]), b);
+    damaged.writeUInt32LE(7, descriptor + 8);
+    expect((await walk(damaged.subarray(0, damaged.length - 30))).map((m) => [m.name, m.ends])).toEqual([
+      ['a.json', 'whole'],
+      ['b.json', 'unknown'],
     ]);
   });
 

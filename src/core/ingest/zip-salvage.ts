@@ -8,7 +8,9 @@
  *
  * A member written with its sizes after its data (a data descriptor: macOS's Archive Utility,
  * Java, streaming writers) is measured by inflating it: deflate marks its own end. One stored
- * without compression and without its size has no such mark, so the walk stops there.
+ * without compression (or encrypted, or compressed by a method not read here) has no such mark:
+ * its end is found by searching for the descriptor whose compressed size is the distance to it,
+ * as the member's data cannot say where it stops.
  */
 import yauzl from 'yauzl';
 import { createInflateRaw } from 'node:zlib';
@@ -28,7 +30,8 @@ export interface SalvagedMember {
   /**
    * Where its data ends (past the end of the archive for the member the cut falls in), or null
    * when that is not known: its deflate data runs to the end of the archive without finishing
-   * (`cut`), does not inflate (`damaged`), or it is stored with its size after it (`unknown`).
+   * (`cut`), does not inflate (`damaged`), or it does not mark its end and its size, after it,
+   * was not found (`cut` or `unknown`).
    */
   end: number | null;
   /** Its size (from its header or data descriptor), or null when it is not known. */
@@ -38,8 +41,8 @@ export interface SalvagedMember {
   /**
    * `whole`: its data is all there; `cut`: the archive ends inside it; `damaged`: its deflate data
    * does not inflate, so where it ends (and the members after it) cannot be found; `unknown`: it is
-   * stored or encrypted with its size after its data, so neither can they. The walk stops after
-   * any but `whole`.
+   * not deflated, its size comes after its data, and no descriptor that agrees with it was found,
+   * though more members follow, so neither can they. The walk stops after any but `whole`.
    */
   ends: 'whole' | 'cut' | 'damaged' | 'unknown';
 }
@@ -97,8 +100,14 @@ export async function* salvageZipMembers(src: ByteSource, size: number): AsyncGe
       continue;
     }
     if (method !== 8 || member.encrypted) {
-      yield { ...member, end: null, size: null, crc: null, ends: 'unknown' };
-      return;
+      const found = findDescriptor(src, start, size, zip64);
+      if (found === 'cut' || found === 'unknown') {
+        yield { ...member, end: null, size: null, crc: null, ends: found };
+        return;
+      }
+      yield { ...member, end: found.end, size: found.size, crc: found.crc, ends: 'whole' };
+      pos = found.next;
+      continue;
     }
     const measured = await deflateEnd(src, start, size);
     if (typeof measured !== 'number') {
@@ -179,6 +188,50 @@ async function deflateEnd(src: ByteSource, start: number, size: number): Promise
   inflate.destroy();
   // bytesWritten counts the input the inflater consumed: up to the end of the deflate data.
   return ended ? start + inflate.bytesWritten : (failed ?? 'damaged');
+}
+
+/** Bytes searched at a time for a data descriptor. */
+const SEARCH_PIECE = 1024 * 1024;
+const PK = Buffer.from('PK');
+
+/**
+ * Where the data of a member that does not mark its own end (stored, encrypted, or compressed by
+ * another method) stops, with its size after it: at the first data descriptor, signed or not,
+ * whose compressed size is its distance from `start` and after which a header follows. A stored
+ * zip inside has local headers and may have descriptors of its own, but their sizes count from
+ * other starts. Failing that, `cut` when no header at all follows (the archive ends inside the
+ * member, which then runs to its end), else `unknown`.
+ */
+function findDescriptor(
+  src: ByteSource,
+  start: number,
+  size: number,
+  zip64: boolean,
+): { end: number; size: number; crc: number; next: number } | 'cut' | 'unknown' {
+  let headerFollows = false;
+  // Pieces overlap by three bytes so that a signature across two pieces is found in the second.
+  for (let from = start; from < size; from += SEARCH_PIECE - 3) {
+    const piece = src.bytesAt(from, Math.min(SEARCH_PIECE, size - from));
+    for (let i = piece.indexOf(PK); i !== -1 && i + 4 <= piece.length; i = piece.indexOf(PK, i + 1)) {
+      const at = from + i;
+      const signature = piece.readUInt32LE(i);
+      // A signed descriptor starts here; an unsigned one ends where a header starts.
+      const ends = signature === DESCRIPTOR ? [at] : NEXT.has(signature) ? [at - 12, at - 20] : [];
+      if (signature === LOCAL || signature === 0x02014b50) headerFollows = true;
+      for (const end of ends) {
+        if (end < start) continue;
+        const d = descriptorAt(src, start, end, size, zip64);
+        if (d?.agrees === true) return { end, size: d.size, crc: d.crc, next: d.next };
+      }
+    }
+    if (from + SEARCH_PIECE >= size) break;
+  }
+  // An unsigned descriptor last in the archive (the list of members cut off right after it).
+  for (const end of [size - 12, size - 20]) {
+    const d = end >= start ? descriptorAt(src, start, end, size, zip64) : null;
+    if (d?.agrees === true) return { end, size: d.size, crc: d.crc, next: d.next };
+  }
+  return headerFollows ? 'unknown' : 'cut';
 }
 
 /**
