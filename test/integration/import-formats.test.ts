@@ -176,7 +176,9 @@ describe('field mapping per format', () => {
     });
     const sync = evs.find((e) => e.operation === 'MailItemsAccessed' && e.attrs.mailAccess?.accessType === 'Sync')!;
     expect(sync.summary).toBe('MailItemsAccessed Sync of Inbox (532 items) from 185.73.124.135');
-    expect(sync).toMatchObject({ appId: '00000002-0000-0ff1-ce00-000000000000', tokenId: 't0k3nAAAA', mailbox: 'ceo@contoso.com' });
+    // The app is the token's client (AppAccessContext.ClientAppId); the record's AppId (Exchange) is kept beside it.
+    expect(sync).toMatchObject({ appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c', tokenId: 't0k3nAAAA', mailbox: 'ceo@contoso.com' });
+    expect(sync.attrs.fields?.['AppId']).toBe('00000002-0000-0ff1-ce00-000000000000');
     const bind = evs.find((e) => e.attrs.mailAccess?.accessType === 'Bind')!;
     expect(bind).toMatchObject({ clientIp: 'fe80::1' });
     expect(bind.attrs.mailAccess).toMatchObject({

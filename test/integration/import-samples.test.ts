@@ -80,7 +80,7 @@ describe.skipIf(!existsSync(SAMPLES))('real samples', () => {
   });
 
   it('OTRF Sentinel and Defender rows: OfficeActivity and CloudAppEvents describe the same record once', async () => {
-    const { report, t } = await importSample(
+    const { report, t, events } = await importSample(
       'otrf-security-datasets/OfficeActivityEvents.json',
       'otrf-security-datasets/Microsoft365DefenderEvents.json',
       'otrf-security-datasets/AADAuditEvents.json',
@@ -92,6 +92,15 @@ describe.skipIf(!existsSync(SAMPLES))('real samples', () => {
     ]);
     const q = listQuarantine(t.session.db, {});
     expect(q.items.every((i) => /Defender advanced-hunting row \(ActionType ".+"\) without RawEventData/.test(i.reason))).toBe(true);
+    // The mail read through Graph is the attacker's app's (ClientAppId), not Graph's own id.
+    expect(events.find((e) => e.operation === 'MailItemsAccessed')?.appId).toBe('5a95e683-08ad-424e-a441-1d1aec52c02c');
+    // The tenant-wide grant is credited to the app that got Mail.ReadWrite, on Microsoft Graph.
+    expect(events.find((e) => e.operation === 'Add delegated permission grant')?.attrs.consent).toMatchObject({
+      servicePrincipalId: '0d2f5969-011b-460d-ac74-3291d227d49f',
+      resourceName: 'Microsoft Graph',
+      scopes: ['User.Read', 'Mail.ReadWrite'],
+      isAdminConsent: true,
+    });
   });
 
   it('graph2otel live captures: Graph audit records, sign-ins, directory audits, Azure Monitor blobs', async () => {
@@ -127,7 +136,7 @@ describe.skipIf(!existsSync(SAMPLES))('real samples', () => {
   });
 
   it('Azure AD Event Hub records, Graph directory audits and Management API docs samples', async () => {
-    const { report } = await importSample(
+    const { report, events } = await importSample(
       'sekoia-intake-formats/azure-ad/azure_ad_eventhub_records.jsonl',
       'sekoia-intake-formats/microsoft-entraid-graphapi/graph_entraid_records.jsonl',
       'msdocs-office-365-management-api/content_blob_sample_response.json',
@@ -139,6 +148,15 @@ describe.skipIf(!existsSync(SAMPLES))('real samples', () => {
       ['ual-json', 3, 0],
       ['graph-directory-audits', 2, 0],
     ]);
+    expect(events.find((e) => e.operation === 'Add app role assignment to service principal')?.attrs.consent).toMatchObject({
+      appName: 'Apps_Test_SOC',
+      appId: '77777777-7777-7777-7777-777777777777',
+      resourceName: 'Office 365 Exchange Online',
+      scopes: ['SMTP.SendAsApp'],
+    });
+    const graph = events.filter((e) => e.recordType === 'MicrosoftGraphActivityLogs');
+    expect(graph.length).toBeGreaterThan(0);
+    for (const e of graph) expect(e).toMatchObject({ sessionId: null, tokenId: expect.any(String) });
   });
 
   it('Panther test logs (normalised, lower-cased keys): never a crash, always adds up', async () => {

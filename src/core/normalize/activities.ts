@@ -10,7 +10,7 @@ import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
 import { makeEvent, RecordError, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs, parseUsDateUs } from './time';
-import { clip, first, isObj, lower, nameValues, q, str, trimKeys, type Obj } from './values';
+import { clip, first, isObj, lower, nameValues, normalizeResult, q, str, trimKeys, type Obj } from './values';
 
 const CATEGORY: Record<string, EventCategory> = {
   messagesent: 'mail-send',
@@ -130,7 +130,7 @@ export function normalizeActivity(input: Obj, ctx: NormalizeContext): Normalized
       userAgent: ua,
       clientApp: app,
       sessionId: str(r['ClientSessionId']),
-      result: str(props['Result']) ? lower(props['Result']) : null,
+      result: normalizeResult(props['Result']),
       object: object !== null ? clip(object, 500) : null,
     },
   );

@@ -13,10 +13,12 @@ import { parseMachineTimeUs, parseUsDateUs } from './time';
 import { clip, first, int, lower, normalizeResult, obj, str, trimKeys, type Obj } from './values';
 
 function graphActivityCategory(method: string | null, uri: string | null): EventCategory {
-  const u = (uri ?? '').toLowerCase();
+  const u = (uri ?? '').toLowerCase().split('?')[0]!;
   const m = (method ?? '').toUpperCase();
   if (u.includes('/messagerules')) return m === 'GET' ? 'other' : 'rule-change';
-  if (u.includes('/sendmail') || (u.includes('/messages/') && u.endsWith('/send'))) return 'mail-send';
+  if (u.includes('/sendmail')) return 'mail-send';
+  // Sending a draft, and forwarding or replying in one call (createReply and createForward only make drafts).
+  if ((m === 'POST' || m === '') && u.includes('/messages/') && /\/(send|forward|reply|replyall)$/.test(u)) return 'mail-send';
   if ((u.includes('/messages') || u.includes('/mailfolders')) && m === 'GET') return 'mail-read';
   if (u.includes('/messages') && m === 'DELETE') return 'mail-delete';
   if (u.includes('/oauth2permissiongrants') && m !== 'GET') return 'consent';
@@ -78,8 +80,10 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
       clientIp: ip,
       userAgent: str(props['userAgent']),
       appId: str(props['appId']),
-      sessionId: str(props['sessionId'] ?? props['signInActivityId']),
-      tokenId: str(props['uniqueTokenIdentifier']),
+      sessionId: str(props['sessionId']),
+      // Graph activity's signInActivityId is the token's uti (Microsoft joins it to the sign-in's
+      // uniqueTokenIdentifier); the legacy Azure AD Graph log pads it with '='.
+      tokenId: str(props['uniqueTokenIdentifier']) ?? str(props['signInActivityId'])?.replace(/=+$/, '') ?? null,
       result: httpStatus !== null ? (httpStatus < 400 ? 'success' : 'failure') : normalizeResult(r['resultType'] ?? r['resultSignature']),
       object,
     },

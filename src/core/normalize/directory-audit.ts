@@ -4,27 +4,12 @@
  * Consent activities fill `attrs.consent`.
  */
 import type { ConsentAttrs } from '../../shared/model/attrs';
+import { consentOf, consentSummary, type Modified } from './consent';
 import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
 import { makeEvent, RecordError, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs } from './time';
-import {
-  arr,
-  bool,
-  clip,
-  first,
-  isObj,
-  lower,
-  modifiedProperties,
-  nameValues,
-  normalizeResult,
-  obj,
-  q,
-  str,
-  trimKeys,
-  words,
-  type Obj,
-} from './values';
+import { arr, first, isObj, lower, modifiedProperties, nameValues, normalizeResult, obj, q, str, trimKeys, type Obj } from './values';
 
 const CONSENT = new Set([
   'consent to application',
@@ -33,13 +18,6 @@ const CONSENT = new Set([
   'add app role assignment grant to user',
   'add oauth2permissiongrant',
 ]);
-
-function scopesOf(text: string | null): string[] {
-  if (text === null) return [];
-  const m = text.match(/Scope:\s*([^,\]]*)/g);
-  if (m) return [...new Set(m.flatMap((x) => x.replace(/^Scope:\s*/, '').split(/\s+/)).filter((x) => x.length > 0))];
-  return words(text.replace(/^"|"$/g, '').replace(/\s+/g, ';'));
-}
 
 /** Normalizes one directory audit (Graph shape). */
 export function normalizeDirectoryAudit(
@@ -82,19 +60,15 @@ export function normalizeDirectoryAudit(
   if (CONSENT.has(opKey)) {
     category = 'consent';
     const sp = targets.find((t) => str(t['type'] ?? t['Type'])?.toLowerCase() === 'serviceprincipal') ?? t0;
-    const mp: Record<string, { old: unknown; new: unknown }> = {};
+    const mp: Modified = {};
     for (const t of targetFields) Object.assign(mp, t.modifiedProperties);
-    const perms =
-      str(mp['ConsentAction.Permissions']?.new) ?? str(mp['DelegatedPermissionGrant.Scope']?.new) ?? str(mp['AppRole.Value']?.new);
-    const scopes = scopesOf(perms);
-    attrs.consent = {
-      appId: str(mp['TargetId.ServicePrincipalNames']?.new) ?? str(details['AppId']) ?? str(sp?.['id']),
-      appName: str(sp?.['displayName']),
-      scopes,
-      isAdminConsent: bool(mp['ConsentContext.IsAdminConsent']?.new),
-      consentType: perms ? (/ConsentType:\s*(\w+)/.exec(perms)?.[1] ?? null) : null,
-    };
-    summary = `${operation}${attrs.consent.appName ? ` ${q(attrs.consent.appName)}` : ''}${actor ? ` by ${actor}` : ''}${scopes.length > 0 ? `: ${clip(scopes.join(' '), 80)}` : ''}${attrs.consent.isAdminConsent ? ' (admin consent)' : ''}`;
+    attrs.consent = consentOf(mp, {
+      targetName: str(sp?.['displayName']),
+      targetId: str(sp?.['id']),
+      detailsAppId: str(details['AppId']),
+      objectName: (id) => str(targets.find((t) => str(t['id']) === id)?.['displayName']),
+    });
+    summary = consentSummary(operation, attrs.consent, actor);
   }
   return makeEvent({ tsUs, source: 'directory-audit', operation, category, summary, recordKey: id ? `audit:${id}` : null, attrs }, ctx, {
     recordType: str(a['category']),

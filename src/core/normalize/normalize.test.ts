@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeAzureMonitor } from './azure-monitor';
 import { linkable, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parsePythonLiteral } from './python-literal';
@@ -113,8 +114,10 @@ describe('values', () => {
   it('reads string booleans and result vocabularies', () => {
     expect([bool('True'), bool('false'), bool(' TRUE '), bool(true), bool('maybe')]).toEqual([true, false, true, true, null]);
     expect(
-      ['Succeeded', 'Success', 'True', 'success', 'Failed', 'False', 'failure', 'PartiallySucceeded', 'Redirect'].map(normalizeResult),
-    ).toEqual(['success', 'success', 'success', 'success', 'failure', 'failure', 'failure', 'partial', 'redirect']);
+      ['Succeeded', 'Success', 'True', 'success', 'Successful', 'Failed', 'False', 'failure', 'PartiallySucceeded', 'Redirect'].map(
+        normalizeResult,
+      ),
+    ).toEqual(['success', 'success', 'success', 'success', 'success', 'failure', 'failure', 'failure', 'partial', 'redirect']);
   });
 
   it('flattens Name/Value arrays, decoding JSON-in-strings and keeping repeated names', () => {
@@ -279,6 +282,102 @@ describe('UAL normalization', () => {
     expect(ev.attrs.signin).toMatchObject({ errorCode: 50126, failureReason: 'InvalidUserNameOrPassword' });
   });
 
+  it('says in the summary that a UserLoggedIn with a non-zero AADSTS code failed, as its result does', () => {
+    const ev = normalizeUal(
+      {
+        CreationTime: '2023-09-20T04:05:03',
+        Id: 'k',
+        Operation: 'UserLoggedIn',
+        RecordType: 15,
+        ResultStatus: 'Success',
+        UserId: 'debrab@x.com',
+        ClientIP: '185.73.124.135',
+        ErrorNumber: '50140',
+        ExtendedProperties: [{ Name: 'ResultStatusDetail', Value: 'Success' }],
+      },
+      ctx(),
+    );
+    expect(ev).toMatchObject({ result: 'failure', summary: 'UserLoggedIn debrab@x.com from 185.73.124.135: failed (50140)' });
+    const login = normalizeUal(
+      {
+        CreationTime: '2023-09-20T04:05:03',
+        Id: 'l',
+        Operation: 'PasswordLogonInitialAuthUsingPassword',
+        RecordType: 15,
+        ResultStatus: 'failed',
+        UserId: 'a@x.com',
+        ExtendedProperties: [{ Name: 'LoginError', Value: 'InvalidPassword' }],
+      },
+      ctx(),
+    );
+    expect(login.attrs.signin?.failureReason).toBe('InvalidPassword');
+  });
+
+  it("takes the calling client's app id (ClientAppId) over Graph's or Exchange's, and keeps the others", () => {
+    const ev = normalizeUal(
+      {
+        CreationTime: '2021-08-02T13:40:00',
+        Id: 'm',
+        Operation: 'MailItemsAccessed',
+        RecordType: 50,
+        UserId: 'a@x.com',
+        AppId: '00000003-0000-0000-c000-000000000000',
+        ClientAppId: '5a95e683-64b1-4b4b-8c5c-8b3ac1ff2e23',
+        // Exported by PowerShell without -Depth: each folder is a hashtable's text.
+        Folders: ['@{Id=LgAAAAA; Path=\\Inbox; FolderItems=System.Object[]}'],
+        OperationCount: 7,
+        OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+      },
+      ctx(),
+    );
+    expect(ev.appId).toBe('5a95e683-64b1-4b4b-8c5c-8b3ac1ff2e23');
+    expect(ev.attrs.fields?.['AppId']).toBe('00000003-0000-0000-c000-000000000000');
+    expect(ev.attrs.mailAccess?.folders).toEqual([{ path: 'Inbox', itemCount: 0 }]);
+    expect(ev.summary).toBe('MailItemsAccessed Bind of Inbox (7 items)');
+  });
+
+  it('reads the mailbox, grantee and rights of a delegation, and leaves a rule on another alias without a mailbox', () => {
+    const base = { CreationTime: '2026-01-24T06:39:00', RecordType: 1, UserId: 'admin@x.com', ResultStatus: 'True' };
+    const perm = normalizeUal(
+      {
+        ...base,
+        Id: 'p',
+        Operation: 'Add-MailboxPermission',
+        Parameters: [
+          { Name: 'Identity', Value: 'CEO@x.com' },
+          { Name: 'User', Value: 'Attacker@evil.example' },
+          { Name: 'AccessRights', Value: 'FullAccess' },
+        ],
+      },
+      ctx(),
+    );
+    expect(perm).toMatchObject({
+      mailbox: 'ceo@x.com',
+      summary: 'Add-MailboxPermission on ceo@x.com: FullAccess to attacker@evil.example by admin@x.com',
+    });
+    const folder = normalizeUal(
+      {
+        ...base,
+        Id: 'f',
+        Operation: 'Add-MailboxFolderPermission',
+        Parameters: [
+          { Name: 'Identity', Value: 'cfo@x.com:\\Inbox' },
+          { Name: 'User', Value: 'helper@x.com' },
+          { Name: 'AccessRights', Value: 'ReadItems' },
+        ],
+      },
+      ctx(),
+    );
+    expect(folder.mailbox).toBe('cfo@x.com');
+    const rule = (identity: string) =>
+      normalizeUal({ ...base, Id: identity, Operation: 'Set-InboxRule', Parameters: [{ Name: 'Identity', Value: identity }] }, ctx())
+        .mailbox;
+    expect(rule('ceo\\17256')).toBeNull();
+    expect(rule('admin\\17256')).toBe('admin@x.com');
+    expect(rule('cfo@x.com\\17256')).toBe('cfo@x.com');
+    expect(rule('My rule')).toBe('admin@x.com');
+  });
+
   it('quarantines records without operation or time', () => {
     expect(() => normalizeUal({ Id: 'x', CreationTime: '2026-01-01T00:00:00' }, ctx())).toThrow(/Operation/);
     expect(() => normalizeUal({ Id: 'x', Operation: 'Send', CreationTime: '24.01.2026' }, ctx())).toThrow(/ISO 8601/);
@@ -326,5 +425,38 @@ describe('sign-in normalization', () => {
       recordKey: 'signin:abc',
     });
     expect(ev.attrs.signin?.errorCode).toBe(50126);
+  });
+});
+
+describe('Graph activity logs (Azure Monitor MicrosoftGraphActivityLogs)', () => {
+  const activity = (requestMethod: string, requestUri: string, signInActivityId = 'JgW9XEOQM0WNakyHMghCAA') =>
+    normalizeAzureMonitor(
+      {
+        time: '2024-03-01T10:00:00Z',
+        category: 'MicrosoftGraphActivityLogs',
+        operationName: 'Microsoft Graph Activity',
+        properties: { requestId: `r-${requestMethod}-${requestUri}`, requestMethod, requestUri, signInActivityId, userId: 'u1' },
+      },
+      ctx(),
+    );
+
+  it("links by the sign-in's token id (signInActivityId is the uti), padding trimmed, not as a session", () => {
+    expect(activity('GET', 'https://graph.microsoft.com/v1.0/me/messages')).toMatchObject({
+      tokenId: 'JgW9XEOQM0WNakyHMghCAA',
+      sessionId: null,
+      category: 'mail-read',
+    });
+    expect(activity('GET', 'https://graph.microsoft.com/v1.0/me', 'JgW9XEOQM0WNakyHMghCAA==').tokenId).toBe('JgW9XEOQM0WNakyHMghCAA');
+  });
+
+  it('counts forwarding and replying in one call as sending mail, drafting them not', () => {
+    const cat = (m: string, u: string) => activity(m, `https://graph.microsoft.com/v1.0/users/u1/messages/AAMk=/${u}`).category;
+    expect([cat('POST', 'forward'), cat('POST', 'reply'), cat('POST', 'replyAll?x=1'), cat('POST', 'send')]).toEqual([
+      'mail-send',
+      'mail-send',
+      'mail-send',
+      'mail-send',
+    ]);
+    expect([cat('POST', 'createForward'), cat('POST', 'createReply')]).toEqual(['other', 'other']);
   });
 });

@@ -178,6 +178,7 @@ export function normalizeResult(v: unknown): string | null {
   switch (s) {
     case 'succeeded':
     case 'success':
+    case 'successful':
     case 'true':
     case 'ok':
       return 'success';
@@ -187,6 +188,7 @@ export function normalizeResult(v: unknown): string | null {
     case 'fail':
       return 'failure';
     case 'partiallysucceeded':
+    case 'partiallysuccessful':
     case 'partial':
       return 'partial';
     default:

@@ -83,6 +83,10 @@ export interface ConsentAttrs {
   isAdminConsent: boolean | null;
   /** `AllPrincipals` or `Principal` for grants. */
   consentType: string | null;
+  /** Object id of the service principal that received a grant or app role (`ServicePrincipal.ObjectID`). */
+  servicePrincipalId?: string | null;
+  /** The resource whose permissions a grant or app role gives (Microsoft Graph, Exchange Online). */
+  resourceName?: string | null;
 }
 
 /** Entra sign-in details (Graph signIn, portal CSV/JSON, Azure Monitor, UAL UserLoggedIn). */

@@ -8,6 +8,7 @@ import type { EventAttrs, MailAccessAttrs, SendAttrs } from '../../../shared/mod
 import type { EventCategory, NormalizedEvent } from '../../../shared/model/event';
 import { makeEvent, RecordError, type NormalizeContext } from '../event';
 import { canonicalIp } from '../ip';
+import { consentOf, consentSummary, type Modified } from '../consent';
 import { ruleForwards, ruleFromParameters, ruleFromUpdateInboxRules, ruleSummary } from '../rules';
 import { parseIsoUs, parseMachineTimeUs } from '../time';
 import {
@@ -22,6 +23,7 @@ import {
   nameValues,
   normalizeResult,
   obj,
+  psHashtable,
   q,
   str,
   trimKeys,
@@ -48,6 +50,16 @@ const RULE_CMDLETS: Record<string, 'create' | 'modify' | 'remove'> = {
   'remove-inboxrule': 'remove',
 };
 
+/** Cmdlets that give or take another user's rights to a mailbox, its folders or sending as it. */
+const PERMISSION_CMDLETS = new Set([
+  'add-mailboxpermission',
+  'remove-mailboxpermission',
+  'add-recipientpermission',
+  'remove-recipientpermission',
+  'add-mailboxfolderpermission',
+  'set-mailboxfolderpermission',
+  'remove-mailboxfolderpermission',
+]);
 const FORWARDING_CMDLETS = new Set(['set-mailbox', 'set-mailuser', 'set-remotemailbox', 'enable-remotemailbox', 'new-mailbox']);
 const TRANSPORT_RULE_CMDLETS = new Set(['new-transportrule', 'set-transportrule']);
 const TRANSPORT_FORWARD_PARAMS = ['RedirectMessageTo', 'BlindCopyTo', 'AddToRecipients', 'CopyTo', 'AddManagerAsRecipientType'];
@@ -124,7 +136,10 @@ function folderName(path: string | null): string | null {
 function mailAccess(r: Obj, props: Obj): MailAccessAttrs {
   const folders: MailAccessAttrs['folders'] = [];
   const messageIds: string[] = [];
-  for (const f of arr(r['Folders'] ?? r['AggregatedRecordFoldersData'])) {
+  for (const entry of arr(r['Folders'] ?? r['AggregatedRecordFoldersData'])) {
+    // Exported through PowerShell without -Depth, each folder is a hashtable's text
+    // (`@{Id=…; Path=\Inbox; FolderItems=System.Object[]}`): its path survives, its items do not.
+    const f = typeof entry === 'string' ? psHashtable(entry) : entry;
     if (!isObj(f)) continue;
     const items = arr(f['FolderItems']);
     folders.push({ path: folderName(str(f['Path'])), itemCount: items.length });
@@ -156,16 +171,6 @@ function sendAttrs(r: Obj): SendAttrs {
     sendAs: lower(r['SendAsUserSmtp']),
     sendOnBehalfOf: lower(r['SendOnBehalfOfUserSmtp']),
   };
-}
-
-/** Scopes out of AAD's `ConsentAction.Permissions` text (`... Scope:  openid Mail.Read, CreatedDateTime ...`). */
-function scopesFromPermissions(text: string): string[] {
-  const out: string[] = [];
-  const re = /Scope:\s*([^,\]]*)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    for (const s of m[1]!.split(/\s+/)) if (s.length > 0 && !out.includes(s)) out.push(s);
-  }
-  return out;
 }
 
 function targetName(r: Obj): string | null {
@@ -247,6 +252,14 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
   const external = bool(r['ExternalAccess']);
   if (external !== null) fields['ExternalAccess'] = external;
 
+  // The client app: on mail read through Graph, AppId is Graph itself and ClientAppId the app that
+  // called it (the one CISA AA23-193A hunts by). Any other of the three ids is kept in `fields`.
+  const appId = first(r['ClientAppId'], aac['ClientAppId'], r['AppId'], r['ApplicationId']);
+  for (const k of ['AppId', 'ClientAppId', 'HostAppId']) {
+    const v = str(r[k]);
+    if (v !== null && v !== appId) fields[k] = v;
+  }
+
   const attrs: EventAttrs = { fields };
   let mailbox = upn(r['MailboxOwnerUPN']);
   let object: string | null = str(r['ObjectId']);
@@ -265,10 +278,25 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     attrs.rule = rule;
     forwarding = ruleForwards(rule);
     const explicit = lower(params['Mailbox']);
-    const identityMailbox = lower(params['Identity'])?.split('\\')[0] ?? null;
-    mailbox = mailbox ?? (looksLikeUpn(explicit) ? explicit : looksLikeUpn(identityMailbox) ? identityMailbox : explicit ? null : actor);
+    // `Identity` is the rule's name, or `owner\rule id` with the owner as an alias or address: a
+    // rule is the actor's own unless another mailbox is named.
+    const identity = lower(params['Identity']);
+    const owner = identity?.includes('\\') ? identity.slice(0, identity.indexOf('\\')) : null;
+    const othersAlias = owner !== null && !looksLikeUpn(owner) && owner !== actor?.split('@')[0];
+    mailbox =
+      mailbox ?? (looksLikeUpn(explicit) ? explicit : looksLikeUpn(owner) ? owner : explicit !== null || othersAlias ? null : actor);
     object = rule.name ?? object;
     summary = ruleSummary(operation, rule, mailbox);
+  } else if (PERMISSION_CMDLETS.has(opLower)) {
+    // Delegation: `Identity` is the mailbox (`owner:\Folder` for a folder), `User` or `Trustee` who gets or loses the rights.
+    const identity = str(params['Identity']);
+    const owner = lower(identity?.split(':')[0]);
+    mailbox = mailbox ?? (looksLikeUpn(owner) ? owner : null);
+    const grantee = lower(params['User'] ?? params['Trustee']);
+    const rights = words(params['AccessRights']).join(', ');
+    object = identity ?? object;
+    const to = grantee === null ? '' : ` ${opLower.startsWith('remove-') ? 'from' : 'to'} ${grantee}`;
+    summary = `${operation} on ${mailbox ?? identity ?? 'mailbox'}${rights || to ? `: ${rights || 'rights'}${to}` : ''}${actor ? ` by ${actor}` : ''}`;
   } else if (opLower === 'updateinboxrules') {
     const rule = ruleFromUpdateInboxRules(props);
     attrs.rule = rule;
@@ -326,24 +354,27 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     object = query ?? object;
     summary = `${operation}${query !== null ? ` ${q(query)}` : ''}${from}`;
   } else if (CONSENT_OPS.has(opLower)) {
-    const mp = (fields['ModifiedProperties'] ?? {}) as Record<string, { old: unknown; new: unknown }>;
-    const perms = str(mp['ConsentAction.Permissions']?.new) ?? str(mp['DelegatedPermissionGrant.Scope']?.new) ?? '';
-    const scopes = perms.includes('Scope:') ? scopesFromPermissions(perms) : words(perms.replace(/\s+/g, ';'));
+    const mp = (fields['ModifiedProperties'] ?? {}) as Modified;
     const additional = obj(ext['additionalDetails']) ?? {};
-    const appId = first(mp['TargetId.ServicePrincipalNames']?.new, additional['AppId'], r['ObjectId']);
-    const appName = targetName(r);
-    attrs.consent = {
-      appId,
-      appName,
-      scopes,
-      isAdminConsent: bool(mp['ConsentContext.IsAdminConsent']?.new),
-      consentType: /ConsentType:\s*(\w+)/.exec(perms)?.[1] ?? null,
-    };
-    object = appName ?? appId ?? object;
-    summary = `${operation}${object ? ` ${q(object)}` : ''}${actor ? ` by ${actor}` : ''}${scopes.length > 0 ? `: ${clip(scopes.join(' '), 80)}` : ''}${attrs.consent.isAdminConsent ? ' (admin consent)' : ''}`;
+    attrs.consent = consentOf(mp, {
+      targetName: targetName(r),
+      targetId: str(r['ObjectId']),
+      detailsAppId: str(additional['AppId']),
+      // The UAL lists a record's target ids and names apart: a grantee is not named by its id.
+      objectName: () => null,
+    });
+    object = attrs.consent.appName ?? attrs.consent.appId ?? object;
+    summary = consentSummary(operation, attrs.consent, actor);
   } else if (LOGON_OPS.has(opLower) || recordType === 'AzureActiveDirectoryStsLogon') {
     const errorCode = int(r['ErrorNumber'] ?? r['ErrorCode']);
-    const failure = str(r['LogonError']) ?? (opLower === 'userloginfailed' ? (str(ext['ResultStatusDetail']) ?? 'failed') : null);
+    // The result follows the AADSTS code (ualResult); the summary must say so too, with the
+    // reason where the record gives one (ResultStatusDetail reads `Success` on failed logons).
+    const detail = str(ext['ResultStatusDetail']);
+    const failed = opLower === 'userloginfailed' || (errorCode !== null && errorCode !== 0);
+    const failure =
+      str(r['LogonError']) ??
+      str(ext['LoginError']) ??
+      (failed ? ((normalizeResult(detail) === 'success' ? null : detail) ?? 'failed') : null);
     attrs.signin = {
       errorCode,
       failureReason: failure,
@@ -385,7 +416,7 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
       clientIp,
       userAgent: ua,
       clientApp: first(r['ClientInfoString'], aac['ClientAppName'], r['ClientAppName']),
-      appId: first(r['AppId'], r['ClientAppId'], r['ApplicationId'], aac['ClientAppId']),
+      appId,
       sessionId,
       tokenId: first(aac['UniqueTokenId'], r['UniqueTokenIdentifier'], r['UniqueTokenId']),
       deviceId: first(r['DeviceId'], device['Id']),
