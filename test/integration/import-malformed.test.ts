@@ -121,3 +121,35 @@ describe('damaged exports of every format', () => {
     }, 60_000);
   }
 });
+
+describe('an export parsed as the wrong format, then as its own', () => {
+  it("keeps each record in exactly one state: the second parse's quarantine replaces the first's, and says so", async () => {
+    const t = fresh();
+    const file = join(FIXTURES, 'purview-csv', 'broken-row.csv');
+    const wrong = await importPaths(t.session, [file], { format: 'ual-json' });
+    expect(wrong.files[0]).toMatchObject({ format: 'ual-json', imported: 0 });
+    expect(wrong.quarantined).toBeGreaterThan(2);
+    const right = await importPaths(t.session, [file]);
+    const f = right.files[0]!;
+    expect(f).toMatchObject({ format: 'purview-csv', imported: 2, quarantined: 2 });
+    const q = listQuarantine(t.session.db, { evidenceId: f.evidenceId!, limit: 100 });
+    expect(q.total).toBe(f.quarantined);
+    expect(q.items.map((i) => i.reason).join('\n')).not.toMatch(/not JSON/i);
+    // No position is both an event and quarantined.
+    const sightings = t.session.db
+      .prepare('SELECT record_index FROM events WHERE evidence_id = ? UNION SELECT record_index FROM event_sightings WHERE evidence_id = ?')
+      .pluck()
+      .all(f.evidenceId, f.evidenceId);
+    expect(sightings).toHaveLength(2);
+    for (const i of q.items) expect(sightings).not.toContain(i.recordIndex);
+    const entry = t.session.journal
+      .list(0, 10_000)
+      .filter((e) => e.action === 'import.evidence')
+      .at(-1)!;
+    expect((entry.details as { quarantine_replaced?: number }).quarantine_replaced).toBe(wrong.quarantined);
+    // Parsing it again as its own format changes nothing.
+    const again = await importPaths(t.session, [file]);
+    expect(again.files[0]).toMatchObject({ imported: 0, quarantined: 2 });
+    expect(listQuarantine(t.session.db, { evidenceId: f.evidenceId!, limit: 100 }).items).toEqual(q.items);
+  });
+});

@@ -219,7 +219,7 @@ async function ingestInThisThread(
         const c = nextChunk();
         if (c === null) {
           parser.end();
-          completeness = finishItem(session, item, format, reader.info, ctx.mailbox, out.counts, out.span, checked(parser.signals));
+          completeness = finishItem(session, item, format, reader.info, ctx.mailbox, out, checked(parser.signals));
           if (inlineFts) endFtsBatch(db);
           return true;
         }
@@ -332,7 +332,7 @@ async function ingestWithParseThread(
       if (!open) begin();
       if (m.type === 'end') {
         bytes = m.bytes;
-        const completeness = finishItem(session, item, format, m.info, m.mailbox, out.counts, out.span, checked(m.signals));
+        const completeness = finishItem(session, item, format, m.info, m.mailbox, out, checked(m.signals));
         commit();
         return { evidenceId, format, ...out.counts, ...out.span, ...completeness };
       }

@@ -7,7 +7,7 @@ import type { FormatId } from '../../shared/model/ingest';
 import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
 import { EventWriter, type EventEnrichment } from '../store/events-repo';
-import { quarantinedAt } from '../store/ingest-repo';
+import { earlierQuarantine, type EarlierQuarantine } from '../store/ingest-repo';
 import { judgeItem, type CompletenessSignals, type ItemCompleteness } from './completeness';
 import { zeroTailWarning, type TextInfo } from './text';
 
@@ -30,7 +30,9 @@ export interface RecordSpan {
 /** Writes records into the case (inside the caller's transaction) and counts them. */
 export class RecordWriter {
   private readonly writer: EventWriter;
-  private readonly isQuarantined: (e: number, i: number) => boolean;
+  private readonly earlier: EarlierQuarantine;
+  /** Quarantine rows of an earlier parse this one removed or gave another reason ({@link EarlierQuarantine}). */
+  replacedQuarantine = 0;
   readonly counts: Counts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
   /** What the item covers: beside the search's range, it shows which end of a cut export is missing. */
   readonly span: RecordSpan = { firstUs: null, lastUs: null };
@@ -43,7 +45,7 @@ export class RecordWriter {
     inlineFts: boolean,
   ) {
     this.writer = new EventWriter(session.db, { inlineFts });
-    this.isQuarantined = quarantinedAt(session.db);
+    this.earlier = earlierQuarantine(session.db, evidenceId);
   }
 
   /** A normalized event, `attrs` already serialised. */
@@ -53,6 +55,7 @@ export class RecordWriter {
     if (this.span.lastUs === null || ev.tsUs > this.span.lastUs) this.span.lastUs = ev.tsUs;
     if (this.writer.writeSerialized(ev, attrsJson, this.evidenceId, index, enrichment) === 'imported') this.counts.imported++;
     else this.counts.duplicates++;
+    if (this.earlier.any) this.replacedQuarantine += this.earlier.drop(index);
   }
 
   /**
@@ -63,13 +66,24 @@ export class RecordWriter {
     this.committed = { ...this.counts, ...this.span };
   }
 
-  /** A record that could not be read or normalized (a re-run finds the row and does not add it twice). */
+  /**
+   * A record that could not be read or normalized. A re-run finds the row and does not add it
+   * twice; a parse as another format gives the row its own reason.
+   */
   reject(index: number, location: string, reason: string, raw: string | null): void {
     this.counts.read++;
     this.counts.quarantined++;
-    if (this.isQuarantined(this.evidenceId, index)) return;
     const text = raw !== null && raw.length > MAX_QUARANTINE_RAW ? `${raw.slice(0, MAX_QUARANTINE_RAW)}…[truncated]` : raw;
-    this.writer.quarantine(this.evidenceId, index, location, reason, text);
+    if (this.earlier.at(index)) this.replacedQuarantine += this.earlier.replace(index, location, reason, text);
+    else this.writer.quarantine(this.evidenceId, index, location, reason, text);
+  }
+
+  /**
+   * The item was read to its end: an earlier parse's rows past its last record go (a format that
+   * read more records from the same bytes). Call inside the last transaction.
+   */
+  finish(): void {
+    this.replacedQuarantine += this.earlier.dropFrom(this.counts.read);
   }
 }
 
@@ -95,7 +109,8 @@ export function observedAt(item: { acquiredAtUs: number; origin: { type: string 
 }
 
 /**
- * Journals the item's summary and records its parsed count (call inside the last transaction).
+ * Journals the item's summary and records its parsed count, once `out` has read the item to its
+ * end (call inside the last transaction).
  * @returns what the item's completeness came to (`completeness.ts`; nothing when `signals` is
  *   null), journaled with it.
  */
@@ -105,10 +120,11 @@ export function finishItem(
   format: FormatId,
   info: TextInfo,
   mailbox: string | null,
-  c: Counts,
-  span: RecordSpan,
+  out: RecordWriter,
   signals: CompletenessSignals | null,
 ): ItemCompleteness {
+  out.finish();
+  const { counts: c, span } = out;
   const judgedAlone: ItemCompleteness =
     signals === null ? { warnings: [], pageRole: 'none', pull: null } : judgeItem(format, c.read, signals);
   // A file that ends in zeros was never completed, whoever wrote it.
@@ -127,6 +143,8 @@ export function finishItem(
     quarantined: c.quarantined,
     first_us: span.firstUs,
     last_us: span.lastUs,
+    // Rows an earlier parse of these bytes (as another format) quarantined that this one did not.
+    ...(out.replacedQuarantine > 0 ? { quarantine_replaced: out.replacedQuarantine } : {}),
     ...(judged.warnings.length > 0 ? { warnings: judged.warnings } : {}),
     ...(judged.pageRole !== 'none' ? { page_role: judged.pageRole } : {}),
     ...(judged.pull !== null ? { page_pull: judged.pull } : {}),

@@ -47,8 +47,39 @@ export function storedCounts(db: Db, evidenceId: number): { events: number; quar
   return { events, quarantined };
 }
 
-/** A check for an already quarantined position (re-ingesting an item must not quarantine a record twice). */
-export function quarantinedAt(db: Db): (evidenceId: number, recordIndex: number) => boolean {
-  const stmt = db.prepare('SELECT 1 FROM quarantine WHERE evidence_id = ? AND record_index = ? LIMIT 1').pluck();
-  return (evidenceId, recordIndex) => stmt.get(evidenceId, recordIndex) !== undefined;
+/**
+ * The quarantine rows an earlier parse of one evidence item left, to be brought in line with a
+ * new parse of it: a re-run after a crash finds the same rows (nothing changes), a parse as
+ * another format (`--format`) reads other records at those positions.
+ */
+export interface EarlierQuarantine {
+  /** Whether the item had quarantine rows when this parse began (if not, the rest never matters). */
+  readonly any: boolean;
+  /** Whether the position has a row. */
+  at(recordIndex: number): boolean;
+  /** Removes the position's row (its record became an event); how many rows went. */
+  drop(recordIndex: number): number;
+  /** Gives the position's row this parse's reason; 1 when it said something else. */
+  replace(recordIndex: number, location: string, reason: string, raw: string | null): number;
+  /** Removes the rows at and after a position (past this parse's last record); how many went. */
+  dropFrom(recordIndex: number): number;
+}
+
+/** The quarantine rows of `evidenceId` as this parse begins ({@link EarlierQuarantine}). */
+export function earlierQuarantine(db: Db, evidenceId: number): EarlierQuarantine {
+  const any = db.prepare('SELECT 1 FROM quarantine WHERE evidence_id = ? LIMIT 1').pluck().get(evidenceId) !== undefined;
+  const at = db.prepare('SELECT 1 FROM quarantine WHERE evidence_id = ? AND record_index = ? LIMIT 1').pluck();
+  const drop = db.prepare('DELETE FROM quarantine WHERE evidence_id = ? AND record_index = ?');
+  const replace = db.prepare(
+    `UPDATE quarantine SET location = ?, reason = ?, raw = ?
+     WHERE evidence_id = ? AND record_index = ? AND (location IS NOT ? OR reason IS NOT ? OR raw IS NOT ?)`,
+  );
+  const dropFrom = db.prepare('DELETE FROM quarantine WHERE evidence_id = ? AND record_index >= ?');
+  return {
+    any,
+    at: (i) => any && at.get(evidenceId, i) !== undefined,
+    drop: (i) => (any ? drop.run(evidenceId, i).changes : 0),
+    replace: (i, location, reason, raw) => (any ? replace.run(location, reason, raw, evidenceId, i, location, reason, raw).changes : 0),
+    dropFrom: (i) => (any ? dropFrom.run(evidenceId, i).changes : 0),
+  };
 }
