@@ -63,6 +63,18 @@ describe('encoding decision', () => {
     expect(text).toContain('\uFFFD');
   });
 
+  it('keeps an ASCII start with one damaged byte UTF-8: an identity further on is not silently altered', () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => `${i},user${i}@contoso.com,MailItemsAccessed\r\n`).join('');
+    const bytes = Buffer.concat([
+      Buffer.from(`Id,UserId,Operation\r\n0,a\xffb@contoso.com,Send\r\n`, 'latin1'),
+      Buffer.from(rows),
+      Buffer.from('9,josé@contoso.com,Send\r\n'),
+    ]);
+    const { text, reader } = readAll(bytes);
+    expect(reader.info).toMatchObject({ encoding: 'utf-8', invalidUtf8: true });
+    expect(text).toContain('josé@contoso.com');
+  });
+
   it('decodes Windows-1252 text with accented letters as Windows-1252', () => {
     // Windows-1252 is Latin-1 but for 0x80–0x9F, where it puts – (0x96) and € (0x80).
     const text1252 = 'Id,Subject\r\n1,Réunion à Genève – coût 1 000 €\r\n2,Überweisung\r\n';
@@ -106,6 +118,18 @@ describe('zeros at the end of a file', () => {
     expect(readAll(short).text).toBe('{"Id":"a"}\n');
     expect(readAll(Buffer.alloc(5000)).reader.info.binary).toBe(true);
     expect(readAll(Buffer.from('{"Id":"a"}\0\0{"Id":"b"}\n')).reader.info.binary).toBe(true);
+  });
+
+  it('do not make a text export binary for one damaged byte: the record that holds it is read as text', () => {
+    const damaged = Buffer.from(bytes);
+    damaged[2000] = 0;
+    const { text: back, reader } = readAll(damaged);
+    expect(reader.info.binary).toBe(false);
+    expect(back).toHaveLength(text.length);
+    // Dense NULs or control bytes still are binary.
+    const dense = Buffer.from(bytes.subarray(0, 4096));
+    for (let i = 0; i < dense.length; i += 64) dense[i] = 0;
+    expect(readAll(dense).reader.info.binary).toBe(true);
   });
 
   it('are left alone in UTF-16, where every other byte of ASCII text is zero', () => {

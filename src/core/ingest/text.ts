@@ -64,15 +64,22 @@ export function utf8Boundary(b: Buffer): number {
   return b.length;
 }
 
+/**
+ * Binary when more than 1 % of the first 4 KiB are NULs or more than 5 % other control bytes.
+ * Binary formats are dense with both; a text export with a damaged byte or two is not, and
+ * refusing all of it for one NUL would lose every record (read as text, the record that holds
+ * it is quarantined instead).
+ */
 function looksBinary(b: Buffer): boolean {
   let ctrl = 0;
+  let nul = 0;
   const n = Math.min(b.length, 4096);
   for (let i = 0; i < n; i++) {
     const c = b[i]!;
-    if (c === 0) return true;
-    if (c < 9 || (c > 13 && c < 32 && c !== 27)) ctrl++;
+    if (c === 0) nul++;
+    else if (c < 9 || (c > 13 && c < 32 && c !== 27)) ctrl++;
   }
-  return n > 0 && ctrl / n > 0.05;
+  return n > 0 && (nul / n > 0.01 || (nul + ctrl) / n > 0.05);
 }
 
 function decideEncoding(head: Buffer): { encoding: TextEncodingName; bom: number } {
@@ -95,11 +102,13 @@ function decideEncoding(head: Buffer): { encoding: TextEncodingName; bom: number
 }
 
 /**
- * UTF-8 unless the start holds more invalid sequences than valid multi-byte characters. Windows-1252
- * text with accented letters is almost never valid UTF-8 (é is one byte, 0xE9, followed by ASCII),
- * while a UTF-8 export with a stray damaged byte still has many valid characters: decoding it as
- * Windows-1252 would silently alter every one of them, whereas decoding it as UTF-8 flags the damaged
- * byte and quarantines only the records that hold it.
+ * UTF-8 unless the start holds more invalid sequences than valid multi-byte characters, and at
+ * least two. Windows-1252 text with accented letters is almost never valid UTF-8 (é is one byte,
+ * 0xE9, followed by ASCII), while a UTF-8 export with a stray damaged byte still has many valid
+ * characters, or, when its start is ASCII, none: decoding it as Windows-1252 would silently alter
+ * every character further on (josé@ → josÃ©@, an identity that joins nothing), whereas decoding it
+ * as UTF-8 flags the damaged byte and quarantines only the records that hold it. One invalid byte
+ * is too little to tell the two apart, so it decides for the visible failure.
  */
 function looksUtf8(head: Buffer): boolean {
   if (isUtf8(head)) return true;
@@ -111,7 +120,7 @@ function looksUtf8(head: Buffer): boolean {
     if (c === 0xfffd) invalid++;
     else if (c > 0x7f && (c < 0xdc00 || c > 0xdfff)) valid++; // a surrogate pair counts once
   }
-  return valid > invalid;
+  return valid >= invalid || invalid < 2;
 }
 
 /** A fresh {@link TextInfo}. */
