@@ -312,6 +312,26 @@ describe('the size of a gzip content before it is inflated', () => {
     await importPaths(session, [gz], { onProgress: (p) => sizes.set(p.path, p.fileBytes) });
     expect(sizes.get(`${gz}!sized.jsonl`)).toBe(Buffer.byteLength(text));
   });
+
+  it('counts toward the total progress is measured against, as do the members of a zip: done never passes it', async () => {
+    const text = auditLines(3000);
+    const gz = join(dir, 'total.jsonl.gz');
+    writeFileSync(gz, gzipSync(text));
+    const zip = join(dir, 'total.zip');
+    const z = new yazl.ZipFile();
+    z.addBuffer(Buffer.from(auditLines(2000)), 'a.jsonl');
+    z.addBuffer(Buffer.from(auditLines(2500)), 'b.jsonl');
+    z.end();
+    const parts: Buffer[] = [];
+    for await (const c of z.outputStream as AsyncIterable<Buffer>) parts.push(c as Buffer);
+    writeFileSync(zip, Buffer.concat(parts));
+    const { session } = fresh();
+    const seen: { done: number; total: number }[] = [];
+    await importPaths(session, [gz, zip], { onProgress: (p) => seen.push({ done: p.totalBytesDone, total: p.totalBytes }) });
+    for (const p of seen) expect(p.done).toBeLessThanOrEqual(p.total);
+    const stored = session.evidence.list().reduce((sum, e) => sum + e.bytes, 0);
+    expect(seen.at(-1)).toEqual({ done: stored, total: stored });
+  });
 });
 
 describe('a gzip file with bytes after its end or a bad checksum', () => {
