@@ -107,7 +107,7 @@ describe('encrypted case file', () => {
     expect(sha(file)).toBe(before);
   });
 
-  it('rolls a 4 KiB case back from a hot journal (opened with the page size the journal states)', () => {
+  it('rolls a 4 KiB case back from a hot journal (opened with the page size the journal states); read-only, says why it cannot', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const live = join(dir, 'live.mtcase');
@@ -133,6 +133,13 @@ describe('encrypted case file', () => {
     const tornDb = openEncrypted(torn, 'pw', { pageSize: 4096, readOnly: true });
     expect(tornDb.prepare(`SELECT count(*) FROM t WHERE x LIKE 'after %'`).pluck().get()).toBeGreaterThan(0);
     tornDb.close();
+
+    // Read-only cannot play the journal back: it says so and what to do, and leaves both files be.
+    const journalBefore = sha(`${crashed}-journal`);
+    expect(() => openEncrypted(crashed, 'pw', { readOnly: true })).toThrow(
+      /holds an unfinished change \(its rollback journal, crashed\.mtcase-journal, .*open the case once read-write/,
+    );
+    expect(sha(`${crashed}-journal`)).toBe(journalBefore);
 
     const reopened = openEncrypted(crashed, 'pw');
     try {

@@ -4,6 +4,7 @@
  * stock SQLCipher 4 opens it with the passphrase and `PRAGMA cipher_page_size = 16384`.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MailtrailError } from '../../shared/errors';
 
@@ -127,6 +128,14 @@ function openWithPageSize(file: string, passphrase: string, create: boolean, rea
   } catch (err) {
     db.close();
     const code = (err as { code?: string }).code;
+    // A hot journal (a write interrupted by a crash or kill) must be played back before the file
+    // can be read, and playing it back writes: read-only, SQLite only says "readonly database".
+    if (code === 'SQLITE_READONLY_ROLLBACK') {
+      throw new MailtrailError(
+        'UNSUPPORTED',
+        `${file} holds an unfinished change (its rollback journal, ${basename(file)}-journal, was left by an interrupted import or other write), which a read-only open cannot roll back: open the case once read-write (without --read-only, e.g. \`mailtrail verify\`), which rolls it back to the last commit`,
+      );
+    }
     if (err instanceof MailtrailError || code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       if (err instanceof MailtrailError && err.code !== 'WRONG_PASSPHRASE') throw err;
       throw new MailtrailError('WRONG_PASSPHRASE', `wrong passphrase or not a Mailtrail case: ${file}`);
