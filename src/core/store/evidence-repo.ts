@@ -71,10 +71,22 @@ export function sealItem(db: Db, id: number, sha256: string, bytes: number, cust
   );
 }
 
-/** Deletes a staging item and its chunks (triggers refuse this for sealed items). */
+/**
+ * Deletes a staging item and its chunks (triggers refuse this for sealed items). Freed pages are
+ * not zeroed (`secure_delete=FAST`): zeroing them journals and rewrites every page of the item,
+ * as much room as storing it took, so a disk that filled while storing could not take the
+ * discard either, and a case that kept the half-stored item could not be opened to write again
+ * (a 30 MiB item: 31.7 MB of journal zeroing, 0.05 MB not). The pages stay encrypted.
+ */
 export function discardStaging(db: Db, id: number): void {
-  db.prepare('DELETE FROM evidence_chunks WHERE evidence_id = ?').run(id);
-  db.prepare(`DELETE FROM evidence_items WHERE id = ? AND state = 'staging'`).run(id);
+  const before = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete=FAST');
+  try {
+    db.prepare('DELETE FROM evidence_chunks WHERE evidence_id = ?').run(id);
+    db.prepare(`DELETE FROM evidence_items WHERE id = ? AND state = 'staging'`).run(id);
+  } finally {
+    db.pragma(`secure_delete=${before}`);
+  }
 }
 
 /** Ids of staging items (left behind by an interrupted acquisition). */
