@@ -426,6 +426,26 @@ describe('sign-in normalization', () => {
     });
     expect(ev.attrs.signin?.errorCode).toBe(50126);
   });
+
+  it('reads status, device and location that ConvertTo-Json wrote as text below its default depth', () => {
+    const ev = normalizeSignin(
+      {
+        id: 'D2',
+        createdDateTime: '2026-01-24T06:40:01Z',
+        userPrincipalName: 'ceo@contoso.com',
+        status: '@{errorCode=50126; failureReason=Invalid username or password.; additionalDetails=}',
+        deviceDetail: '@{deviceId=dev-7; displayName=; operatingSystem=Windows10; browser=Chrome 120.0.0}',
+        location: '@{city=Lagos; state=Lagos; countryOrRegion=NG; geoCoordinates=}',
+      },
+      ctx(),
+    );
+    expect(ev).toMatchObject({ result: 'failure', deviceId: 'dev-7' });
+    expect(ev.attrs.signin).toMatchObject({
+      errorCode: 50126,
+      failureReason: 'Invalid username or password.',
+      location: { city: 'Lagos', state: 'Lagos', countryOrRegion: 'NG' },
+    });
+  });
 });
 
 describe('Graph activity logs (Azure Monitor MicrosoftGraphActivityLogs)', () => {

@@ -8,7 +8,7 @@ import type { NormalizedEvent } from '../../shared/model/event';
 import { makeEvent, RecordError, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs } from './time';
-import { arr, bool, clip, first, int, isObj, lower, obj, str, trimKeys, type Obj } from './values';
+import { arr, bool, clip, first, int, isObj, lower, obj, psHashtable, str, trimKeys, type Obj } from './values';
 
 const EVENT_TYPES: Record<string, string> = {
   signinlogs: 'interactiveUser',
@@ -26,8 +26,17 @@ export function signInEventTypeOf(category: string | null): string | null {
   return category === null ? null : (EVENT_TYPES[category.toLowerCase()] ?? null);
 }
 
+/**
+ * A nested object, or the text PowerShell's ConvertTo-Json writes in its place below its default
+ * depth of 2 (`"status": "@{errorCode=50126; failureReason=…}"`): without it, a failed sign-in
+ * saved that way read as one of unknown result.
+ */
+function nested(v: unknown): Obj | null {
+  return obj(v) ?? (typeof v === 'string' ? psHashtable(v) : null);
+}
+
 function location(v: unknown): SigninAttrs['location'] {
-  const l = obj(v);
+  const l = nested(v);
   if (!l) return null;
   return { city: str(l['city']), state: str(l['state']), countryOrRegion: str(l['countryOrRegion']) };
 }
@@ -45,10 +54,10 @@ export function normalizeSignin(
   const tsUs = parseMachineTimeUs(s['createdDateTime']) ?? hint.tsUs ?? null;
   if (tsUs === null) throw new RecordError('sign-in has no valid createdDateTime');
   const id = str(s['id']);
-  const status = obj(s['status']) ?? {};
+  const status = nested(s['status']) ?? {};
   const errorCode = int(status['errorCode'] ?? s['errorCode'] ?? s['resultType']);
   const failureReason = str(status['failureReason'] ?? s['resultDescription']);
-  const device = obj(s['deviceDetail']) ?? {};
+  const device = nested(s['deviceDetail']) ?? {};
   const types = arr(s['signInEventTypes'])
     .map((x) => str(x))
     .filter((x): x is string => x !== null);
