@@ -40,12 +40,14 @@ export interface EventCore {
  * device id: pivoting on one would link every user's system events (§10.1).
  */
 const PLACEHOLDER_ID = /^[{(]?0{8}-?0{4}-?0{4}-?0{4}-?0{12}[)}]?$/;
+/** The same for a base64 token id (`uti`): 16 zero bytes. */
+const PLACEHOLDER_UTI = /^A{22}(==)?$/;
 
 /** A session, token or device id worth linking on, else null. */
 export function linkable(id: string | null | undefined): string | null {
   if (id === null || id === undefined) return null;
   const t = id.trim();
-  return t === '' || PLACEHOLDER_ID.test(t) ? null : id;
+  return t === '' || PLACEHOLDER_ID.test(t) || PLACEHOLDER_UTI.test(t) ? null : id;
 }
 
 /** Builds a {@link NormalizedEvent} from the decided fields plus optional columns. */

@@ -4,7 +4,7 @@ import { linkable, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parsePythonLiteral } from './python-literal';
 import { describeRule, ruleFromParameters, ruleSummary } from './rules';
-import { normalizeSignin } from './signin';
+import { fromSigninLogsRow, normalizeSignin } from './signin';
 import { parseDotNetDateUs, parseIsoUs, parseUsDateUs } from './time';
 import { normalizeUal } from './ual';
 import { recordTypeName } from './ual/record-types';
@@ -80,6 +80,10 @@ describe('linkable identifiers', () => {
     expect(linkable(undefined)).toBeNull();
     expect(linkable('004e5c1a-0000-4d2b-a7c3-000000000000')).toBe('004e5c1a-0000-4d2b-a7c3-000000000000');
     expect(linkable('exo-session')).toBe('exo-session');
+    // A token id of 16 zero bytes, as base64, is the same placeholder.
+    expect(linkable('AAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
+    expect(linkable('AAAAAAAAAAAAAAAAAAAAAA==')).toBeNull();
+    expect(linkable('JgW9XEOQM0WNakyHMghCAA')).toBe('JgW9XEOQM0WNakyHMghCAA');
   });
 });
 
@@ -425,6 +429,11 @@ describe('sign-in normalization', () => {
       recordKey: 'signin:abc',
     });
     expect(ev.attrs.signin?.errorCode).toBe(50126);
+  });
+
+  it('reads the risk event types of a Log Analytics SigninLogs row (RiskEventTypes_V2)', () => {
+    const row = { TimeGenerated: '2026-01-24T06:40:01Z', Id: 'la-1', UserPrincipalName: 'a@b.c', RiskEventTypes_V2: '["unlikelyTravel"]' };
+    expect(normalizeSignin(fromSigninLogsRow(row), ctx()).attrs.signin?.riskEventTypes).toEqual(['unlikelyTravel']);
   });
 
   it('reads status, device and location that ConvertTo-Json wrote as text below its default depth', () => {

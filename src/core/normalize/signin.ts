@@ -70,7 +70,10 @@ export function normalizeSignin(
   const appName = str(s['appDisplayName']);
   const resourceName = str(s['resourceDisplayName']);
   const loc = location(s['location']);
-  const riskTypes = [...arr(s['riskEventTypes_v2']), ...arr(s['riskEventTypes'])].map((x) => str(x)).filter((x): x is string => x !== null);
+  // Log Analytics names the column RiskEventTypes_V2 (camel-cased from its row: riskEventTypes_V2).
+  const riskTypes = [...arr(s['riskEventTypes_v2'] ?? s['riskEventTypes_V2']), ...arr(s['riskEventTypes'])]
+    .map((x) => str(x))
+    .filter((x): x is string => x !== null);
   const signin: SigninAttrs = {
     errorCode,
     failureReason: errorCode === 0 ? null : failureReason,
