@@ -10,7 +10,7 @@ import { makeEvent, RecordError, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { normalizeSignin, signInEventTypeOf } from './signin';
 import { parseMachineTimeUs, parseUsDateUs } from './time';
-import { clip, first, int, lower, normalizeResult, obj, str, trimKeys, type Obj } from './values';
+import { clip, first, int, lower, nameValues, normalizeResult, obj, str, trimKeys, type Obj } from './values';
 
 function graphActivityCategory(method: string | null, uri: string | null): EventCategory {
   const u = (uri ?? '').toLowerCase().split('?')[0]!;
@@ -30,6 +30,8 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
   const r = trimKeys(input);
   const category = str(r['category'] ?? r['Category']);
   const props = obj(r['properties'] ?? r['Properties']) ?? {};
+  // Risk detections keep the user agent and risk reasons in a Key/Value list inside a string.
+  const additional = nameValues(props['additionalInfo']);
   const timeText = str(r['time'] ?? r['Time']);
   // The envelope `time` is the delivery time (often minutes after the event); only a fallback.
   const envTs = timeText === null ? null : (parseMachineTimeUs(timeText) ?? parseUsDateUs(timeText));
@@ -71,14 +73,14 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
       category: cat,
       summary,
       recordKey: id ? `azmon:${(category ?? 'unknown').toLowerCase()}:${id}` : null,
-      attrs: { fields: { category, ...props } },
+      attrs: { fields: { category, ...props, ...(Object.keys(additional).length > 0 ? { additionalInfo: additional } : {}) } },
     },
     ctx,
     {
       recordType: category,
       actor,
       clientIp: ip,
-      userAgent: str(props['userAgent']),
+      userAgent: str(props['userAgent']) ?? str(additional['userAgent']),
       appId: str(props['appId']),
       sessionId: str(props['sessionId']),
       // Graph activity's signInActivityId is the token's uti (Microsoft joins it to the sign-in's

@@ -6,7 +6,7 @@ import { parsePythonLiteral } from './python-literal';
 import { describeRule, ruleFromParameters, ruleSummary } from './rules';
 import { fromSigninLogsRow, normalizeSignin } from './signin';
 import { parseDotNetDateUs, parseIsoUs, parseUsDateUs } from './time';
-import { normalizeUal } from './ual';
+import { fromOfficeActivity, normalizeUal } from './ual';
 import { recordTypeName } from './ual/record-types';
 import { bool, decodeJsonString, nameValues, normalizeResult, psHashtable, trimKeys } from './values';
 
@@ -382,6 +382,17 @@ describe('UAL normalization', () => {
     expect(rule('My rule')).toBe('admin@x.com');
   });
 
+  it("takes a Sentinel OfficeActivity row's OfficeObjectId as the object", () => {
+    const row = {
+      TimeGenerated: '2026-01-24T06:39:00Z',
+      OfficeId: 'o-1',
+      Operation: 'FileAccessed',
+      UserId: 'a@b.c',
+      OfficeObjectId: 'https://x/doc.docx',
+    };
+    expect(normalizeUal(fromOfficeActivity(row), ctx()).object).toBe('https://x/doc.docx');
+  });
+
   it('quarantines records without operation or time', () => {
     expect(() => normalizeUal({ Id: 'x', CreationTime: '2026-01-01T00:00:00' }, ctx())).toThrow(/Operation/);
     expect(() => normalizeUal({ Id: 'x', Operation: 'Send', CreationTime: '24.01.2026' }, ctx())).toThrow(/ISO 8601/);
@@ -476,6 +487,30 @@ describe('Graph activity logs (Azure Monitor MicrosoftGraphActivityLogs)', () =>
       category: 'mail-read',
     });
     expect(activity('GET', 'https://graph.microsoft.com/v1.0/me', 'JgW9XEOQM0WNakyHMghCAA==').tokenId).toBe('JgW9XEOQM0WNakyHMghCAA');
+  });
+
+  it("reads a risk detection's user agent and reasons out of its additionalInfo string", () => {
+    const ev = normalizeAzureMonitor(
+      {
+        time: '2024-03-01T10:00:00Z',
+        category: 'UserRiskEvents',
+        operationName: 'User Risk Detection',
+        properties: {
+          id: 'risk-1',
+          activityDateTime: '2024-03-01T09:58:00Z',
+          riskEventType: 'unfamiliarFeatures',
+          userPrincipalName: 'ceo@contoso.com',
+          additionalInfo:
+            '[{"Key":"userAgent","Value":"Mozilla/5.0 (iPhone)"},{"Key":"riskReasons","Value":["UnfamiliarASN","UnfamiliarIP"]}]',
+        },
+      },
+      ctx(),
+    );
+    expect(ev.userAgent).toBe('Mozilla/5.0 (iPhone)');
+    expect(ev.attrs.fields?.['additionalInfo']).toEqual({
+      userAgent: 'Mozilla/5.0 (iPhone)',
+      riskReasons: ['UnfamiliarASN', 'UnfamiliarIP'],
+    });
   });
 
   it('counts forwarding and replying in one call as sending mail, drafting them not', () => {

@@ -186,6 +186,7 @@ export function fromOfficeActivity(row: Obj): Obj {
     ['OfficeWorkload', 'Workload'],
     ['OfficeId', 'Id'],
     ['Logon_Type', 'LogonType'],
+    ['OfficeObjectId', 'ObjectId'],
   ];
   for (const [from, to] of rename) if (r[to] === undefined && r[from] !== undefined) r[to] = r[from];
   if (r['CreationTime'] === undefined && r['TimeGenerated'] !== undefined) r['CreationTime'] = r['TimeGenerated'];
