@@ -184,8 +184,10 @@ describe('operating-system metadata in folders and archives', () => {
     writeFileSync(join(mac, 'records.jsonl'), readFileSync(join(FIXTURES, 'ual-json', 'records.jsonl')));
     const macNamed = await importPaths(session, [mac]);
     expect(macNamed.files.map((f) => [f.path, f.format])).toEqual([[join(mac, 'records.jsonl'), 'ual-json']]);
+    // The folder given held nothing else: it fails as an input (import-inputs.test.ts).
     const macWalked = await importPaths(session, [join(dir, 'unpacked')]);
-    expect(macWalked.files.map((f) => [f.path, f.skipped?.replace(/ \(give.*$/, '')])).toEqual([
+    expect(macWalked.files.map((f) => [f.path, f.error ?? f.skipped?.replace(/ \(give.*$/, '')])).toEqual([
+      [join(dir, 'unpacked'), 'the folder holds no files to import (1 passed over: __MACOSX)'],
       [mac, "skipped: a Mac's resource-fork copies (__MACOSX), not exports"],
     ]);
 
@@ -689,17 +691,22 @@ describe('room on the disk that holds the case', () => {
     const r = await importPaths(session, [first, folder, missing, full]);
     expect(r.files.map((f) => [f.path, f.skipped ?? f.error ?? null])).toEqual([
       [first, expect.stringMatching(/^not imported: undone with .*group-full\.jsonl/)],
+      // A folder given with nothing to import fails as an input of its own (import-inputs.test.ts).
+      [folder, 'the folder holds no files to import (1 passed over: .DS_Store)'],
       [join(folder, '.DS_Store'), expect.stringMatching(/^skipped: \.DS_Store is folder metadata/)],
       [missing, 'cannot read: ENOENT'],
       [full, expect.stringMatching(/ \(this also undid 1 input imported with it since the last commit\)$/)],
     ]);
-    expect(describeImportFiles(importFileCounts(r.files))).toBe('3 files (3 failed), 1 skipped');
+    expect(describeImportFiles(importFileCounts(r.files))).toBe('4 files (4 failed), 1 skipped');
     // The rollback took the journal entries written since the group opened; those about inputs it
     // never stored are written again, so the case still says what was left out and why.
     expect(custody(session, 'import.skipped')).toEqual([
-      { evidence_id: null, path: join(folder, '.DS_Store'), bytes: 8, reason: r.files[1]!.skipped },
+      { evidence_id: null, path: join(folder, '.DS_Store'), bytes: 8, reason: r.files[2]!.skipped },
     ]);
-    expect(custody(session, 'import.refused')).toEqual([{ evidence_id: null, path: missing, reason: 'cannot read: ENOENT' }]);
+    expect(custody(session, 'import.refused')).toEqual([
+      { evidence_id: null, path: folder, reason: r.files[1]!.error },
+      { evidence_id: null, path: missing, reason: 'cannot read: ENOENT' },
+    ]);
   });
 
   it('a journal entry that cannot be written and rolls the group back undoes the archive being read, and nothing names its id', async () => {

@@ -65,12 +65,25 @@ function span(f: ImportReport['files'][number]): string {
   return `  records ${at(f.firstUs)} to ${at(f.lastUs)} UTC`;
 }
 
-/** Human summary lines. */
+/**
+ * Human summary lines: one per file (failed ones with what they kept), the warnings and sample
+ * quarantined records under it, then the total.
+ */
 export function importHuman(report: ImportReport, quarantineSamples: Map<number, string[]>): string[] {
   const lines: string[] = [];
+  const counts = (f: ImportReport['files'][number]): string =>
+    `read ${f.read}, imported ${f.imported}, duplicates ${f.duplicates}, quarantined ${f.quarantined}`;
+  const below = (f: ImportReport['files'][number]): void => {
+    for (const w of f.warnings ?? []) lines.push(`  WARNING incomplete export: ${w}`);
+    for (const q of (f.evidenceId !== null ? quarantineSamples.get(f.evidenceId) : undefined) ?? []) lines.push(`  quarantined ${q}`);
+  };
   for (const f of report.files) {
     if (f.error !== undefined) {
-      lines.push(`FAILED ${f.path}: ${f.error}`);
+      // A file that fails part-way (a full disk) keeps the batches it committed: without them the
+      // lines would not add up to the total, and the examiner would not know its events are in.
+      const kept = f.read + f.imported + f.duplicates + f.quarantined > 0 ? `  (kept before it failed: ${counts(f)})` : '';
+      lines.push(`FAILED ${f.path}: ${f.error}${kept}`);
+      below(f);
       continue;
     }
     if (f.note !== undefined) {
@@ -82,11 +95,8 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
       lines.push(`${f.path}  ${mb(f.bytes)}  ${f.skipped}`);
       continue;
     }
-    lines.push(
-      `${f.path}  ${f.format}  ${mb(f.bytes)}  read ${f.read}, imported ${f.imported}, duplicates ${f.duplicates}, quarantined ${f.quarantined}${span(f)}  sha256 ${f.sha256}`,
-    );
-    for (const w of f.warnings ?? []) lines.push(`  WARNING incomplete export: ${w}`);
-    for (const q of (f.evidenceId !== null ? quarantineSamples.get(f.evidenceId) : undefined) ?? []) lines.push(`  quarantined ${q}`);
+    lines.push(`${f.path}  ${f.format}  ${mb(f.bytes)}  ${counts(f)}${span(f)}  sha256 ${f.sha256}`);
+    below(f);
   }
   lines.push(
     `total: ${describeImportFiles(importFileCounts(report.files))}, read ${report.read}, imported ${report.imported}, duplicates ${report.duplicates}, quarantined ${report.quarantined}`,
@@ -135,7 +145,7 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
           if (!started) {
             bar.start(Math.max(p.totalBytes, 1), 0, payload);
             started = true;
-          }
+          } else bar.setTotal(Math.max(p.totalBytes, 1)); // archive members add to it as they are found
           bar.update(p.phase === 'parsing' ? p.totalBytesDone - p.fileBytes + Math.min(p.bytes, p.fileBytes) : p.totalBytesDone, payload);
         };
         let report: ImportReport;

@@ -97,7 +97,7 @@ export type PageRole = 'none' | 'last' | 'linked';
 
 /** One input file (or archive member) of an import. */
 export interface ImportFileResult {
-  /** The path as given (archive members: `archive.zip!member/path`). */
+  /** The absolute path, whatever was typed (archive members: `archive.zip!member/path`). */
   path: string;
   /** Detected or given format; `null` when it could not be determined. */
   format: FormatId | null;
@@ -127,7 +127,8 @@ export interface ImportFileResult {
   archive?: 'zip' | 'gzip' | 'tar';
   /**
    * Not stored and not read, and why: operating-system metadata met while walking a folder or an
-   * archive (`.DS_Store`, `Thumbs.db`, a Mac zip's `__MACOSX/` copies). Counted apart from files.
+   * archive (`.DS_Store`, `Thumbs.db`, a Mac zip's `__MACOSX/` copies), the case file itself, or
+   * another name (a link) of a file or folder this import already read. Counted apart from files.
    */
   skipped?: string;
   /**
