@@ -82,10 +82,18 @@ const CONTEXT_HINTS: [RegExp, FormatId][] = [
   [/Activities/i, 'activities-json'],
 ];
 
+/** Only brackets, commas and white space: `[]`, or `[[], []]` as `jq -s` writes empty content blobs. */
+const EMPTY_ARRAYS = /^\[[\s[\],]*$/;
+
 function detectJson(sample: string, complete: boolean): Detection {
   const scanner = new JsonRecordScanner();
   const items = scanner.push(sample);
-  if (complete) scanner.end(items);
+  // Ended even when the sample is cut short: a first line longer than the sample (a page or an Event
+  // Hub batch on one line) waits for its end to tell JSON Lines from a stream, and a first record
+  // that never closes is searched for the records after it only at the end. In JSON Lines the end
+  // only adds the line the sample cuts.
+  const tail = scanner.end();
+  if (complete || !scanner.isLines()) items.push(...tail);
   const ctxText = scanner.pageMeta()?.['@odata.context'];
   const paged = scanner.pageMeta() !== null;
   let unparsed = 0;
@@ -129,21 +137,30 @@ function detectJson(sample: string, complete: boolean): Detection {
     const ref = referenceOf(ctxText);
     if (ref) return ref;
   }
-  if (items.length === 0 && paged) return { format: null, reason: 'a JSON page with no records; give --format to import it' };
-  if (items.length === 0)
+  // A sample cut inside its first record (one page record longer than the sample) says nothing of the rest.
+  if (!complete && !items.some((i) => !i.error))
     return {
       format: null,
       reason:
         'JSON data without a complete record in its first 256 KiB (a record that large, or not JSON); give --format to read it anyway',
     };
+  if (items.length === 0 && paged) return { format: null, reason: 'a JSON page with no records; give --format to import it' };
+  if (items.length === 0 && EMPTY_ARRAYS.test(sample))
+    return { format: null, reason: 'a JSON array with no records (an empty export); give --format to import it' };
+  if (items.length === 0) return { format: null, reason: 'JSON data without a record (not JSON?); give --format to read it anyway' };
   const seen = firstKeys === null ? '' : `; the first has the keys ${firstKeys}`;
   return { format: null, reason: `JSON records of an unknown kind${unparsed ? ' (or not valid JSON)' : ''}${seen}` };
 }
 
+/** What the CSV reader passes over before the header: blank lines, `Export-Csv`'s `#TYPE …`, Excel's `sep=;`. */
+const CSV_PREAMBLE = /^(?:[ \t]*\r?\n|#TYPE[^\n]*\n|sep=.\r?\n)*/i;
+
 function detectCsv(sample: string): Detection {
-  const body = sample.replace(/^\uFEFF/, '').replace(/^(#TYPE[^\n]*\n|sep=.\r?\n)/i, '');
+  const text = sample.replace(/^\uFEFF/, '');
+  const preamble = CSV_PREAMBLE.exec(text)![0];
+  const body = text.slice(preamble.length);
   const firstLine = body.slice(0, body.indexOf('\n') < 0 ? body.length : body.indexOf('\n'));
-  const tok = new CsvTokenizer(/^sep=(.)/i.exec(sample.replace(/^\uFEFF/, ''))?.[1] ?? sniffDelimiter(firstLine));
+  const tok = new CsvTokenizer(/(?:^|\n)sep=(.)/i.exec(preamble)?.[1] ?? sniffDelimiter(firstLine));
   const rows = tok.push(body);
   if (rows.length === 0) tok.end(rows);
   const header = rows[0];

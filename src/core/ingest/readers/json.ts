@@ -1,13 +1,15 @@
 /**
  * Streams the records out of JSON containers without loading the document: a top-level array
- * (content blobs, `ConvertTo-Json`, pretty arrays), a page object (`{"value": […]}` from Graph and
- * the Activities API, `{"records": […]}` from Event Hub), consecutive top-level objects, and JSON
- * Lines. Each record is returned as its verbatim text with the line it starts on; parsing is the
- * caller's (`JSON.parse` per record). JSON Lines are read line by line so one broken line is one
- * quarantined record. In an array a record that never closes (an export cut off mid-record and
- * continued in the same file, a stray quote) would swallow the rest of the input: the scanner
- * looks inside it for the next record that opens like the first one of the file and reads on
- * from there (`resync`), so it costs that one record.
+ * (content blobs, `ConvertTo-Json`, pretty arrays, arrays of them as `jq -s` joins blobs), a page
+ * object (`{"value": […]}` from Graph and the Activities API, `{"records": […]}` from Event Hub),
+ * consecutive top-level objects, and JSON Lines. Each record is returned as its verbatim text with
+ * the line it starts on; parsing is the caller's (`JSON.parse` per record). JSON Lines are read
+ * line by line so one broken line is one quarantined record, the first one too. In an array, or
+ * among objects written one after another, a record that never closes (an export cut off
+ * mid-record and continued in the same file, a stray quote) would swallow the rest of the input:
+ * the scanner looks inside it for the next record that opens like the first one of the file (or,
+ * between top-level objects, any whole object that starts a line) and reads on from there
+ * (`resync`), so it costs that one record.
  */
 import { MAX_RECORD_CHARS } from './csv';
 
@@ -24,6 +26,12 @@ export interface JsonItem {
 export type PageMeta = Record<string, unknown>;
 
 const WRAPPER_KEYS = new Set(['value', 'records', 'Records', 'Value']);
+
+/**
+ * A first line that opens a page's record array (`{"value": [`, records one a line after it): not a
+ * cut record, though it does not parse either.
+ */
+const OPENS_RECORD_ARRAY = /"(?:value|records|Records|Value)"\s*:\s*\[/;
 
 /** Line feeds in `s` from `from` up to `to`. */
 export function countLf(s: string, from: number, to: number): number {
@@ -47,6 +55,8 @@ export class JsonRecordScanner {
   private inString = false;
   /** Depth inside the record array (1 for a top-level array, 2 inside a page's `value`), or 0 for top-level objects. */
   private arrayDepth = 0;
+  /** Arrays of records inside the record array (`jq -s` of content blobs: `[[…], […]]`) open around {@link arrayDepth}. */
+  private innerArrays = 0;
   private recordStart = -1;
   private recordLine = 0;
   private scalarStart = -1;
@@ -70,6 +80,8 @@ export class JsonRecordScanner {
   private resyncTried = false;
   /** Set by {@link arrayClosedInRecord}: the array's own `]` went into a broken record. */
   private closedInRecord = false;
+  /** In JSON Lines, the line being passed over was reported as longer than {@link MAX_RECORD_CHARS}. */
+  private skippingLine = false;
 
   /** Page members seen before the record array, once known. */
   pageMeta(): PageMeta | null {
@@ -190,7 +202,10 @@ export class JsonRecordScanner {
       try {
         parsed = JSON.parse(first);
       } catch {
-        this.mode = 'stream';
+        // A cut first line would swallow the lines after it in stream mode.
+        const next = nl < 0 ? 'none' : this.nextLineIsRecord(nl + 1, final);
+        if (next === 'wait') return;
+        this.mode = next === 'yes' && !OPENS_RECORD_ARRAY.test(first) ? 'lines' : 'stream';
         return;
       }
       // One object on one line: JSON Lines, unless it is the whole input and a page (`{"value": […]}`).
@@ -204,9 +219,46 @@ export class JsonRecordScanner {
     this.mode = 'stream';
   }
 
+  /**
+   * Whether the first non-blank line from `from` is a whole JSON value starting in its first column,
+   * as every line of JSON Lines is and no line inside a pretty-printed document is (those are
+   * indented, or a lone bracket, or end in a comma); 'wait' until that line is buffered.
+   */
+  private nextLineIsRecord(from: number, final: boolean): 'yes' | 'none' | 'wait' {
+    const s = this.buf;
+    let at = from;
+    for (;;) {
+      const nl = s.indexOf('\n', at);
+      if (nl < 0 && !final) return s.length < 1 << 20 ? 'wait' : 'none';
+      const line = s.slice(at, nl < 0 ? s.length : nl).trimEnd();
+      if (line.length > 0) {
+        const c = line.charCodeAt(0);
+        if (c !== 123 && c !== 91) return 'none';
+        try {
+          JSON.parse(line);
+          return 'yes';
+        } catch {
+          return 'none';
+        }
+      }
+      if (nl < 0) return 'none';
+      at = nl + 1;
+    }
+  }
+
   private scanLines(final: boolean, out: JsonItem[]): void {
     const s = this.buf;
     let pos = this.pos;
+    if (this.skippingLine) {
+      // The rest of a line already reported as too long: it is part of that record, not another.
+      const nl = s.indexOf('\n', pos);
+      if (nl < 0) {
+        this.pos = s.length;
+        return;
+      }
+      this.skippingLine = false;
+      pos = nl + 1;
+    }
     for (;;) {
       const nl = s.indexOf('\n', pos);
       if (nl < 0 && !final) break;
@@ -220,7 +272,6 @@ export class JsonRecordScanner {
         break;
       }
       pos = nl + 1;
-      if (end - pos > MAX_RECORD_CHARS) break;
     }
     this.pos = pos;
     if (!final && this.buf.length - this.pos > MAX_RECORD_CHARS) {
@@ -232,6 +283,7 @@ export class JsonRecordScanner {
         error: `line longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB): not read; if it holds a whole page or content blob, split it into one record a line (jq -c '.[]') and import that`,
       });
       this.pos = this.buf.length;
+      this.skippingLine = true;
     }
   }
 
@@ -244,46 +296,53 @@ export class JsonRecordScanner {
     const text = this.buf.slice(this.recordStart, end);
     out.push({ text, line: this.recordLine });
     this.recordStart = -1;
-    if (this.signature === null && this.arrayDepth > 0) this.signature = signatureOf(text);
+    this.signature ??= signatureOf(text);
   }
 
   /**
-   * After a record of an array that does not close (at the end of the input, or past
-   * {@link MAX_RECORD_CHARS}): looks inside it for a complete object that opens with the same keys
-   * as the first record of the file, the way an export cut off mid-record and continued (a
-   * collection re-run appending to the same file, a stray quote) reads. When one is found, the cut
-   * record is reported up to it and scanning goes on there, in the same array; the records after
-   * the cut are not lost to it. Returns the position to go on from, or -1.
+   * After a record that does not close (at the end of the input, or past
+   * {@link RESYNC_AFTER_CHARS} and {@link MAX_RECORD_CHARS}): looks inside it for a complete object
+   * that opens with the same keys as the first record of the file, the way an export cut off
+   * mid-record and continued (a collection re-run appending to the same file, a stray quote) reads.
+   * Between top-level objects (objects written one after another) a whole object that starts a
+   * line and is followed by another value or the end is one too, whatever its keys: such a file may
+   * mix record kinds, and what is nested in a record is indented, or followed by `,` or `]`. When
+   * one is found, the cut record is reported up to it and scanning goes on there, in the same array
+   * or at the top level; the records after the cut are not lost to it. Returns the position to go
+   * on from, or -1.
    */
   private resync(out: JsonItem[]): number {
-    if (this.recordStart < 0 || this.arrayDepth === 0) return -1;
+    if (this.recordStart < 0) return -1;
+    const top = this.arrayDepth === 0;
     // The file's first record is the cut one: its own first key (its start is whole) stands in.
     this.signature ??= signatureOfKeys(openingKeys(this.buf, this.recordStart));
     const sig = this.signature;
-    if (sig === null) return -1;
+    if (sig === null && !top) return -1;
+    const opening = top ? topLevelOpening(sig) : sig!.opening;
     const s = this.buf;
     const from = this.recordStart;
-    sig.opening.lastIndex = from + 1;
+    opening.lastIndex = from + 1;
     // A failed try may read on to the end of what is buffered: a bounded number keeps a damaged file
     // linear. A whole object with other keys (a nested policy, a folder item) is stepped over, not
     // counted: a record has many of them.
     let failures = 0;
-    for (let m = sig.opening.exec(s); m !== null && failures < MAX_RESYNC_TRIES; m = sig.opening.exec(s)) {
+    for (let m = opening.exec(s); m !== null && failures < MAX_RESYNC_TRIES; m = opening.exec(s)) {
       const end = objectEnd(s, m.index);
       if (end < 0) {
         failures++; // cut off again, or runs past what is buffered
         continue;
       }
-      let keys: string[];
+      let keys: string[] | null;
       try {
         const o = JSON.parse(s.slice(m.index, end)) as unknown;
-        keys = typeof o === 'object' && o !== null && !Array.isArray(o) ? Object.keys(o).slice(0, sig.keys.length) : [];
+        keys = typeof o === 'object' && o !== null && !Array.isArray(o) ? Object.keys(o) : null;
       } catch {
         failures++;
         continue;
       }
-      if (keys.join('\u0000') !== sig.keys.join('\u0000')) {
-        sig.opening.lastIndex = end;
+      const same = sig !== null && keys !== null && keys.slice(0, sig.keys.length).join('\u0000') === sig.keys.join('\u0000');
+      if (keys === null || (!same && !(top && startsTopLevelValue(s, m.index, end)))) {
+        opening.lastIndex = end;
         continue;
       }
       const at = m.index;
@@ -297,6 +356,10 @@ export class JsonRecordScanner {
       this.countedPos = at;
       this.depth = this.arrayDepth;
       this.inString = false;
+      if (top) {
+        this.topIsObject = false;
+        this.topStart = -1;
+      }
       this.recordStart = -1;
       this.scalarStart = -1;
       this.keyStart = -1;
@@ -345,7 +408,7 @@ export class JsonRecordScanner {
         continue;
       }
       const atElementLevel = this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0;
-      if (atElementLevel && this.scalarStart < 0 && c !== 44 && c !== 93 && c !== 123) {
+      if (atElementLevel && this.scalarStart < 0 && c !== 44 && c !== 93 && c !== 123 && c !== 91) {
         this.scalarStart = pos; // a non-object array element
         this.recordLine = this.lineAt(pos);
       }
@@ -392,10 +455,16 @@ export class JsonRecordScanner {
             this.arrayDepth = 2;
             const link = this.meta['@odata.nextLink'];
             this.page = { link: typeof link === 'string' ? link : null };
-          } else if (c === 123 && this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
-            this.recordStart = pos;
-            this.recordLine = this.lineAt(pos);
-            this.resyncTried = false;
+          } else if (this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
+            if (c === 123) {
+              this.recordStart = pos;
+              this.recordLine = this.lineAt(pos);
+              this.resyncTried = false;
+            } else {
+              // An array as an element: its elements are records too.
+              this.arrayDepth++;
+              this.innerArrays++;
+            }
           }
           if (this.depth === 1 && this.topIsObject) this.expectValueForKey = null;
           this.depth++;
@@ -408,6 +477,13 @@ export class JsonRecordScanner {
           if (this.scalarStart >= 0 && this.depth === this.arrayDepth && c === 93) {
             out.push({ text: s.slice(this.scalarStart, pos).trim(), line: this.recordLine, error: 'array element is not an object' });
             this.scalarStart = -1;
+          }
+          if (c === 93 && this.innerArrays > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
+            this.innerArrays--;
+            this.arrayDepth--;
+            this.depth--;
+            pos++;
+            break;
           }
           this.depth--;
           pos++;
@@ -425,6 +501,7 @@ export class JsonRecordScanner {
             }
             this.page = null;
             this.arrayDepth = 0;
+            this.innerArrays = 0;
             this.topIsObject = false;
             this.topStart = -1;
             this.expectValueForKey = null;
@@ -541,6 +618,26 @@ export function wholeRecordInside(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the object at `start`..`end` of `s` stands where a top-level one does: first in its line
+ * and followed by another value or nothing, not by a `,` or `]` (a nested object in a document
+ * printed with newlines and no indentation, as Python's `indent=0` writes, also starts a line).
+ */
+function startsTopLevelValue(s: string, start: number, end: number): boolean {
+  if (s.charCodeAt(start - 1) !== 10) return false;
+  let i = end;
+  while (i < s.length && isWs(s.charCodeAt(i))) i++;
+  return i === s.length || s.charCodeAt(i) === 123 || s.charCodeAt(i) === 91;
+}
+
+/**
+ * Where an object may start that a record cut off between top-level objects is searched for: one
+ * that opens with the signature's first key, or any that starts a line.
+ */
+function topLevelOpening(sig: { opening: RegExp } | null): RegExp {
+  return new RegExp(sig === null ? '(?<=\\n)\\{' : `(?<=\\n)\\{|${sig.opening.source}`, 'g');
 }
 
 function signatureOfKeys(keys: string[]): { keys: string[]; opening: RegExp } | null {

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { JsonRecordScanner, type JsonItem } from './json';
+
+function scan(text: string, step: number): { items: JsonItem[]; scanner: JsonRecordScanner } {
+  const scanner = new JsonRecordScanner();
+  const items: JsonItem[] = [];
+  for (let i = 0; i < text.length; i += step) scanner.push(text.slice(i, i + step), items);
+  scanner.end(items);
+  return { items, scanner };
+}
+
+describe('JsonRecordScanner', () => {
+  describe('JSON Lines whose first line is cut', () => {
+    const line = (i: number) => JSON.stringify({ CreationTime: `2023-09-20T04:00:0${i}`, Id: `id-${i}`, Operation: 'Send' });
+    const ok = (items: JsonItem[]) =>
+      items.filter((i) => !i.error && i.text.trim().startsWith('{') && !i.text.includes('"Cut"')).map((i) => i.line);
+
+    it('are read line by line: the cut line is one item, the lines after it are records', () => {
+      for (const text of [
+        `{"CreationTime": "2023-09-20T04:00:03", \n${line(1)}\n${line(2)}\n${line(3)}\n`,
+        `{"CreationTime": "2023-09-20T04:00:03", \r\n\r\n${line(1)}\r\n${line(2)}`,
+      ]) {
+        for (const step of [1, 7, 1000]) {
+          const { items, scanner } = scan(text, step);
+          expect(scanner.isLines(), `step ${step}`).toBe(true);
+          expect(items[0]!.text.trimEnd(), `step ${step}`).toBe('{"CreationTime": "2023-09-20T04:00:03",');
+          expect(items.slice(1).map((i) => JSON.parse(i.text) as unknown)).toEqual(
+            text.includes('\r') ? [JSON.parse(line(1)), JSON.parse(line(2))] : [1, 2, 3].map((i) => JSON.parse(line(i)) as unknown),
+          );
+        }
+      }
+      expect(ok(scan(`{"Cut": 1, \n${line(1)}\n`, 3).items)).toEqual([2]);
+    });
+
+    it('are not mistaken for a pretty-printed document or a page with one record a line', () => {
+      // Nothing after a page's opening line or inside a pretty object is a whole value in column 0,
+      // except a page's only record: the opening line says it is a page.
+      for (const text of [
+        `{"@odata.context": "ctx", "value": [\n${line(1)}\n]}`,
+        `{"records": [\n${line(1)},\n${line(2)}\n]}`,
+        JSON.stringify(JSON.parse(line(1)), null, 2) + '\n' + JSON.stringify(JSON.parse(line(2)), null, 2),
+        `{\n"value": [\n${line(1)}\n]\n}`,
+      ]) {
+        const { items, scanner } = scan(text, 5);
+        expect(scanner.isLines(), text).toBe(false);
+        expect(
+          items.map((i) => [i.error ?? null, (JSON.parse(i.text) as { Id: string }).Id]),
+          text,
+        ).toEqual(
+          text.includes('id-2')
+            ? [
+                [null, 'id-1'],
+                [null, 'id-2'],
+              ]
+            : [[null, 'id-1']],
+        );
+      }
+    });
+  });
+
+  it('passes over the rest of a JSON Lines line longer than 16 MiB: one item, then the next line', () => {
+    const long = `{"Id":"long","Pad":"${'x'.repeat(17 * 1024 * 1024)}"}`;
+    const text = `{"Id":"a"}\n${long}\n{"Id":"b"}\n{"Id":"c"}`;
+    // Pieces of the size the import decodes (64 KiB) or larger: the cap is checked per piece.
+    for (const step of [65_536, 1 << 20]) {
+      const { items } = scan(text, step);
+      expect(
+        items.map((i) => [i.line, i.error?.slice(0, 40) ?? i.text]),
+        `step ${step}`,
+      ).toEqual([
+        [1, '{"Id":"a"}'],
+        [2, 'line longer than 16,777,216 characters ('],
+        [3, '{"Id":"b"}'],
+        [4, '{"Id":"c"}'],
+      ]);
+    }
+  });
+
+  it('reads the records of arrays inside the array (jq -s of content blobs), whatever the chunking', () => {
+    const cases: [string, (string | null)[][]][] = [
+      [
+        JSON.stringify([[{ a: 1 }, { b: 2 }], [{ c: 3 }]]),
+        [
+          [null, '{"a":1}'],
+          [null, '{"b":2}'],
+          [null, '{"c":3}'],
+        ],
+      ],
+      [
+        JSON.stringify([[{ a: 1 }], [[{ b: 2 }]], [], { c: 3 }], null, 2).replace(/\s+/g, ' '),
+        [
+          [null, '{ "a": 1 }'],
+          [null, '{ "b": 2 }'],
+          [null, '{ "c": 3 }'],
+        ],
+      ],
+      [
+        JSON.stringify([[{ a: 1 }, 7], ['x']]),
+        [
+          [null, '{"a":1}'],
+          ['array element is not an object', '7'],
+          ['array element is not an object', '"x"'],
+        ],
+      ],
+      [
+        JSON.stringify({ value: [[{ a: 1 }], [{ b: 2 }]] }),
+        [
+          [null, '{"a":1}'],
+          [null, '{"b":2}'],
+        ],
+      ],
+      [
+        '[[{"a":1}],[{"b":',
+        [
+          [null, '{"a":1}'],
+          ['record not terminated (file truncated?)', '{"b":'],
+        ],
+      ],
+    ];
+    for (const [text, expected] of cases)
+      for (const step of [1, 4, 1000]) {
+        const { items } = scan(text, step);
+        expect(
+          items.map((i) => [i.error ?? null, i.text]),
+          `${text} step ${step}`,
+        ).toEqual(expected);
+      }
+  });
+
+  describe('a cut record among objects written one after another', () => {
+    const rec = (i: number) => ({
+      RunspaceId: 'r',
+      RecordType: 50,
+      AuditData: JSON.stringify({ Operation: 'MailItemsAccessed', Id: `id-${i}` }),
+      Id: `id-${i}`,
+    });
+    const ok = (items: JsonItem[]) => items.filter((i) => !i.error).map((i) => (JSON.parse(i.text) as { Id: string }).Id);
+    const objects = (n: number, indent: number | undefined) => Array.from({ length: n }, (_, i) => JSON.stringify(rec(i), null, indent));
+    const cut = (o: string) => o.slice(0, o.indexOf('MailItems') + 4); // inside the AuditData string
+
+    it('quarantines the cut one and reads on at the next, whatever the chunking', () => {
+      for (const [indent, sep] of [
+        [2, '\n'],
+        [4, '\r\n'],
+        [1, ''],
+        [undefined, ''], // compact, back to back: one line (JSON Lines are read line by line instead)
+      ] as const) {
+        const objs = objects(5, indent).map((o, k) => (k === 1 ? cut(o) : o).replace(/\n/g, sep === '\r\n' ? '\r\n' : '\n'));
+        const text = objs.join(sep);
+        const lineOf = (k: number) => text.slice(0, objs.slice(0, k).join(sep).length + (k > 0 ? sep.length : 0)).split('\n').length;
+        for (const step of [1, 9, 100_000]) {
+          const { items } = scan(text, step);
+          const where = `indent ${indent} sep ${JSON.stringify(sep)} step ${step}`;
+          expect(ok(items), where).toEqual(['id-0', 'id-2', 'id-3', 'id-4']);
+          const bad = items.filter((i) => i.error);
+          expect(
+            bad.map((i) => [i.text, i.error!.slice(0, 45)]),
+            where,
+          ).toEqual([[objs[1], 'record not terminated: another record starts ']]);
+          expect(bad[0]!.line, where).toBe(lineOf(1));
+          expect(items.find((i) => i.text.includes('id-3'))!.line, where).toBe(lineOf(3));
+        }
+      }
+    });
+
+    it('reads on when the first is cut (by a whole object starting a line when its own keys do not show)', () => {
+      const objs = objects(3, 2);
+      for (const first of [cut(objs[0]!), '{"RunspaceId": "r", '])
+        for (const step of [3, 100_000]) {
+          const { items } = scan([first, ...objs.slice(1)].join('\n'), step);
+          expect(ok(items), `step ${step}`).toEqual(['id-1', 'id-2']);
+          // The cut record's text, without the separators before the next.
+          expect(items.filter((i) => i.error).map((i) => i.text)).toEqual([first.replace(/[\s,]+$/, '')]);
+        }
+    });
+
+    it('reads objects of another kind after the cut when they start a line', () => {
+      const other = JSON.stringify({ time: 't', category: 'SignInLogs', properties: { id: 's-1' } }, null, 2);
+      const { items } = scan(`${cut(objects(1, 2)[0]!)}\n${other}\n${other}`, 11);
+      expect(items.filter((i) => !i.error).map((i) => i.text)).toEqual([other, other]);
+      expect(items.filter((i) => i.error)).toHaveLength(1);
+    });
+
+    it('does not split a record at nested objects that start a line (no indentation, as Python indent=0 writes)', () => {
+      const flat = (o: unknown) => JSON.stringify(o, null, 2).replace(/\n +/g, '\n');
+      const nested = {
+        ...rec(9),
+        Folders: [
+          { Path: '\\Inbox', Items: 3 },
+          { Path: '\\Sent', Items: 1 },
+        ],
+        Item: { Subject: 's' },
+      };
+      const text = `${objects(2, 2).join('\n')}\n${flat(nested).slice(0, -5)}`;
+      expect(text).toContain('\n{\n"Path"');
+      for (const step of [5, 100_000]) {
+        const { items } = scan(text, step);
+        expect(ok(items)).toEqual(['id-0', 'id-1']);
+        expect(items.filter((i) => i.error).map((i) => i.error)).toEqual(['record not terminated (file truncated?)']);
+      }
+    });
+
+    it('leaves a last record cut by the end of the file a truncated record, and does not split at indented objects', () => {
+      // Inside it, an object opening with the records' first key but not their second, and others.
+      const nested = { CreationTime: 'x', Id: 'y', Inner: [{ RunspaceId: 'r', Other: 1 }, { a: 1 }] };
+      const pretty = JSON.stringify(nested, null, 2);
+      const text = `${objects(2, 2).join('\n')}\n${pretty.slice(0, -10)}`;
+      const { items } = scan(text, 7);
+      expect(ok(items)).toEqual(['id-0', 'id-1']);
+      expect(items.filter((i) => i.error).map((i) => i.error)).toEqual(['record not terminated (file truncated?)']);
+    });
+  });
+});
