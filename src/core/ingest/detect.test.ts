@@ -106,6 +106,9 @@ describe('detectFormat', () => {
       expect(detect(lead + rows), JSON.stringify(lead)).toEqual({ format: 'purview-csv' });
     const semicolons = `CreationDate;UserIds;Operations;AuditData\r\n2023-09-20T04:00:00Z;ceo@contoso.com;Send;"${audit}"\r\n`;
     expect(detect(`\nsep=;\n${semicolons}`)).toEqual({ format: 'purview-csv' });
+    // Excel quotes the hint when it saves one; a bare `sep=` names no delimiter (not the line end).
+    expect(detect(`"sep=;"\r\n${semicolons}`)).toEqual({ format: 'purview-csv' });
+    expect(detect(`sep=\r\n${rows}`)).toEqual({ format: 'purview-csv' });
     expect(detect('\r\n\r\nhello\r\n').reason).toBe('neither JSON nor a CSV export with a header row');
   });
 });

@@ -153,14 +153,14 @@ function detectJson(sample: string, complete: boolean): Detection {
 }
 
 /** What the CSV reader passes over before the header: blank lines, `Export-Csv`'s `#TYPE …`, Excel's `sep=;`. */
-const CSV_PREAMBLE = /^(?:[ \t]*\r?\n|#TYPE[^\n]*\n|sep=.\r?\n)*/i;
+const CSV_PREAMBLE = /^(?:[ \t]*\r?\n|#TYPE[^\n]*\n|"?sep=[^\r\n]?"?\r?\n)*/i;
 
 function detectCsv(sample: string): Detection {
   const text = sample.replace(/^\uFEFF/, '');
   const preamble = CSV_PREAMBLE.exec(text)![0];
   const body = text.slice(preamble.length);
   const firstLine = body.slice(0, body.indexOf('\n') < 0 ? body.length : body.indexOf('\n'));
-  const tok = new CsvTokenizer(/(?:^|\n)sep=(.)/i.exec(preamble)?.[1] ?? sniffDelimiter(firstLine));
+  const tok = new CsvTokenizer(/(?:^|\n)"?sep=([^\r\n"])/i.exec(preamble)?.[1] ?? sniffDelimiter(firstLine));
   const rows = tok.push(body);
   if (rows.length === 0) tok.end(rows);
   const header = rows[0];

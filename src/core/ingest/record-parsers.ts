@@ -15,7 +15,7 @@ import { emptySignals, notePage, noteResultCount, type CompletenessSignals } fro
 import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-records';
 import { detectFormat, isCsvFormat } from './detect';
 import { classifyJson, normalizeJsonRecord } from './json-records';
-import { CsvTokenizer, sniffDelimiter, type CsvRow } from './readers/csv';
+import { CsvTokenizer, isBlankRow, sniffDelimiter, type CsvRow, type CsvShape } from './readers/csv';
 import { countLf, JsonRecordScanner, nextWholeRecordIn, openingKeys, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
 import { TextReader, type TextChunk } from './text';
 import { MailtrailError } from '../../shared/errors';
@@ -150,22 +150,20 @@ export class CsvParser implements RecordParser {
 
   private handle(row: CsvRow): void {
     if (this.header === null) {
-      const first = (row.fields[0] ?? '').replace(/^\uFEFF/, '').trim();
-      if (row.fields.length === 1 && (first === '' || first.startsWith('#TYPE') || /^sep=.$/i.test(first))) return; // PowerShell / Excel preamble
+      if (isPreamble(row)) return;
       this.header = headerNames(row.fields);
       if (!csvCompatible(this.format, this.header)) {
         throw new UnreadableEvidenceError(`the header does not look like ${this.format} (columns: ${this.header.slice(0, 8).join(', ')})`);
       }
       return;
     }
-    if (row.fields.length === 1 && row.fields[0] === '' && !row.error) return; // blank line
+    // Blank lines and Excel's all-empty rows carry no data: not records. (The tokenizer has checked
+    // every other row against the header: one that does not fit it comes with an error.)
+    if (row.error === undefined && isBlankRow(row.fields)) return;
     const location = `line ${row.line}`;
     const i = this.index++;
-    if (row.error) return this.sink.reject(i, location, row.error, row.text);
+    if (row.error !== undefined) return this.sink.reject(i, location, row.error, row.text);
     const h = this.header;
-    if (row.fields.length > h.length && row.fields.slice(h.length).some((f) => f.trim() !== '')) {
-      return this.sink.reject(i, location, `row has ${row.fields.length} fields, the header has ${h.length}`, row.text);
-    }
     const obj = rowObject(h, row.fields.length > h.length ? row.fields.slice(0, h.length) : row.fields);
     if (this.format === 'ual-powershell-csv') noteResultCount(this.signals, obj['ResultCount'], obj['ResultIndex']);
     // Purview / PowerShell rows: the record is AuditData (kept verbatim); the other columns go to attrs.
@@ -187,10 +185,22 @@ export class CsvParser implements RecordParser {
     this.drain();
   }
 
+  /** The shape the rows must have, from the header row (null for the preamble before it). */
+  private shapeOf(row: CsvRow): CsvShape | null {
+    if (isPreamble(row)) return null;
+    const names = headerNames(row.fields);
+    // Purview and PowerShell rows are their AuditData; the columns after it (AssociatedAdminUnits…,
+    // ResultIndex…) are metadata a spreadsheet re-save may drop when empty, and a row cut inside
+    // AuditData fails as JSON. Every other format needs all its columns.
+    const audit = ENVELOPE_UAL.has(this.format) ? names.findIndex((n) => n.toLowerCase() === 'auditdata') : -1;
+    return { fields: names.length, minFields: audit >= 0 ? audit + 1 : names.length };
+  }
+
   private startTokenizer(): void {
     const lead = this.pre.replace(/^\uFEFF/, '');
-    const explicit = /^sep=(.)/i.exec(lead)?.[1];
-    this.tokenizer = new CsvTokenizer(explicit ?? sniffDelimiter(lead.replace(/^(#TYPE[^\n]*\n)/i, '')));
+    this.tokenizer = new CsvTokenizer(sepLine(lead) ?? sniffDelimiter(lead.replace(/^(#TYPE[^\n]*\n)/i, '')), {
+      shapeFrom: (row) => this.shapeOf(row),
+    });
     this.tokenizer.push(this.pre, this.rows);
     this.pre = '';
     this.drain();
@@ -206,6 +216,27 @@ export class CsvParser implements RecordParser {
     this.tokenizer!.end(this.rows);
     this.drain();
   }
+}
+
+/** A line before the header: PowerShell's `#TYPE`, Excel's `sep=` (also quoted), a blank line. */
+function isPreamble(row: CsvRow): boolean {
+  const text = row.text.replace(/^\uFEFF/, '');
+  return text.startsWith('#TYPE') || /^(sep=.|"sep=.")$/i.test(text) || isBlankRow(row.fields);
+}
+
+/**
+ * The delimiter Excel's `sep=` first line names (`sep=;` where the list separator is `;`), or
+ * undefined when the text does not open with one.
+ */
+function sepLine(text: string): string | undefined {
+  const first = /^[^\r\n]*/.exec(text)![0].replace(/^"(sep=.*)"$/i, '$1');
+  if (!/^sep=/i.test(first)) return undefined;
+  const d = first.slice(4);
+  if (d.length !== 1 || d === '"')
+    throw new UnreadableEvidenceError(
+      `the first line ${JSON.stringify(first.slice(0, 40))} is an Excel separator line without a usable delimiter (sep= followed by one character, such as sep=, or sep=;)`,
+    );
+  return d;
 }
 
 function csvCompatible(format: FormatId, header: string[]): boolean {

@@ -3,7 +3,14 @@
  * LF record ends, physical line numbers for every record. Hand-written because csv-parse measured
  * 82 MB/s on a Purview export here against ~225 MB/s for this loop (`indexOf` over quoted runs),
  * and the tokenizer sits in the hot path of every CSV import; its behaviour is checked against
- * csv-parse in `csv.test.ts`.
+ * csv-parse in `readers.test.ts`.
+ *
+ * Once it knows the header's shape ({@link CsvTokenizerOptions.shapeFrom}) it also checks every
+ * row against it, and resynchronises after a stray or unclosed quote: a quoted field that runs past
+ * a line end into text that does not make a valid row is read as ending at that line end, and the
+ * lines after it that do not make valid rows either are kept with it, up to the next valid row. Real
+ * exports do have quoted line breaks (msticpy's OfficeActivity CSV pretty-prints `Parameters`); a
+ * valid row with them reads as before, and Purview's AuditData never holds a raw one.
  */
 
 /** One record. */
@@ -13,8 +20,28 @@ export interface CsvRow {
   line: number;
   /** The record's text as read (without the record terminator). */
   text: string;
-  /** Set when the record could not be tokenized (e.g. an unterminated quoted field at end of input). */
+  /** Set when the record could not be tokenized or does not fit the header (the reason, for quarantine). */
   error?: string;
+}
+
+/** What the rows after the header must hold. */
+export interface CsvShape {
+  /** The header's field count. */
+  fields: number;
+  /**
+   * The fewest fields a row that ends with a line break may have, the missing ones read as empty:
+   * `fields`, unless a format's last columns carry nothing the record needs.
+   */
+  minFields: number;
+}
+
+export interface CsvTokenizerOptions {
+  /**
+   * Called with each record until it returns a shape, i.e. with the header and any preamble before
+   * it (`#TYPE`, `sep=`, blank lines). The records after the header are checked against the shape:
+   * a row that does not fit it gets an `error` instead of being read with fields out of place.
+   */
+  shapeFrom?: (row: CsvRow) => CsvShape | null;
 }
 
 /** Largest record accepted; longer ones are reported as errors (bounded memory). */
@@ -28,6 +55,21 @@ function countLf(s: string, from: number, to: number): number {
   let n = 0;
   for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** The first CR or LF in `s[from, to)`, or -1 (a loop: `indexOf('\r')` in an LF file would search to the end). */
+function lineBreakIn(s: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === LF || c === CR) return i;
+  }
+  return -1;
+}
+
+/** Whether every field of a row is empty or blank (Excel's `,,,,` rows): no data, so no record. */
+export function isBlankRow(fields: string[]): boolean {
+  for (const f of fields) if (f.length > 0 && f.trim().length > 0) return false;
+  return true;
 }
 
 /** Guesses the delimiter from the first record: the most frequent of `,` `;` tab outside quotes. */
@@ -46,15 +88,42 @@ export function sniffDelimiter(text: string): string {
   return best[1] > 0 ? best[0] : ',';
 }
 
+/** Why a row does not fit the header: as a row of its own, and as what reading on past a line end gave. */
+interface Problem {
+  reason: string;
+  detail: string;
+}
+
+/** Lines that do not make valid rows after a quote ran past a line end, kept as one record. */
+interface Garbled {
+  line: number;
+  /** The line the last line kept starts on. */
+  last: number;
+  text: string;
+  /** The line break after `text`, joined in front of the next line kept. */
+  sep: string;
+  reason: string;
+}
+
+const TOO_LONG = `record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB, the most read as one record; an unterminated quoted field?): reading goes on at the next line`;
+
 /** Incremental tokenizer: feed text with {@link push}, collect rows; call {@link end} once. */
 export class CsvTokenizer {
   private buf = '';
   private pos = 0;
   private line = 1;
   private readonly delim: number;
+  private readonly shapeFrom: ((row: CsvRow) => CsvShape | null) | undefined;
+  private shape: CsvShape | null = null;
+  /** Between a quote that ran past a line end into no valid row and the next valid row. */
+  private resync = false;
+  private garbled: Garbled | null = null;
+  /** After a one-line record over the size cap: the rest of its line is passed over. */
+  private skipLine = false;
 
-  constructor(delimiter = ',') {
+  constructor(delimiter = ',', options: CsvTokenizerOptions = {}) {
     this.delim = delimiter.charCodeAt(0);
+    this.shapeFrom = options.shapeFrom;
   }
 
   /** Adds text and returns every complete record it finished. */
@@ -68,6 +137,7 @@ export class CsvTokenizer {
   /** Finishes the input: the last record (even without a line end), or an error for an unterminated one. */
   end(out: CsvRow[] = []): CsvRow[] {
     this.scan(true, out);
+    this.flushGarbled(out);
     return out;
   }
 
@@ -76,11 +146,15 @@ export class CsvTokenizer {
     const len = s.length;
     const delim = this.delim;
     let pos = this.pos;
-    while (pos < len) {
+    if (this.skipLine) pos = this.passLine(s, pos, final);
+    while (pos < len && !this.skipLine) {
       const start = pos;
       const fields: string[] = [];
       let complete = false;
+      let terminated = false;
       let error: string | undefined;
+      /** 1-based field with text after its closing quote, 0 for none. */
+      let bad = 0;
       for (;;) {
         if (pos < len && s.charCodeAt(pos) === QUOTE) {
           let value = '';
@@ -104,30 +178,29 @@ export class CsvTokenizer {
             break;
           }
           if (!closed) {
-            if (final) value = doubled ? s.slice(from).replaceAll('""', '"') : s.slice(from);
-            if (!final) {
-              if (len - start > MAX_RECORD_CHARS) {
-                error = `record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB; an unterminated quoted field?)`;
-                pos = len;
-                complete = true;
-              }
-              break;
-            }
+            if (!final) break;
             error = 'unterminated quoted field (file truncated?)';
-            fields.push(value);
+            fields.push(doubled ? s.slice(from).replaceAll('""', '"') : s.slice(from));
             pos = len;
             complete = true;
             break;
           }
-          // Lenient: text between the closing quote and the delimiter stays part of the field.
-          let e = pos;
-          while (e < len) {
-            const c = s.charCodeAt(e);
-            if (c === delim || c === LF || c === CR) break;
-            e++;
+          if (pos < len) {
+            const c = s.charCodeAt(pos);
+            if (c !== delim && c !== LF && c !== CR) {
+              // Text after a closing quote: kept in the field, and the row is flagged (a stray quote
+              // closed the field early, or opened one that swallowed a line break).
+              if (bad === 0) bad = fields.length + 1;
+              let e = pos + 1;
+              while (e < len) {
+                const d = s.charCodeAt(e);
+                if (d === delim || d === LF || d === CR) break;
+                e++;
+              }
+              value += s.slice(pos, e);
+              pos = e;
+            }
           }
-          if (e > pos) value += s.slice(pos, e);
-          pos = e;
           fields.push(value);
         } else {
           let e = pos;
@@ -154,24 +227,180 @@ export class CsvTokenizer {
           pos += pos + 1 < len && s.charCodeAt(pos + 1) === LF ? 2 : 1;
         } else pos++;
         complete = true;
+        terminated = true;
         break;
       }
       if (!complete) {
-        this.pos = start;
-        return;
+        if (len - start <= MAX_RECORD_CHARS) {
+          this.pos = start;
+          return;
+        }
+        pos = this.oversized(s, start, out);
+        continue;
       }
       let endText = pos;
       while (endText > start && (s.charCodeAt(endText - 1) === LF || s.charCodeAt(endText - 1) === CR) && !error) endText--;
-      const row: CsvRow = { fields, line: this.line, text: s.slice(start, endText) };
-      if (error) row.error = error;
-      this.line += countLf(s, start, pos);
-      if (s.charCodeAt(pos - 1) === CR && (pos >= len || s.charCodeAt(pos) !== LF)) this.line++; // lone CR ends a line too
-      out.push(row);
+      const shape = this.shape;
+      if (
+        error === undefined &&
+        bad === 0 &&
+        !this.resync &&
+        (shape === null || fields.length === shape.fields) &&
+        pos - start <= MAX_RECORD_CHARS
+      ) {
+        const row: CsvRow = { fields, line: this.line, text: s.slice(start, endText) };
+        this.advance(s, start, pos);
+        out.push(row);
+        if (shape === null && this.shapeFrom !== undefined) this.shape = this.shapeFrom(row);
+        continue;
+      }
+      // Whether a record passes the cap before its end or within one chunk, it is treated alike.
+      const problem =
+        pos - start > MAX_RECORD_CHARS
+          ? { reason: TOO_LONG, detail: 'longer than 16 MiB' }
+          : this.problemOf(fields, error, bad, terminated);
+      pos = this.settle(s, start, endText, pos, fields, problem, out);
     }
     this.pos = pos;
     if (final) {
       this.buf = '';
       this.pos = 0;
     }
+  }
+
+  /** Moves the line count past `s[start, end)`. */
+  private advance(s: string, start: number, end: number): void {
+    this.line += countLf(s, start, end);
+    if (end > start && s.charCodeAt(end - 1) === CR && (end >= s.length || s.charCodeAt(end) !== LF)) this.line++; // lone CR ends a line too
+  }
+
+  /** What is wrong with a complete record, or null when it is a row to read. */
+  private problemOf(fields: string[], error: string | undefined, bad: number, terminated: boolean): Problem | null {
+    if (error !== undefined) return { reason: error, detail: 'the file ends inside the quotes' };
+    // Before the header (and for format detection) rows are read leniently, as they always were.
+    const shape = this.shape;
+    if (shape === null) return null;
+    if (bad > 0)
+      return {
+        reason: `field ${bad} has text after its closing quote (a stray or unescaped quote?)`,
+        detail: 'text after a closing quote',
+      };
+    const n = fields.length;
+    const m = shape.fields;
+    if (n === m || isBlankRow(fields)) return null;
+    const fieldsText = `${n} field${n === 1 ? '' : 's'}`;
+    const counted = { reason: `row has ${fieldsText}, the header has ${m}`, detail: `${fieldsText}, the header has ${m}` };
+    if (n > m) return isBlankRow(fields.slice(m)) ? null : counted; // trailing delimiters add empty fields
+    if (!terminated) return { reason: `the file ends inside this row: ${n} of ${m} fields (file truncated?)`, detail: counted.detail };
+    return n < shape.minFields ? counted : null;
+  }
+
+  /**
+   * A record off the fast path: a valid one after garbled lines, or one with a problem. One that
+   * spans lines is cut at its first line break (the quote that ran past it is the damage) and the
+   * scan resumes on the next line; the lines up to the next valid row are kept as one record.
+   * Returns where the scan resumes.
+   */
+  private settle(s: string, start: number, endText: number, end: number, fields: string[], problem: Problem | null, out: CsvRow[]): number {
+    if (problem === null) {
+      if (this.resync && isBlankRow(fields)) {
+        this.keepGarbled(s, start, endText, end, null, out);
+        return end;
+      }
+      this.flushGarbled(out);
+      const row: CsvRow = { fields, line: this.line, text: s.slice(start, endText) };
+      this.advance(s, start, end);
+      out.push(row);
+      if (this.shape === null && this.shapeFrom !== undefined) this.shape = this.shapeFrom(row);
+      return end;
+    }
+    const lb = this.shape === null ? -1 : lineBreakIn(s, start, endText);
+    if (lb < 0) {
+      if (this.resync) this.keepGarbled(s, start, endText, end, null, out);
+      else {
+        const row: CsvRow = {
+          fields,
+          line: this.line,
+          text: s.slice(start, Math.min(endText, start + MAX_RECORD_CHARS)),
+          error: problem.reason,
+        };
+        this.advance(s, start, end);
+        out.push(row);
+      }
+      return end;
+    }
+    const next = lb + (s.charCodeAt(lb) === CR && s.charCodeAt(lb + 1) === LF ? 2 : 1);
+    this.keepGarbled(s, start, lb, next, problem, out);
+    return next;
+  }
+
+  /**
+   * Keeps `s[start, endText)` (one physical line; `end` is past its line break) with the garbled
+   * lines before it, or starts them when `problem` is the quote that ran past this line's end.
+   */
+  private keepGarbled(s: string, start: number, endText: number, end: number, problem: Problem | null, out: CsvRow[]): void {
+    const g = this.garbled;
+    if (g !== null && g.text.length <= MAX_RECORD_CHARS) {
+      g.text += g.sep + s.slice(start, endText);
+      g.sep = s.slice(endText, end);
+      g.last = this.line;
+    } else {
+      // The first line, or more garbled text than one record may hold (bounded memory): a new record.
+      this.flushGarbled(out);
+      const reason =
+        problem !== null
+          ? `a quote on this line is not closed before the line ends, and read on past it the row is not valid (${problem.detail}): the row is read as ending at the line end (a stray quote, or a row cut off?)`
+          : 'lines that do not make valid rows, after a quote that ran past a line end (continued from the record before)';
+      this.garbled = { line: this.line, last: this.line, text: s.slice(start, endText), sep: s.slice(endText, end), reason };
+    }
+    this.resync = true;
+    this.advance(s, start, end);
+  }
+
+  private flushGarbled(out: CsvRow[]): void {
+    const g = this.garbled;
+    this.resync = false;
+    if (g === null) return;
+    this.garbled = null;
+    const n = g.last - g.line;
+    const more =
+      n > 0
+        ? `; the ${n} line${n === 1 ? '' : 's'} after it, to line ${g.last}, do not make valid rows either and are quarantined with it`
+        : '';
+    out.push({ fields: [], line: g.line, text: g.text, error: g.reason + more });
+  }
+
+  /**
+   * A record past the size cap before its end. One that spans lines is cut at its first line break
+   * like any quote that ran past a line end; one long line is quarantined (its first 16 MiB) and
+   * the rest of the line passed over, so reading goes on at the next record and not in its middle.
+   */
+  private oversized(s: string, start: number, out: CsvRow[]): number {
+    const lb = lineBreakIn(s, start, s.length);
+    if (lb >= 0 && lb + 1 < s.length) {
+      const next = lb + (s.charCodeAt(lb) === CR && s.charCodeAt(lb + 1) === LF ? 2 : 1);
+      this.keepGarbled(s, start, lb, next, { reason: TOO_LONG, detail: 'longer than 16 MiB' }, out);
+      return next;
+    }
+    this.flushGarbled(out);
+    out.push({
+      fields: [],
+      line: this.line,
+      text: s.slice(start, Math.min(lb < 0 ? s.length : lb, start + MAX_RECORD_CHARS)),
+      error: TOO_LONG,
+    });
+    this.skipLine = true;
+    return this.passLine(s, lb < 0 ? s.length : lb, false);
+  }
+
+  /** Passes over the rest of a line being skipped; returns where reading goes on. */
+  private passLine(s: string, pos: number, final: boolean): number {
+    const len = s.length;
+    const at = lineBreakIn(s, pos, len);
+    if (at < 0) return len;
+    if (s.charCodeAt(at) === CR && at + 1 >= len && !final) return at; // the LF of a CRLF may come next
+    this.skipLine = false;
+    this.line++;
+    return at + (s.charCodeAt(at) === CR && s.charCodeAt(at + 1) === LF ? 2 : 1);
   }
 }

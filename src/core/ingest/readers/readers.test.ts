@@ -2,14 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { CsvTokenizer, sniffDelimiter, type CsvRow } from './csv';
+import { CsvTokenizer, isBlankRow, MAX_RECORD_CHARS, sniffDelimiter, type CsvRow } from './csv';
 import { JsonRecordScanner, wholeRecordAtLineEnd, type JsonItem } from './json';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures');
 const SAMPLES = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'samples');
 
-function tokenize(text: string, step: number, delimiter = ','): CsvRow[] {
-  const t = new CsvTokenizer(delimiter);
+/** Tokenizes `text` fed `step` characters at a time; `checked` checks the rows against the first row's field count. */
+function tokenize(text: string, step: number, delimiter = ',', checked = false): CsvRow[] {
+  const shapeFrom = (row: CsvRow) => (isBlankRow(row.fields) ? null : { fields: row.fields.length, minFields: row.fields.length });
+  const t = new CsvTokenizer(delimiter, checked ? { shapeFrom } : {});
   const rows: CsvRow[] = [];
   for (let i = 0; i < text.length; i += step) t.push(text.slice(i, i + step), rows);
   t.end(rows);
@@ -35,16 +37,20 @@ describe('CsvTokenizer', () => {
   for (const file of files) {
     // The third-party samples sit beside the repository (../shared/samples), not in it.
     it.skipIf(file.startsWith(SAMPLES) && !existsSync(file))(
-      `tokenizes ${file.split('/').slice(-2).join('/')} exactly like csv-parse, whatever the chunking`,
+      `tokenizes ${file.split('/').slice(-2).join('/')} exactly like csv-parse, whatever the chunking, checked against its header or not`,
       () => {
         const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
         const expected = parse(text, { relax_column_count: true }) as string[][];
         for (const step of [1, 3, 64, 4096, text.length]) {
           if (step === 1 && text.length > 200_000) continue;
-          expect(
-            tokenize(text, step).map((r) => r.fields),
-            `step ${step}`,
-          ).toEqual(expected);
+          for (const checked of [false, true]) {
+            const rows = tokenize(text, step, ',', checked);
+            expect(
+              rows.map((r) => r.fields),
+              `step ${step}`,
+            ).toEqual(expected);
+            expect(rows.filter((r) => r.error !== undefined)).toEqual([]);
+          }
         }
       },
     );
@@ -63,6 +69,155 @@ describe('CsvTokenizer', () => {
   it('reports an unterminated quoted field at the end of a truncated file', () => {
     const rows = tokenize('a,b\n1,"{""cut', 4);
     expect(rows[1]).toMatchObject({ line: 2, error: 'unterminated quoted field (file truncated?)', fields: ['1', '{"cut'] });
+  });
+
+  describe('checked against the header', () => {
+    const rowsOf = (text: string, step = text.length) =>
+      tokenize(text, step, ',', true).map((r) => (r.error === undefined ? [r.line, r.fields] : [r.line, r.error, r.text]));
+
+    it('quarantines a row with text after a closing quote on its own, with the field', () => {
+      expect(rowsOf('a,b,c\n1,"x"y,3\n4,5,6\n')).toEqual([
+        [1, ['a', 'b', 'c']],
+        [2, 'field 2 has text after its closing quote (a stray or unescaped quote?)', '1,"x"y,3'],
+        [3, ['4', '5', '6']],
+      ]);
+    });
+
+    it('reads an unclosed quote as ending at its line end when reading on makes no valid row, whatever the chunking', () => {
+      const text = 'a,b,c\r\n1,"x,3\r\n4,5,"six"\r\n7,8,9\r\n';
+      const expected = [
+        [1, ['a', 'b', 'c']],
+        [
+          2,
+          expect.stringMatching(
+            /^a quote on this line is not closed before the line ends, and read on past it the row is not valid \(text after a closing quote\)/,
+          ),
+          '1,"x,3',
+        ],
+        [3, ['4', '5', 'six']],
+        [4, ['7', '8', '9']],
+      ];
+      for (const step of [1, 2, 3, 5, 64]) expect(rowsOf(text, step), `step ${step}`).toEqual(expected);
+    });
+
+    it('keeps a valid row with quoted line breaks whole', () => {
+      expect(rowsOf('a,b\n1,"x\ny\r\nz"\n2,w\n', 3)).toEqual([
+        [1, ['a', 'b']],
+        [2, ['1', 'x\ny\r\nz']],
+        [5, ['2', 'w']],
+      ]);
+    });
+
+    it('keeps the lines after the damage that make no valid row with it, up to the next valid row', () => {
+      // A multi-line field with a stray quote inside: its continuation lines are not rows.
+      const text = 'a,b\n1,"[\n {\n  ""k"": ""v"x""\n }\n]"\n2,ok\n';
+      expect(rowsOf(text, 4)).toEqual([
+        [1, ['a', 'b']],
+        [
+          2,
+          expect.stringMatching(
+            /\(text after a closing quote\).*; the 4 lines after it, to line 6, do not make valid rows either and are quarantined with it$/,
+          ),
+          '1,"[\n {\n  ""k"": ""v"x""\n }\n]"',
+        ],
+        [7, ['2', 'ok']],
+      ]);
+    });
+
+    it('quarantines an unclosed quote that runs to the end of the file on its line, and reads the rows after it', () => {
+      expect(rowsOf('a,b\n1,"x\n2,y\n3,z')).toEqual([
+        [1, ['a', 'b']],
+        [2, expect.stringMatching(/\(the file ends inside the quotes\)/), '1,"x'],
+        [3, ['2', 'y']],
+        [4, ['3', 'z']],
+      ]);
+      // On one line, as before.
+      expect(rowsOf('a,b\n1,"{""cut')).toEqual([
+        [1, ['a', 'b']],
+        [2, 'unterminated quoted field (file truncated?)', '1,"{""cut'],
+      ]);
+    });
+
+    it('tells a last row cut off mid-row from a short row and a long one', () => {
+      expect(rowsOf('a,b,c\n1,2\n3,4,5,6\n7,8,9,,\n10,11,12\n13,14')).toEqual([
+        [1, ['a', 'b', 'c']],
+        [2, 'row has 2 fields, the header has 3', '1,2'],
+        [3, 'row has 4 fields, the header has 3', '3,4,5,6'],
+        [4, ['7', '8', '9', '', '']],
+        [5, ['10', '11', '12']],
+        [6, 'the file ends inside this row: 2 of 3 fields (file truncated?)', '13,14'],
+      ]);
+    });
+
+    it('reads a short row when the shape allows it, but not one the file ends inside', () => {
+      const t = new CsvTokenizer(',', { shapeFrom: () => ({ fields: 4, minFields: 2 }) });
+      const rows = t.push('a,b,c,d\n1,2\n3\n4,5');
+      t.end(rows);
+      expect(rows.map((r) => [r.fields, r.error])).toEqual([
+        [['a', 'b', 'c', 'd'], undefined],
+        [['1', '2'], undefined],
+        [['3'], 'row has 1 field, the header has 4'],
+        [['4', '5'], 'the file ends inside this row: 2 of 4 fields (file truncated?)'],
+      ]);
+    });
+
+    it('passes blank rows through as rows (the parser skips them), not as damage', () => {
+      expect(rowsOf('a,b,c\n,,\n\n"",  ,\n1,2,3\n')).toEqual([
+        [1, ['a', 'b', 'c']],
+        [2, ['', '', '']],
+        [3, ['']],
+        [4, ['', '  ', '']],
+        [5, ['1', '2', '3']],
+      ]);
+    });
+
+    it('damage anywhere reads the same whatever the chunking, and every line is in one row', () => {
+      const base =
+        'TimeGenerated,UserId,ClientIP,Operation,Parameters\r\n' +
+        '2026-01-24T06:56:10Z,a@b.com,1.1.1.1,Set-Mailbox,"[\n  {\n    ""Name"": ""Identity"",\n    ""Value"": ""a""\n  }\n]"\r\n' +
+        '2026-01-24T06:57:10Z,,,Set-ConditionalAccessPolicy,[]\r\n' +
+        '2026-01-24T06:58:10Z,c@d.com,"1.1.1.2",New-InboxRule,"[{""Name"":""ForwardTo"",""Value"":""x@y.z""}]"\r\n';
+      for (let at = 0; at <= base.length; at += 3) {
+        for (const insert of ['"', '\n', 'x"']) {
+          const text = base.slice(0, at) + insert + base.slice(at);
+          const whole = tokenize(text, text.length, ',', true);
+          for (const step of [1, 2, 7])
+            expect(tokenize(text, step, ',', true), `${JSON.stringify(insert)} at ${at}, step ${step}`).toEqual(whole);
+          // Rows follow each other line by line: none starts inside another.
+          for (let k = 1; k < whole.length; k++) {
+            const prev = whole[k - 1]!;
+            const lines = prev.text.split(/\r\n|\r|\n/).length;
+            expect(whole[k]!.line, `${JSON.stringify(insert)} at ${at}`).toBeGreaterThanOrEqual(prev.line + lines);
+          }
+        }
+      }
+    });
+
+    it('quarantines a record over the size cap once and reads on at the next line, whatever the chunking', () => {
+      const huge = `2,"${'h'.repeat(MAX_RECORD_CHARS + (1 << 20))}"`;
+      const text = `a,b\r\n1,x\r\n${huge}\r\n3,y\r\n`;
+      for (const step of [1 << 20, 3_000_001]) {
+        const rows = tokenize(text, step, ',', true);
+        expect(rows.map((r) => [r.line, r.error?.slice(0, 30) ?? r.fields.map((f) => f.slice(0, 10))])).toEqual([
+          [1, ['a', 'b']],
+          [2, ['1', 'x']],
+          [3, 'record longer than 16,777,216 '],
+          [4, ['3', 'y']],
+        ]);
+        expect(rows[2]!.text.length).toBeLessThanOrEqual(MAX_RECORD_CHARS);
+      }
+      // An unclosed quote that runs past the cap over many lines ends at its first line end.
+      const rowsAfter = (MAX_RECORD_CHARS >> 2) + 1;
+      const open = `a,b\n1,"x\n${'y'.repeat(1000)}\n${'2,z\n'.repeat(rowsAfter)}`;
+      const rows = tokenize(open, 1 << 20, ',', true);
+      expect(rows[1]).toMatchObject({
+        line: 2,
+        text: `1,"x\n${'y'.repeat(1000)}`,
+        error: expect.stringMatching(/\(longer than 16 MiB\).*; the 1 line after it, to line 3, do not make valid rows/),
+      });
+      expect(rows).toHaveLength(2 + rowsAfter);
+      expect(rows.at(-1)).toEqual({ fields: ['2', 'z'], line: 3 + rowsAfter, text: '2,z' });
+    }, 60_000);
   });
 
   it('sniffs the delimiter of the header', () => {
