@@ -267,13 +267,32 @@ describe('rows short of the header', () => {
     expect(quarantine).toEqual([['line 4', 'the file ends inside this row: 27 of 57 fields (file truncated?)', cut]]);
   });
 
-  it('a short row in the middle is quarantined with the count', async () => {
-    const text = [OFFICE_HEADER, `2026-01-24T06:50:00Z,a@b.com,1.1.1.1,Send`, `2026-01-24T06:51:00Z,a@b.com,1.1.1.2,Send,[]`, ''].join(
+  it('a short row in the middle is quarantined with the count when the columns it lacks held something before', async () => {
+    const text = [OFFICE_HEADER, `2026-01-24T06:51:00Z,a@b.com,1.1.1.2,Send,[]`, `2026-01-24T06:50:00Z,a@b.com,1.1.1.1,Send`, ''].join(
       '\n',
     );
     const { f, quarantine } = await importOne(file('short-row.csv', text));
     expect(counts(f)).toEqual(['office-activity-csv', 2, 1, 0, 1, null]);
-    expect(quarantine).toEqual([['line 2', 'row has 4 fields, the header has 5', `2026-01-24T06:50:00Z,a@b.com,1.1.1.1,Send`]]);
+    expect(quarantine).toEqual([['line 3', 'row has 4 fields, the header has 5', `2026-01-24T06:50:00Z,a@b.com,1.1.1.1,Send`]]);
+  });
+
+  it('an Entra download Excel saved without its empty last columns imports; a Purview last row likewise, without a line end', async () => {
+    const entra = readFileSync(join(FIXTURES, 'entra-signin-csv', 'InteractiveSignIns_2026-01-24.csv'), 'utf8')
+      .split('\n')
+      .map((line, i) => (i === 0 ? line : line.replace(/,+(\r?)$/, '$1')))
+      .join('\n');
+    const full = await importOne(join(FIXTURES, 'entra-signin-csv', 'InteractiveSignIns_2026-01-24.csv'));
+    const { f } = await importOne(file('entra-excel.csv', entra));
+    expect(counts(f)).toEqual(counts(full.f));
+    const purview = [PURVIEW_HEADER, purviewRow(1), purviewRow(2).replace(/,,$/, '')].join('\r\n');
+    expect(counts((await importOne(file('purview-last-short.csv', purview))).f)).toEqual(['purview-csv', 2, 2, 0, 0, null]);
+  });
+
+  it('rows Excel saved without their empty last cells import, the cells read as empty', async () => {
+    // Every row lacks the last column, which no row filled: nothing a column held is lost.
+    const text = [OFFICE_HEADER, `2026-01-24T06:50:00Z,a@b.com,1.1.1.1,Send`, `2026-01-24T06:51:00Z,a@b.com,1.1.1.2,Send`, ''].join('\r\n');
+    const { f } = await importOne(file('excel-short.csv', text));
+    expect(counts(f)).toEqual(['office-activity-csv', 2, 2, 0, 0, null]);
   });
 
   it('a Purview row without the empty columns after AuditData (a spreadsheet re-save) still imports', async () => {

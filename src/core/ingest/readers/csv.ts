@@ -51,6 +51,16 @@ const QUOTE = 34;
 const CR = 13;
 const LF = 10;
 
+/** Line breaks in `s[from, to)`: LF, CRLF and lone CR each count once. */
+function countBreaks(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === LF || (c === CR && (i + 1 >= s.length || s.charCodeAt(i + 1) !== LF))) n++;
+  }
+  return n;
+}
+
 function countLf(s: string, from: number, to: number): number {
   let n = 0;
   for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) n++;
@@ -66,10 +76,21 @@ function lineBreakIn(s: string, from: number, to: number): number {
   return -1;
 }
 
-/** Whether every field of a row is empty or blank (Excel's `,,,,` rows): no data, so no record. */
+const BLANK = /^[ \t]*$/;
+
+/**
+ * Whether every field of a row is empty or spaces and tabs (Excel's `,,,,` rows): no data, so no
+ * record. Other white space (a no-break space, U+3000, a BOM) is a character a record may hold.
+ */
 export function isBlankRow(fields: string[]): boolean {
-  for (const f of fields) if (f.length > 0 && f.trim().length > 0) return false;
+  for (const f of fields) if (f.length > 0 && !BLANK.test(f)) return false;
   return true;
+}
+
+/** 1-based position of the last field of a row that holds anything, 0 for none. */
+function lastFilled(fields: string[]): number {
+  for (let i = fields.length; i > 0; i--) if (fields[i - 1]!.length > 0) return i;
+  return 0;
 }
 
 /** Guesses the delimiter from the first record: the most frequent of `,` `;` tab outside quotes. */
@@ -99,11 +120,22 @@ interface Garbled {
   line: number;
   /** The line the last line kept starts on. */
   last: number;
-  text: string;
-  /** The line break after `text`, joined in front of the next line kept. */
+  /**
+   * The text kept, as joined pieces and the lines since (each line and the break before it): a
+   * string grown one line at a time is a rope of as many nodes, which for millions of short lines
+   * took 30 times the characters it held.
+   */
+  chunks: string[];
+  lines: string[];
+  /** Characters kept. */
+  size: number;
+  /** The line break after the last line kept, joined in front of the next one. */
   sep: string;
   reason: string;
 }
+
+/** Lines of a garbled record joined into one piece at a time. */
+const GARBLED_JOIN = 2048;
 
 const TOO_LONG = `record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB, the most read as one record; an unterminated quoted field?): reading goes on at the next line`;
 
@@ -120,6 +152,13 @@ export class CsvTokenizer {
   private garbled: Garbled | null = null;
   /** After a one-line record over the size cap: the rest of its line is passed over. */
   private skipLine = false;
+  /** Lines end in a lone CR ({@link advance}). */
+  private crLines = false;
+  /**
+   * The last column any row read so far held something in (1-based): a shorter row that ends
+   * before it lost nothing a column ever held, as Excel writes rows whose last cells are empty.
+   */
+  private filledTo = 0;
 
   constructor(delimiter = ',', options: CsvTokenizerOptions = {}) {
     this.delim = delimiter.charCodeAt(0);
@@ -251,7 +290,9 @@ export class CsvTokenizer {
         const row: CsvRow = { fields, line: this.line, text: s.slice(start, endText) };
         this.advance(s, start, pos);
         out.push(row);
-        if (shape === null && this.shapeFrom !== undefined) this.shape = this.shapeFrom(row);
+        if (shape === null) {
+          if (this.shapeFrom !== undefined) this.shape = this.shapeFrom(row);
+        } else if (this.filledTo < fields.length) this.filledTo = Math.max(this.filledTo, lastFilled(fields));
         continue;
       }
       // Whether a record passes the cap before its end or within one chunk, it is treated alike.
@@ -270,8 +311,17 @@ export class CsvTokenizer {
 
   /** Moves the line count past `s[start, end)`. */
   private advance(s: string, start: number, end: number): void {
+    if (this.crLines) {
+      this.line += countBreaks(s, start, end);
+      return;
+    }
     this.line += countLf(s, start, end);
-    if (end > start && s.charCodeAt(end - 1) === CR && (end >= s.length || s.charCodeAt(end) !== LF)) this.line++; // lone CR ends a line too
+    if (end > start && s.charCodeAt(end - 1) === CR && (end >= s.length || s.charCodeAt(end) !== LF)) {
+      this.line++; // lone CR ends a line too
+      // A file whose lines end in a lone CR (classic Mac, some exporters) has them inside its quoted
+      // cells too: counted from here on, or every row after a multi-line cell is numbered short.
+      this.crLines = true;
+    }
   }
 
   /** What is wrong with a complete record, or null when it is a row to read. */
@@ -291,8 +341,12 @@ export class CsvTokenizer {
     const fieldsText = `${n} field${n === 1 ? '' : 's'}`;
     const counted = { reason: `row has ${fieldsText}, the header has ${m}`, detail: `${fieldsText}, the header has ${m}` };
     if (n > m) return isBlankRow(fields.slice(m)) ? null : counted; // trailing delimiters add empty fields
+    // Short: whole when the columns it lacks carry nothing (after a format's AuditData) or never held
+    // anything in the rows before (Excel drops a row's empty last cells); a row the file ends in
+    // needs a row before it to say so, and a line after damage is no row unless it is whole.
+    if (n >= shape.minFields || (!this.resync && n >= this.filledTo && (terminated || this.filledTo > 0))) return null;
     if (!terminated) return { reason: `the file ends inside this row: ${n} of ${m} fields (file truncated?)`, detail: counted.detail };
-    return n < shape.minFields ? counted : null;
+    return counted;
   }
 
   /**
@@ -311,13 +365,18 @@ export class CsvTokenizer {
       const row: CsvRow = { fields, line: this.line, text: s.slice(start, endText) };
       this.advance(s, start, end);
       out.push(row);
-      if (this.shape === null && this.shapeFrom !== undefined) this.shape = this.shapeFrom(row);
+      if (this.shape === null) {
+        if (this.shapeFrom !== undefined) this.shape = this.shapeFrom(row);
+      } else this.filledTo = Math.max(this.filledTo, lastFilled(fields));
       return end;
     }
     const lb = this.shape === null ? -1 : lineBreakIn(s, start, endText);
     if (lb < 0) {
-      if (this.resync) this.keepGarbled(s, start, endText, end, null, out);
+      // One line over the cap is a record of its own, as when it arrives in pieces ({@link oversized}).
+      const tooLong = problem.reason === TOO_LONG;
+      if (this.resync && !tooLong) this.keepGarbled(s, start, endText, end, null, out);
       else {
+        this.flushGarbled(out);
         const row: CsvRow = {
           fields,
           line: this.line,
@@ -326,6 +385,8 @@ export class CsvTokenizer {
         };
         this.advance(s, start, end);
         out.push(row);
+        // Invalid lines after it are kept together, as when it arrives in pieces.
+        if (tooLong) this.resync = true;
       }
       return end;
     }
@@ -340,8 +401,14 @@ export class CsvTokenizer {
    */
   private keepGarbled(s: string, start: number, endText: number, end: number, problem: Problem | null, out: CsvRow[]): void {
     const g = this.garbled;
-    if (g !== null && g.text.length <= MAX_RECORD_CHARS) {
-      g.text += g.sep + s.slice(start, endText);
+    if (g !== null && g.size <= MAX_RECORD_CHARS) {
+      const text = s.slice(start, endText);
+      g.lines.push(g.sep, text);
+      g.size += g.sep.length + text.length;
+      if (g.lines.length >= GARBLED_JOIN) {
+        g.chunks.push(g.lines.join(''));
+        g.lines.length = 0;
+      }
       g.sep = s.slice(endText, end);
       g.last = this.line;
     } else {
@@ -351,7 +418,17 @@ export class CsvTokenizer {
         problem !== null
           ? `a quote on this line is not closed before the line ends, and read on past it the row is not valid (${problem.detail}): the row is read as ending at the line end (a stray quote, or a row cut off?)`
           : 'lines that do not make valid rows, after a quote that ran past a line end (continued from the record before)';
-      this.garbled = { line: this.line, last: this.line, text: s.slice(start, endText), sep: s.slice(endText, end), reason };
+      const text = s.slice(start, Math.min(endText, start + MAX_RECORD_CHARS));
+      // `size` is the line's own length: one over the cap fills its record, kept to the cap.
+      this.garbled = {
+        line: this.line,
+        last: this.line,
+        chunks: [],
+        lines: [text],
+        size: endText - start,
+        sep: s.slice(endText, end),
+        reason,
+      };
     }
     this.resync = true;
     this.advance(s, start, end);
@@ -367,7 +444,7 @@ export class CsvTokenizer {
       n > 0
         ? `; the ${n} line${n === 1 ? '' : 's'} after it, to line ${g.last}, do not make valid rows either and are quarantined with it`
         : '';
-    out.push({ fields: [], line: g.line, text: g.text, error: g.reason + more });
+    out.push({ fields: [], line: g.line, text: g.chunks.join('') + g.lines.join(''), error: g.reason + more });
   }
 
   /**
@@ -390,6 +467,8 @@ export class CsvTokenizer {
       error: TOO_LONG,
     });
     this.skipLine = true;
+    // Invalid lines after it are kept together, as when the whole line arrives at once ({@link settle}).
+    this.resync = true;
     return this.passLine(s, lb < 0 ? s.length : lb, false);
   }
 

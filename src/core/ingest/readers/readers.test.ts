@@ -139,25 +139,37 @@ describe('CsvTokenizer', () => {
     });
 
     it('tells a last row cut off mid-row from a short row and a long one', () => {
-      expect(rowsOf('a,b,c\n1,2\n3,4,5,6\n7,8,9,,\n10,11,12\n13,14')).toEqual([
+      expect(rowsOf('a,b,c\n0,1,2\n1,2\n3,4,5,6\n7,8,9,,\n10,11,12\n13,14')).toEqual([
         [1, ['a', 'b', 'c']],
-        [2, 'row has 2 fields, the header has 3', '1,2'],
-        [3, 'row has 4 fields, the header has 3', '3,4,5,6'],
-        [4, ['7', '8', '9', '', '']],
-        [5, ['10', '11', '12']],
-        [6, 'the file ends inside this row: 2 of 3 fields (file truncated?)', '13,14'],
+        [2, ['0', '1', '2']],
+        [3, 'row has 2 fields, the header has 3', '1,2'],
+        [4, 'row has 4 fields, the header has 3', '3,4,5,6'],
+        [5, ['7', '8', '9', '', '']],
+        [6, ['10', '11', '12']],
+        [7, 'the file ends inside this row: 2 of 3 fields (file truncated?)', '13,14'],
+      ]);
+      // Excel drops a row's empty last cells: short rows are whole while the columns they lack never held anything.
+      expect(rowsOf('a,b,c\n1,2\n3,4,\n5,6\n7,8,9\n10,11\n12,13')).toEqual([
+        [1, ['a', 'b', 'c']],
+        [2, ['1', '2']],
+        [3, ['3', '4', '']],
+        [4, ['5', '6']],
+        [5, ['7', '8', '9']],
+        [6, 'row has 2 fields, the header has 3', '10,11'],
+        [7, 'the file ends inside this row: 2 of 3 fields (file truncated?)', '12,13'],
       ]);
     });
 
-    it('reads a short row when the shape allows it, but not one the file ends inside', () => {
+    it('reads a short row when the shape allows it, the last one too, but not one shorter', () => {
       const t = new CsvTokenizer(',', { shapeFrom: () => ({ fields: 4, minFields: 2 }) });
-      const rows = t.push('a,b,c,d\n1,2\n3\n4,5');
+      const rows = t.push('a,b,c,d\n1,2\n3\n4,5\n6');
       t.end(rows);
       expect(rows.map((r) => [r.fields, r.error])).toEqual([
         [['a', 'b', 'c', 'd'], undefined],
         [['1', '2'], undefined],
         [['3'], 'row has 1 field, the header has 4'],
-        [['4', '5'], 'the file ends inside this row: 2 of 4 fields (file truncated?)'],
+        [['4', '5'], undefined],
+        [['6'], 'the file ends inside this row: 1 of 4 fields (file truncated?)'],
       ]);
     });
 
@@ -217,7 +229,29 @@ describe('CsvTokenizer', () => {
       });
       expect(rows).toHaveLength(2 + rowsAfter);
       expect(rows.at(-1)).toEqual({ fields: ['2', 'z'], line: 3 + rowsAfter, text: '2,z' });
+      // A quoted line over the cap, then lines that are no rows: the same records whole or in pieces.
+      const long = `a,b\nx,"${'y'.repeat(MAX_RECORD_CHARS + 100 * 1024)}\nfoo\nbar\n1,2\n`;
+      const shape = (rs: CsvRow[]) =>
+        rs.map((r) => [r.line, r.error === undefined ? r.fields : 'error', Math.min(r.text.length, MAX_RECORD_CHARS)]);
+      const whole = shape(tokenize(long, long.length, ',', true));
+      expect(whole).toEqual([
+        [1, ['a', 'b'], 3],
+        [2, 'error', MAX_RECORD_CHARS],
+        [3, 'error', 7],
+        [5, ['1', '2'], 3],
+      ]);
+      expect(shape(tokenize(long, 1 << 16, ',', true))).toEqual(whole);
     }, 60_000);
+
+    it('numbers the lines of a file whose lines end in a lone CR, past a multi-line cell', () => {
+      expect(rowsOf('a,b,c\r1,"x\ry",3\r4,5,6\r7,"8\r\r",9\r10,11,12\r', 2)).toEqual([
+        [1, ['a', 'b', 'c']],
+        [2, ['1', 'x\ry', '3']],
+        [4, ['4', '5', '6']],
+        [5, ['7', '8\r\r', '9']],
+        [8, ['10', '11', '12']],
+      ]);
+    });
   });
 
   it('sniffs the delimiter of the header', () => {
