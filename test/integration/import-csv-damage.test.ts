@@ -315,6 +315,11 @@ describe("Excel's additions", () => {
     const { f, quarantine } = await importOne(file('sep-semicolon.csv', text));
     expect(counts(f)).toEqual(['purview-csv', 2, 1, 0, 1, null]);
     expect(quarantine.map(([l, r]) => [l, r])).toEqual([['line 4', 'row has 9 fields, the header has 8']]);
+    // Blank lines before the header (and before a sep= line): the reader takes the header's delimiter, as detection does.
+    for (const lead of ['\r\n', '\r\nsep=;\r\n']) {
+      const blank = await importOne(file('blank-semicolon.csv', [lead + semi(PURVIEW_HEADER), semi(purviewRow(1)), ''].join('\r\n')));
+      expect(counts(blank.f), JSON.stringify(lead)).toEqual(['purview-csv', 1, 1, 0, 0, null]);
+    }
   });
 
   it('a quoted "sep=," line is skipped too; a sep= line without a delimiter is refused with the reason', async () => {

@@ -177,7 +177,7 @@ export class CsvParser implements RecordParser {
   push(text: string): void {
     if (this.tokenizer === null) {
       this.pre += text;
-      if (this.pre.indexOf('\n') < 0 && this.pre.length < 1 << 20) return;
+      if (this.pre.replace(LEADING_BLANK_LINES, '').indexOf('\n') < 0 && this.pre.length < 1 << 20) return;
       this.startTokenizer();
       return;
     }
@@ -197,8 +197,11 @@ export class CsvParser implements RecordParser {
   }
 
   private startTokenizer(): void {
-    const lead = this.pre.replace(/^\uFEFF/, '');
-    this.tokenizer = new CsvTokenizer(sepLine(lead) ?? sniffDelimiter(lead.replace(/^(#TYPE[^\n]*\n)/i, '')), {
+    // Blank lines before the header are passed over (as detection does): the delimiter is the header's.
+    const lead = this.pre.replace(/^\uFEFF/, '').replace(LEADING_BLANK_LINES, '');
+    const sep = sepLine(lead);
+    const header = lead.replace(/^(#TYPE[^\n]*\n|"?sep=[^\r\n]*\r?\n)/i, '').replace(LEADING_BLANK_LINES, '');
+    this.tokenizer = new CsvTokenizer(sep ?? sniffDelimiter(header), {
       shapeFrom: (row) => this.shapeOf(row),
     });
     this.tokenizer.push(this.pre, this.rows);
@@ -228,6 +231,9 @@ function isPreamble(row: CsvRow): boolean {
  * The delimiter Excel's `sep=` first line names (`sep=;` where the list separator is `;`), or
  * undefined when the text does not open with one.
  */
+/** Blank lines at the start of a file, before its header. */
+const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
+
 function sepLine(text: string): string | undefined {
   const first = /^[^\r\n]*/.exec(text)![0].replace(/^"(sep=.*)"$/i, '$1');
   if (!/^sep=/i.test(first)) return undefined;

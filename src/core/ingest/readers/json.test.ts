@@ -210,4 +210,73 @@ describe('JsonRecordScanner', () => {
       expect(items.filter((i) => i.error).map((i) => i.error)).toEqual(['record not terminated (file truncated?)']);
     });
   });
+
+  describe('review mends', () => {
+    const rec = (i: number, extra: Record<string, unknown> = {}) => ({ CreationTime: `2023-09-20T04:00:0${i}`, Id: `id-${i}`, ...extra });
+    const ids = (items: JsonItem[]) => items.filter((i) => !i.error).map((i) => (JSON.parse(i.text) as { Id: string }).Id);
+
+    it('does not split a valid record over 4 MiB that arrives in one piece (objects one after another, or in an array)', () => {
+      // ConvertTo-Json of Search-UnifiedAuditLog results, one with a 5 MB AuditData.
+      const ps = (i: number, pad = 0) =>
+        JSON.stringify(
+          {
+            RunspaceId: 'r',
+            RecordType: 15,
+            AuditData: JSON.stringify({ CreationTime: '2026-01-24T06:40:01', Id: `id-${i}`, Pad: 'p'.repeat(pad) }),
+            Id: `id-${i}`,
+          },
+          null,
+          4,
+        );
+      const objs = [ps(1), ps(2, 5_000_000), ps(3)];
+      for (const text of [objs.join('\n'), `[\n${objs.join(',\n')}\n]`])
+        for (const step of [text.length, 1 << 20]) {
+          const { items } = scan(text, step);
+          expect(
+            items.filter((i) => i.error).map((i) => i.error),
+            `step ${step}`,
+          ).toEqual([]);
+          expect(ids(items), `step ${step}`).toEqual(['id-1', 'id-2', 'id-3']);
+        }
+    });
+
+    it('reads two objects on the first line as objects one after another, not a cut line', () => {
+      const text = `${JSON.stringify(rec(1))}${JSON.stringify(rec(2))}\n${JSON.stringify(rec(3))}\n${JSON.stringify(rec(4))}\n`;
+      for (const step of [3, text.length]) expect(ids(scan(text, step).items), `step ${step}`).toEqual(['id-1', 'id-2', 'id-3', 'id-4']);
+    });
+
+    it('reads batches one a line whose first line is cut inside its record array as JSON Lines', () => {
+      const batch = (n: number) => JSON.stringify({ records: [rec(n), rec(n + 1)] });
+      const text = `${batch(0).slice(0, 40)}\n${batch(2)}\n${batch(4)}\n`;
+      const { items, scanner } = scan(text, 7);
+      expect(scanner.isLines()).toBe(true);
+      // One item a line: the cut one (the parser quarantines it), and the two whole batches.
+      expect(items.map((i) => i.line)).toEqual([1, 2, 3]);
+      expect(() => JSON.parse(items[0]!.text) as unknown).toThrow();
+      expect(items.slice(1).map((i) => (JSON.parse(i.text) as { records: unknown[] }).records.length)).toEqual([2, 2]);
+    });
+
+    it('does not take the first element of an array in an indent=0 document, cut right after it, for a record', () => {
+      // Python's json.dumps(indent=0): one value a line, no indentation.
+      const flat = (o: unknown) => JSON.stringify(o, null, 1).replace(/\n +/g, '\n');
+      const whole = flat(
+        rec(1, {
+          Folders: [
+            { Path: 'Inbox', Items: 3 },
+            { Path: 'Sent', Items: 1 },
+          ],
+        }),
+      );
+      const cutAt = whole.indexOf('}', whole.indexOf('"Inbox"')) + 1;
+      const text = `${whole.slice(0, cutAt)}\n${flat(rec(2))}\n${flat(rec(3))}`;
+      for (const step of [5, text.length]) {
+        const { items } = scan(text, step);
+        expect(ids(items), `step ${step}`).toEqual(['id-2', 'id-3']);
+        expect(
+          items.filter((i) => i.error),
+          `step ${step}`,
+        ).toHaveLength(1);
+      }
+    });
+  });
 });

@@ -31,7 +31,7 @@ const WRAPPER_KEYS = new Set(['value', 'records', 'Records', 'Value']);
  * A first line that opens a page's record array (`{"value": [`, records one a line after it): not a
  * cut record, though it does not parse either.
  */
-const OPENS_RECORD_ARRAY = /"(?:value|records|Records|Value)"\s*:\s*\[/;
+const OPENS_RECORD_ARRAY = /"(?:value|records|Records|Value)"\s*:\s*\[\s*$/;
 
 /** Line feeds in `s` from `from` up to `to`. */
 export function countLf(s: string, from: number, to: number): number {
@@ -202,6 +202,13 @@ export class JsonRecordScanner {
       try {
         parsed = JSON.parse(first);
       } catch {
+        // Two values on the first line (`cat single.json records.jsonl`) are objects one after
+        // another, not a cut line.
+        const firstEnd = first.charCodeAt(0) === 123 ? objectEnd(first, 0) : -1;
+        if (firstEnd > 0 && firstEnd < first.length) {
+          this.mode = 'stream';
+          return;
+        }
         // A cut first line would swallow the lines after it in stream mode.
         const next = nl < 0 ? 'none' : this.nextLineIsRecord(nl + 1, final);
         if (next === 'wait') return;
@@ -534,9 +541,11 @@ export class JsonRecordScanner {
           break;
       }
       if (this.recordStart >= 0 && !this.resyncTried && pos - this.recordStart > RESYNC_AFTER_CHARS) {
-        // Longer than any record Microsoft writes: likely a cut one running into the next.
+        // Longer than any record Microsoft writes: likely a cut one running into the next, unless
+        // it closes in what is buffered already (a large valid record arriving in one piece: a
+        // search from its start would find the record after its end).
         this.resyncTried = true;
-        const p = this.resync(out);
+        const p = objectEnd(s, this.recordStart) >= 0 ? -1 : this.resync(out);
         if (p >= 0) {
           pos = p;
           continue;
@@ -627,6 +636,13 @@ export function wholeRecordInside(text: string): unknown {
  */
 function startsTopLevelValue(s: string, start: number, end: number): boolean {
   if (s.charCodeAt(start - 1) !== 10) return false;
+  // The first element of an array, or a key's value, in a document printed without indentation
+  // (Python's `indent=0`) starts a line too, after `[` or `:`. (After `,` it may be a later element
+  // or the record after one cut following a comma: the element is followed by `,` or `]`, below.)
+  let b = start - 1;
+  while (b >= 0 && isWs(s.charCodeAt(b))) b--;
+  const before = b < 0 ? -1 : s.charCodeAt(b);
+  if (before === 91 || before === 58) return false;
   let i = end;
   while (i < s.length && isWs(s.charCodeAt(i))) i++;
   return i === s.length || s.charCodeAt(i) === 123 || s.charCodeAt(i) === 91;
