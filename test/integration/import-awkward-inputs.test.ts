@@ -17,6 +17,7 @@ import { describeImportFiles, importFileCounts, type ImportFileResult } from '..
 import { warningsByEvidence } from '../../src/core/ingest/case-completeness';
 import type { CaseSession } from '../../src/core/case/case-file';
 import { casesPerTest, tempDir } from '../helpers/case';
+import { custody } from '../helpers/import';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const fresh = casesPerTest();
@@ -78,15 +79,6 @@ function failFirstCommit(session: CaseSession, nth = 1): { failed: () => boolean
     return exec(sql);
   });
   return { failed: () => commits >= nth, restore: () => spy.mockRestore() };
-}
-
-/** The details of the case's custody entries of `action`, oldest first. */
-function custody(session: CaseSession, action: string): unknown[] {
-  return session.db
-    .prepare('SELECT details FROM custody WHERE action = ? ORDER BY seq')
-    .pluck()
-    .all(action)
-    .map((d) => JSON.parse(d as string) as unknown);
 }
 
 /** Caps the case file at its current size plus `pages` pages: SQLite then fails writes with SQLITE_FULL. */

@@ -8,10 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importPaths } from '../../src/core/ingest';
-import { listQuarantine } from '../../src/core/store/ingest-repo';
 import type { FormatId, ImportFileResult } from '../../src/shared/model/ingest';
 import { casesPerTest, tempDir } from '../helpers/case';
+import { importInEachThread } from '../helpers/import';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const fresh = casesPerTest();
@@ -34,36 +33,21 @@ function file(name: string, text: string): string {
   return path;
 }
 
-/** Imports one file (in the writing thread and in the parse thread: the same result) and checks what every import must hold. */
+/** Imports one file in each thread ({@link importInEachThread}), with its events in record order. */
 async function importOne(path: string, format?: FormatId): Promise<Imported> {
-  let first: Imported | null = null;
-  for (const parseThread of [false, true]) {
-    const t = fresh();
-    const report = await importPaths(t.session, [path], { format, parseThread });
-    expect(report.files).toHaveLength(1);
-    const f = report.files[0]!;
-    expect(f.read, path).toBe(f.imported + f.duplicates + f.quarantined);
-    let quarantine: Imported['quarantine'] = [];
-    let events: Imported['events'] = [];
-    if (f.evidenceId !== null && f.error === undefined) {
-      const q = listQuarantine(t.session.db, { evidenceId: f.evidenceId, limit: 1000 });
-      expect(q.total).toBe(f.quarantined);
-      quarantine = q.items.map((i) => [i.location, i.reason, i.raw]);
-      for (const [location] of quarantine) expect(location).toMatch(/^line \d+$/);
-      events = t.session.db
-        .prepare(
-          'SELECT e.operation, e.actor, e.client_ip AS ip, p.raw FROM events e JOIN event_payloads p ON p.event_id = e.id WHERE e.evidence_id = ? ORDER BY e.record_index',
-        )
-        .all(f.evidenceId) as Imported['events'];
-    }
-    const got = { f, quarantine, events };
-    if (first === null) first = got;
-    else {
-      const strip = (g: Imported) => ({ ...g, f: { ...g.f, evidenceId: null } });
-      expect(strip(got), `parse thread: ${path}`).toEqual(strip(first));
-    }
-  }
-  return first!;
+  return importInEachThread(fresh, path, {
+    format,
+    location: /^line \d+$/,
+    more: (session, f) => ({
+      events: (f.evidenceId === null || f.error !== undefined
+        ? []
+        : session.db
+            .prepare(
+              'SELECT e.operation, e.actor, e.client_ip AS ip, p.raw FROM events e JOIN event_payloads p ON p.event_id = e.id WHERE e.evidence_id = ? ORDER BY e.record_index',
+            )
+            .all(f.evidenceId)) as Imported['events'],
+    }),
+  });
 }
 
 const counts = (f: ImportFileResult) => [f.format, f.read, f.imported, f.duplicates, f.quarantined, f.error ?? null];

@@ -7,10 +7,11 @@ import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importPaths } from '../../src/core/ingest';
-import { openCase, type CaseSession } from '../../src/core/case/case-file';
+import { openCase } from '../../src/core/case/case-file';
 import { importHuman } from '../../src/cli/commands/import';
 import { describeImportFiles, importFileCounts, type ImportReport } from '../../src/shared/model/ingest';
 import { casesPerTest, tempDir } from '../helpers/case';
+import { custody } from '../helpers/import';
 import { BIN, mailtrail } from '../helpers/cli';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -20,14 +21,6 @@ const env = { MAILTRAIL_PASSPHRASE: passphrase };
 const fresh = casesPerTest();
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-
-function custody(session: CaseSession, action: string): unknown[] {
-  return session.db
-    .prepare('SELECT details FROM custody WHERE action = ? ORDER BY seq')
-    .pluck()
-    .all(action)
-    .map((d) => JSON.parse(d as string) as unknown);
-}
 
 /** `mailtrail …args` run from `cwd`, so that relative paths are relative to it. */
 function mailtrailIn(cwd: string, args: string[]): { status: number; stdout: string; stderr: string } {

@@ -6,10 +6,9 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importPaths } from '../../src/core/ingest';
-import { listQuarantine } from '../../src/core/store/ingest-repo';
 import type { FormatId, ImportFileResult } from '../../src/shared/model/ingest';
 import { casesPerTest, tempDir } from '../helpers/case';
+import { importInEachThread } from '../helpers/import';
 
 const fresh = casesPerTest();
 const { dir, cleanup } = tempDir();
@@ -97,31 +96,10 @@ function file(name: string, text: string): string {
   return path;
 }
 
-/** Imports one file (in the writing thread and in the parse thread: the same result) and checks what every import must hold. */
+/** Imports one file in each thread ({@link importInEachThread}); its quarantined records as [location, reason]. */
 async function importOne(path: string, format?: FormatId): Promise<{ f: ImportFileResult; reasons: [string, string][] }> {
-  let first: { f: ImportFileResult; reasons: [string, string][] } | null = null;
-  for (const parseThread of [false, true]) {
-    const t = fresh();
-    const report = await importPaths(t.session, [path], { format, parseThread });
-    expect(report.files).toHaveLength(1);
-    const f = report.files[0]!;
-    expect(f.read, path).toBe(f.imported + f.duplicates + f.quarantined);
-    let reasons: [string, string][] = [];
-    if (f.evidenceId !== null && f.error === undefined) {
-      const q = listQuarantine(t.session.db, { evidenceId: f.evidenceId, limit: 1000 });
-      expect(q.total).toBe(f.quarantined);
-      reasons = q.items.map((i) => [i.location, i.reason]);
-      for (const [location] of reasons) expect(location).toMatch(/^(line \d+|record \d+ \(line \d+\))/);
-    }
-    const got = { f, reasons };
-    if (first === null) first = got;
-    else {
-      // Same counts, reasons and warnings whichever thread parsed it.
-      const strip = (g: typeof got) => ({ ...g, f: { ...g.f, evidenceId: null } });
-      expect(strip(got), `parse thread: ${path}`).toEqual(strip(first));
-    }
-  }
-  return first!;
+  const { f, quarantine } = await importInEachThread(fresh, path, { format, location: /^(line \d+|record \d+ \(line \d+\))/ });
+  return { f, reasons: quarantine.map(([location, reason]) => [location, reason]) };
 }
 
 const counts = (f: ImportFileResult) => [f.format, f.read, f.imported, f.duplicates, f.quarantined, f.error ?? null];
