@@ -227,13 +227,13 @@ function isPreamble(row: CsvRow): boolean {
   return text.startsWith('#TYPE') || /^(sep=.|"sep=.")$/i.test(text) || isBlankRow(row.fields);
 }
 
+/** Blank lines at the start of a file, before its header. */
+const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
+
 /**
  * The delimiter Excel's `sep=` first line names (`sep=;` where the list separator is `;`), or
  * undefined when the text does not open with one.
  */
-/** Blank lines at the start of a file, before its header. */
-const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
-
 function sepLine(text: string): string | undefined {
   const first = /^[^\r\n]*/.exec(text)![0].replace(/^"(sep=.*)"$/i, '$1');
   if (!/^sep=/i.test(first)) return undefined;
