@@ -6,7 +6,7 @@ import type { FormatId } from '../../shared/model/ingest';
 import { isObj, type Obj } from '../normalize/values';
 import { csvFormatOf, headerNames } from './csv-records';
 import { classifyJson, formatOfKind } from './json-records';
-import { CsvTokenizer, sniffDelimiter } from './readers/csv';
+import { csvPreamble, CsvTokenizer, sniffDelimiter } from './readers/csv';
 import { JsonRecordScanner, wholeRecordInside } from './readers/json';
 import type { TextInfo } from './text';
 
@@ -152,15 +152,13 @@ function detectJson(sample: string, complete: boolean): Detection {
   return { format: null, reason: `JSON records of an unknown kind${unparsed ? ' (or not valid JSON)' : ''}${seen}` };
 }
 
-/** What the CSV reader passes over before the header: blank lines, `Export-Csv`'s `#TYPE …`, Excel's `sep=;`. */
-const CSV_PREAMBLE = /^(?:[ \t]*\r?\n|#TYPE[^\n]*\n|"?sep=[^\r\n]?"?\r?\n)*/i;
-
 function detectCsv(sample: string): Detection {
-  const text = sample.replace(/^\uFEFF/, '');
-  const preamble = CSV_PREAMBLE.exec(text)![0];
-  const body = text.slice(preamble.length);
+  // The lines the reader passes over before the header (`csvPreamble`); a separator line that names
+  // no usable delimiter is the reader's to refuse, with its reason.
+  const { length, sep } = csvPreamble(sample);
+  const body = sample.slice(length);
   const firstLine = body.slice(0, body.indexOf('\n') < 0 ? body.length : body.indexOf('\n'));
-  const tok = new CsvTokenizer(/(?:^|\n)"?sep=([^\r\n"])/i.exec(preamble)?.[1] ?? sniffDelimiter(firstLine));
+  const tok = new CsvTokenizer(sep !== null && sep.length === 1 && sep !== '"' ? sep : sniffDelimiter(firstLine));
   const rows = tok.push(body);
   if (rows.length === 0) tok.end(rows);
   const header = rows[0];

@@ -15,7 +15,7 @@ import { emptySignals, notePage, noteResultCount, type CompletenessSignals } fro
 import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-records';
 import { detectFormat, isCsvFormat } from './detect';
 import { classifyJson, normalizeJsonRecord } from './json-records';
-import { CsvTokenizer, isBlankRow, sniffDelimiter, type CsvRow, type CsvShape } from './readers/csv';
+import { csvPreamble, CsvTokenizer, isBlankRow, isPreambleRow, sniffDelimiter, type CsvRow, type CsvShape } from './readers/csv';
 import { countLf, JsonRecordScanner, nextWholeRecordIn, openingKeys, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
 import { TextReader, type TextChunk } from './text';
 import { MailtrailError } from '../../shared/errors';
@@ -150,7 +150,7 @@ export class CsvParser implements RecordParser {
 
   private handle(row: CsvRow): void {
     if (this.header === null) {
-      if (isPreamble(row)) return;
+      if (isPreambleRow(row)) return;
       this.header = headerNames(row.fields);
       if (!csvCompatible(this.format, this.header)) {
         throw new UnreadableEvidenceError(`the header does not look like ${this.format} (columns: ${this.header.slice(0, 8).join(', ')})`);
@@ -177,7 +177,8 @@ export class CsvParser implements RecordParser {
   push(text: string): void {
     if (this.tokenizer === null) {
       this.pre += text;
-      if (this.pre.replace(LEADING_BLANK_LINES, '').indexOf('\n') < 0 && this.pre.length < 1 << 20) return;
+      // Wait for the header line itself: the delimiter is sniffed from it.
+      if (this.pre.indexOf('\n', csvPreamble(this.pre).length) < 0 && this.pre.length < 1 << 20) return;
       this.startTokenizer();
       return;
     }
@@ -187,7 +188,7 @@ export class CsvParser implements RecordParser {
 
   /** The shape the rows must have, from the header row (null for the preamble before it). */
   private shapeOf(row: CsvRow): CsvShape | null {
-    if (isPreamble(row)) return null;
+    if (isPreambleRow(row)) return null;
     const names = headerNames(row.fields);
     // Purview and PowerShell rows are their AuditData; the columns after it (AssociatedAdminUnits…,
     // ResultIndex…) are metadata a spreadsheet re-save may drop when empty, and a row cut inside
@@ -197,11 +198,9 @@ export class CsvParser implements RecordParser {
   }
 
   private startTokenizer(): void {
-    // Blank lines before the header are passed over (as detection does): the delimiter is the header's.
-    const lead = this.pre.replace(/^\uFEFF/, '').replace(LEADING_BLANK_LINES, '');
-    const sep = sepLine(lead);
-    const header = lead.replace(/^(#TYPE[^\n]*\n|"?sep=[^\r\n]*\r?\n)/i, '').replace(LEADING_BLANK_LINES, '');
-    this.tokenizer = new CsvTokenizer(sep ?? sniffDelimiter(header), {
+    // The lines before the header are passed over as detection passes them: the delimiter is the header's.
+    const { length, sep } = csvPreamble(this.pre);
+    this.tokenizer = new CsvTokenizer(sep !== null ? separator(sep) : sniffDelimiter(this.pre.slice(length)), {
       shapeFrom: (row) => this.shapeOf(row),
     });
     this.tokenizer.push(this.pre, this.rows);
@@ -221,28 +220,16 @@ export class CsvParser implements RecordParser {
   }
 }
 
-/** A line before the header: PowerShell's `#TYPE`, Excel's `sep=` (also quoted), a blank line. */
-function isPreamble(row: CsvRow): boolean {
-  const text = row.text.replace(/^\uFEFF/, '');
-  return text.startsWith('#TYPE') || /^(sep=.|"sep=.")$/i.test(text) || isBlankRow(row.fields);
-}
-
-/** Blank lines at the start of a file, before its header. */
-const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
-
 /**
- * The delimiter Excel's `sep=` first line names (`sep=;` where the list separator is `;`), or
- * undefined when the text does not open with one.
+ * The delimiter an Excel separator line names (`sep=;` where the list separator is `;`); one that
+ * names none, or several characters, is refused rather than guessed past.
  */
-function sepLine(text: string): string | undefined {
-  const first = /^[^\r\n]*/.exec(text)![0].replace(/^"(sep=.*)"$/i, '$1');
-  if (!/^sep=/i.test(first)) return undefined;
-  const d = first.slice(4);
-  if (d.length !== 1 || d === '"')
+function separator(sep: string): string {
+  if (sep.length !== 1 || sep === '"')
     throw new UnreadableEvidenceError(
-      `the first line ${JSON.stringify(first.slice(0, 40))} is an Excel separator line without a usable delimiter (sep= followed by one character, such as sep=, or sep=;)`,
+      `the first line ${JSON.stringify(`sep=${sep}`.slice(0, 40))} is an Excel separator line without a usable delimiter (sep= followed by one character, such as sep=, or sep=;)`,
     );
-  return d;
+  return sep;
 }
 
 function csvCompatible(format: FormatId, header: string[]): boolean {

@@ -93,6 +93,32 @@ function lastFilled(fields: string[]): number {
   return 0;
 }
 
+/** One line that may come before a CSV header: blank, PowerShell's `#TYPE …`, Excel's `sep=;` (also quoted). */
+const PREAMBLE_LINE = /(?:[ \t]*|#TYPE[^\n]*|"?sep=[^\r\n]*)\r?\n/iy;
+
+/**
+ * What comes before a CSV header (a BOM, then {@link PREAMBLE_LINE}s): its length, and the text
+ * after `sep=` on the last separator line among them (null when there is none). Detection and the
+ * reader skip the same lines and take the same delimiter from them.
+ */
+export function csvPreamble(text: string): { length: number; sep: string | null } {
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let sep: string | null = null;
+  for (;;) {
+    PREAMBLE_LINE.lastIndex = at;
+    const m = PREAMBLE_LINE.exec(text);
+    if (m === null) return { length: at, sep };
+    const line = /^"?sep=([^\r\n]*?)"?\r?\n$/i.exec(m[0]);
+    if (line) sep = line[1]!;
+    at += m[0].length;
+  }
+}
+
+/** Whether a row read before the header is one of the {@link csvPreamble} lines. */
+export function isPreambleRow(row: CsvRow): boolean {
+  return isBlankRow(row.fields) || csvPreamble(`${row.text}\n`).length > 0;
+}
+
 /** Guesses the delimiter from the first record: the most frequent of `,` `;` tab outside quotes. */
 export function sniffDelimiter(text: string): string {
   const counts = { ',': 0, ';': 0, '\t': 0 };

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JsonRecordScanner, type JsonItem } from './json';
-
-function scan(text: string, step: number): { items: JsonItem[]; scanner: JsonRecordScanner } {
-  const scanner = new JsonRecordScanner();
-  const items: JsonItem[] = [];
-  for (let i = 0; i < text.length; i += step) scanner.push(text.slice(i, i + step), items);
-  scanner.end(items);
-  return { items, scanner };
-}
+import type { JsonItem } from './json';
+import { scan } from '../../../../test/helpers/json-scan';
 
 describe('JsonRecordScanner', () => {
   describe('JSON Lines whose first line is cut', () => {

@@ -31,7 +31,7 @@ const WRAPPER_KEYS = new Set(['value', 'records', 'Records', 'Value']);
  * A first line that opens a page's record array (`{"value": [`, records one a line after it): not a
  * cut record, though it does not parse either.
  */
-const OPENS_RECORD_ARRAY = /"(?:value|records|Records|Value)"\s*:\s*\[\s*$/;
+const OPENS_RECORD_ARRAY = new RegExp(`"(?:${[...WRAPPER_KEYS].join('|')})"\\s*:\\s*\\[\\s*$`);
 
 /** Line feeds in `s` from `from` up to `to`. */
 export function countLf(s: string, from: number, to: number): number {

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvTokenizer, isBlankRow, MAX_RECORD_CHARS, sniffDelimiter, type CsvRow } from './csv';
 import { JsonRecordScanner, wholeRecordAtLineEnd, type JsonItem } from './json';
+import { scan } from '../../../../test/helpers/json-scan';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures');
 const SAMPLES = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'samples');
@@ -16,14 +17,6 @@ function tokenize(text: string, step: number, delimiter = ',', checked = false):
   for (let i = 0; i < text.length; i += step) t.push(text.slice(i, i + step), rows);
   t.end(rows);
   return rows;
-}
-
-function scan(text: string, step: number): { items: JsonItem[]; scanner: JsonRecordScanner } {
-  const scanner = new JsonRecordScanner();
-  const items: JsonItem[] = [];
-  for (let i = 0; i < text.length; i += step) scanner.push(text.slice(i, i + step), items);
-  scanner.end(items);
-  return { items, scanner };
 }
 
 describe('CsvTokenizer', () => {
