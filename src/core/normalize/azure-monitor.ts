@@ -30,8 +30,6 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
   const r = trimKeys(input);
   const category = str(r['category'] ?? r['Category']);
   const props = obj(r['properties'] ?? r['Properties']) ?? {};
-  // Risk detections keep the user agent and risk reasons in a Key/Value list inside a string.
-  const additional = nameValues(props['additionalInfo']);
   const timeText = str(r['time'] ?? r['Time']);
   // The envelope `time` is the delivery time (often minutes after the event); only a fallback.
   const envTs = timeText === null ? null : (parseMachineTimeUs(timeText) ?? parseUsDateUs(timeText));
@@ -44,6 +42,8 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
   if (category?.toLowerCase() === 'auditlogs')
     return normalizeDirectoryAudit(props, ctx, { tsUs: envTs, operation: str(r['operationName'] ?? r['OperationName']) });
   const tsUs = parseMachineTimeUs(props['activityDateTime']) ?? parseMachineTimeUs(props['createdDateTime']) ?? envTs;
+  // Risk detections keep the user agent and risk reasons in a Key/Value list inside a string.
+  const additional = nameValues(props['additionalInfo']);
   if (tsUs === null) throw new RecordError(`Azure Monitor record has no valid time (${JSON.stringify(timeText)})`);
   const operation = str(r['operationName'] ?? r['OperationName']) ?? category ?? 'Azure Monitor record';
   const method = str(props['requestMethod']);
