@@ -26,6 +26,18 @@ describe('judging one export', () => {
     expect(warningsOf('ual-json', 50_000, emptySignals())).toEqual([]);
   });
 
+  it('flags an Entra sign-in download cut at the admin center limit', () => {
+    expect(warningsOf('entra-signin-csv', 250_000, emptySignals())).toEqual([
+      'holds exactly 250,000 sign-ins, the most the Entra admin center downloads: the download probably stopped there; narrow its date range or read the sign-ins through Graph',
+    ]);
+    expect(warningsOf('entra-signin-json', 5_000, emptySignals())[0]).toMatch(
+      /^holds exactly 5,000 sign-ins, the most the Entra admin center downloaded before 2019/,
+    );
+    expect(warningsOf('entra-signin-csv', 249_999, emptySignals())).toEqual([]);
+    // Graph pulls page on (their last page decides), so 250,000 of them say nothing by themselves.
+    expect(warningsOf('graph-signins', 250_000, emptySignals())).toEqual([]);
+  });
+
   it('compares Search-UnifiedAuditLog ResultCount with the rows read', () => {
     const s = emptySignals();
     for (let i = 1; i <= 3; i++) noteResultCount(s, i === 2 ? ' 12 ' : '12', String(i));

@@ -194,6 +194,19 @@ const POWERSHELL_LIMITS = new Map<number, string>([
 
 const POWERSHELL_FORMATS = new Set<FormatId>(['ual-powershell-csv', 'ual-powershell-json']);
 
+/**
+ * Row counts at which an Entra admin center sign-in download stops: 250,000 entries (5,000 before
+ * 2019), past which Microsoft points to the Graph API (reference §7.3; Microsoft's Japanese
+ * identity support blog, 2019). The download is an array with no count of its own, so a file at
+ * one of them is the only sign.
+ */
+const ENTRA_DOWNLOAD_LIMITS = new Map<number, string>([
+  [250_000, 'the most the Entra admin center downloads'],
+  [5_000, 'the most the Entra admin center downloaded before 2019'],
+]);
+
+const ENTRA_DOWNLOAD_FORMATS = new Set<FormatId>(['entra-signin-csv', 'entra-signin-json']);
+
 /** How a file of one page is judged with the other files of the import ({@link pageSetWarnings}). */
 export interface PageJudgement {
   pageRole: PageRole;
@@ -242,6 +255,12 @@ export function judgeItem(format: FormatId, read: number, s: CompletenessSignals
       const limit = POWERSHELL_LIMITS.get(read);
       if (limit) warnings.push(`holds exactly ${count} records, ${limit}: the search probably had more; split its date range`);
     }
+  }
+  const entraLimit = ENTRA_DOWNLOAD_FORMATS.has(format) ? ENTRA_DOWNLOAD_LIMITS.get(read) : undefined;
+  if (entraLimit) {
+    warnings.push(
+      `holds exactly ${count} sign-ins, ${entraLimit}: the download probably stopped there; narrow its date range or read the sign-ins through Graph`,
+    );
   }
   // Several pages in one file are one pull: its last page decides, whatever the files beside it hold.
   if (s.pages > 1 && s.nextLink !== null) {
