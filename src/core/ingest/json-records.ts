@@ -223,9 +223,14 @@ export function normalizePowerShellUal(o: Obj, ctx: NormalizeContext, usDates: b
   const createdText = typeof created === 'string' ? created.trim() : null;
   let tsUs: number | null = null;
   if (createdText) tsUs = parseIsoUs(createdText) ?? parseDotNetDateUs(createdText);
-  if (tsUs === null && createdText && usDates) tsUs = parseUsDateUs(createdText);
+  let tsFrom = "CreationDate (the export's column)";
+  if (tsUs === null && createdText && usDates) {
+    tsUs = parseUsDateUs(createdText);
+    tsFrom = "CreationDate (the export's column, read as a US month/day date)";
+  }
   const ev = normalizeUal(audit, ctx, {
     tsUs,
+    tsFrom,
     id: str(o['RecordId'] ?? o['Identity']),
     operation: str(o['Operations'] ?? o['Operation']),
     actor: str(o['UserIds'] ?? o['UserId']),
@@ -254,6 +259,7 @@ export function normalizeJsonRecord(o: Obj, format: FormatId, ctx: NormalizeCont
       const data = isObj(o['auditData']) ? stripODataAnnotations(o['auditData']) : {};
       return normalizeUal(data, ctx, {
         tsUs: typeof o['createdDateTime'] === 'string' ? parseIsoUs(o['createdDateTime']) : null,
+        tsFrom: 'createdDateTime (the Graph auditLogRecord around auditData)',
         id: str(o['id']),
         operation: str(o['operation']),
         actor: str(o['userPrincipalName']),
@@ -271,6 +277,7 @@ export function normalizeJsonRecord(o: Obj, format: FormatId, ctx: NormalizeCont
       }
       return normalizeUal(raw, ctx, {
         tsUs: typeof o['Timestamp'] === 'string' ? parseIsoUs(o['Timestamp']) : null,
+        tsFrom: 'Timestamp (the advanced-hunting row around RawEventData)',
         operation: str(o['ActionType']),
       });
     }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { EventAttrs } from '../../shared/model/attrs';
 import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
-import { makeEvent, RecordError, type NormalizeContext } from './event';
+import { makeEvent, RecordError, timeFallback, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs, parseUsDateUs } from './time';
 import { clip, first, isObj, lower, nameValues, normalizeResult, q, str, trimKeys, type Obj } from './values';
@@ -71,7 +71,8 @@ export function normalizeActivity(input: Obj, ctx: NormalizeContext): Normalized
   const r = trimKeys(input);
   const type = str(r['ActivityIdType']);
   if (type === null) throw new RecordError('activity has no ActivityIdType');
-  const tsUs = parseMachineTimeUs(r['TimeStamp']) ?? parseMachineTimeUs(r['ActivityCreationTime']);
+  const ownUs = parseMachineTimeUs(r['TimeStamp']);
+  const tsUs = ownUs ?? parseMachineTimeUs(r['ActivityCreationTime']);
   if (tsUs === null) throw new RecordError(`activity has no valid TimeStamp (${JSON.stringify(r['TimeStamp'] ?? null)})`);
   const cp = r['CustomProperties'];
   const props: Obj = Array.isArray(cp) ? nameValues(cp) : isObj(cp) ? cp : {};
@@ -89,6 +90,7 @@ export function normalizeActivity(input: Obj, ctx: NormalizeContext): Normalized
     if (us !== null) fields['ReceivedTimeUs'] = us;
   }
   const attrs: EventAttrs = { fields };
+  if (ownUs === null) attrs.timeFallback = timeFallback('TimeStamp', r['TimeStamp'], 'ActivityCreationTime');
   const category = CATEGORY[type.toLowerCase()] ?? 'other';
   let object = subject ?? str(r['ActivityItemId']);
   if (category === 'search') {

@@ -6,7 +6,7 @@
  */
 import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
 import { normalizeDirectoryAudit } from './directory-audit';
-import { makeEvent, RecordError, type NormalizeContext } from './event';
+import { makeEvent, RecordError, timeFallback, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { normalizeSignin, signInEventTypeOf } from './signin';
 import { parseMachineTimeUs, parseUsDateUs } from './time';
@@ -25,6 +25,9 @@ function graphActivityCategory(method: string | null, uri: string | null): Event
   return 'other';
 }
 
+/** Where the envelope time comes from, for an event that had to take it. */
+const ENVELOPE_TIME = 'time (the Azure Monitor envelope: when the record was delivered, often minutes after the event)';
+
 /** Normalizes one Azure Monitor Entra record (keys may be lower-cased or PascalCased by exporters). */
 export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): NormalizedEvent {
   const r = trimKeys(input);
@@ -37,11 +40,16 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
   if (eventType !== null) {
     const withIp =
       props['ipAddress'] === undefined && r['callerIpAddress'] !== undefined ? { ...props, ipAddress: r['callerIpAddress'] } : props;
-    return normalizeSignin(withIp, ctx, { eventType, tsUs: envTs });
+    return normalizeSignin(withIp, ctx, { eventType, tsUs: envTs, tsFrom: ENVELOPE_TIME });
   }
   if (category?.toLowerCase() === 'auditlogs')
-    return normalizeDirectoryAudit(props, ctx, { tsUs: envTs, operation: str(r['operationName'] ?? r['OperationName']) });
-  const tsUs = parseMachineTimeUs(props['activityDateTime']) ?? parseMachineTimeUs(props['createdDateTime']) ?? envTs;
+    return normalizeDirectoryAudit(props, ctx, {
+      tsUs: envTs,
+      tsFrom: ENVELOPE_TIME,
+      operation: str(r['operationName'] ?? r['OperationName']),
+    });
+  const ownUs = parseMachineTimeUs(props['activityDateTime']) ?? parseMachineTimeUs(props['createdDateTime']);
+  const tsUs = ownUs ?? envTs;
   // Risk detections keep the user agent and risk reasons in a Key/Value list inside a string.
   const additional = nameValues(props['additionalInfo']);
   if (tsUs === null) throw new RecordError(`Azure Monitor record has no valid time (${JSON.stringify(timeText)})`);
@@ -73,7 +81,10 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
       category: cat,
       summary,
       recordKey: id ? `azmon:${(category ?? 'unknown').toLowerCase()}:${id}` : null,
-      attrs: { fields: { category, ...props, ...(Object.keys(additional).length > 0 ? { additionalInfo: additional } : {}) } },
+      attrs: {
+        fields: { category, ...props, ...(Object.keys(additional).length > 0 ? { additionalInfo: additional } : {}) },
+        ...(ownUs === null ? { timeFallback: timeFallback('activityDateTime', props['activityDateTime'], ENVELOPE_TIME) } : {}),
+      },
     },
     ctx,
     {

@@ -3,10 +3,10 @@
  * Monitor `AuditLogs` `properties`) and Log Analytics `AuditLogs` rows (JSON-in-string columns).
  * Consent activities fill `attrs.consent`.
  */
-import type { ConsentAttrs } from '../../shared/model/attrs';
+import type { EventAttrs } from '../../shared/model/attrs';
 import { consentOf, consentSummary, type Modified } from './consent';
 import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
-import { makeEvent, RecordError, type NormalizeContext } from './event';
+import { makeEvent, RecordError, timeFallback, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs } from './time';
 import { arr, first, isObj, lower, modifiedProperties, nameValues, normalizeResult, obj, q, str, trimKeys, type Obj } from './values';
@@ -23,10 +23,11 @@ const CONSENT = new Set([
 export function normalizeDirectoryAudit(
   input: Obj,
   ctx: NormalizeContext,
-  hint: { tsUs?: number | null; operation?: string | null } = {},
+  hint: { tsUs?: number | null; tsFrom?: string; operation?: string | null } = {},
 ): NormalizedEvent {
   const a = trimKeys(input);
-  const tsUs = parseMachineTimeUs(a['activityDateTime']) ?? parseMachineTimeUs(a['createdDateTime']) ?? hint.tsUs ?? null;
+  const ownUs = parseMachineTimeUs(a['activityDateTime']) ?? parseMachineTimeUs(a['createdDateTime']);
+  const tsUs = ownUs ?? hint.tsUs ?? null;
   if (tsUs === null) throw new RecordError('directory audit has no valid activityDateTime');
   const operation = str(a['activityDisplayName']) ?? str(a['operationName']) ?? hint.operation ?? null;
   if (operation === null) throw new RecordError('directory audit has no activityDisplayName');
@@ -55,7 +56,8 @@ export function normalizeDirectoryAudit(
   const object = str(t0?.['userPrincipalName']) ?? str(t0?.['displayName']) ?? str(t0?.['id']);
   const opKey = operation.toLowerCase().replace(/\.$/, '').trim();
   let category: EventCategory = 'admin';
-  const attrs: { consent?: ConsentAttrs; fields: Obj } = { fields };
+  const attrs: EventAttrs = { fields };
+  if (ownUs === null) attrs.timeFallback = timeFallback('activityDateTime', a['activityDateTime'], hint.tsFrom ?? 'the record around it');
   let summary = `${operation}${object ? ` ${q(object)}` : ''}${actor ? ` by ${actor}` : ''}${ip ? ` from ${ip}` : ''}`;
   if (CONSENT.has(opKey)) {
     category = 'consent';

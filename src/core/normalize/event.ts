@@ -76,6 +76,19 @@ export function makeEvent(core: EventCore, ctx: NormalizeContext, cols: Partial<
   };
 }
 
+/**
+ * The note an event carries ({@link EventAttrs.timeFallback}) when its time was not read from
+ * `field`, the record's own time, which held `value`, but from `from`.
+ */
+export function timeFallback(field: string, value: unknown, from: string): NonNullable<EventAttrs['timeFallback']> {
+  const missing = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  const shown = JSON.stringify(value) ?? String(value);
+  return {
+    from,
+    reason: missing ? `${field} is missing` : `${field} ${shown.length > 80 ? `${shown.slice(0, 79)}…` : shown} is not a valid time`,
+  };
+}
+
 /** Throws the quarantine error for a record without a usable timestamp. */
 export function requireTime(tsUs: number | null, what: string): number {
   if (tsUs === null) throw new RecordError(`no valid timestamp (${what})`);

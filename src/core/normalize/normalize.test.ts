@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeJsonRecord, normalizePowerShellUal } from '../ingest/json-records';
+import { normalizeActivity } from './activities';
 import { normalizeAzureMonitor } from './azure-monitor';
 import { linkable, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
@@ -522,5 +524,71 @@ describe('Graph activity logs (Azure Monitor MicrosoftGraphActivityLogs)', () =>
       'mail-send',
     ]);
     expect([cat('POST', 'createForward'), cat('POST', 'createReply')]).toEqual(['other', 'other']);
+  });
+});
+
+describe('time taken from another field', () => {
+  const at = Date.UTC(2026, 0, 24, 6, 40, 1) * 1000;
+
+  it("says so when a record's own time is unreadable and the export's CreationDate gave it", () => {
+    const audit = (CreationTime: unknown) =>
+      JSON.stringify({ Id: 'u-1', Operation: 'Send', ...(CreationTime !== undefined ? { CreationTime } : {}) });
+    const own = normalizePowerShellUal({ CreationDate: '2026-01-24T06:40:01Z', AuditData: audit('2026-01-24T06:40:02') }, ctx(), false);
+    expect(own.tsUs).toBe(at + 1_000_000);
+    expect(own.attrs.timeFallback).toBeUndefined();
+    const garbled = normalizePowerShellUal({ CreationDate: '2026-01-24T06:40:01Z ', AuditData: audit('24.01.2026 06:40') }, ctx(), false);
+    expect(garbled.tsUs).toBe(at);
+    expect(garbled.attrs.timeFallback).toEqual({
+      from: "CreationDate (the export's column)",
+      reason: 'CreationTime "24.01.2026 06:40" is not a valid time',
+    });
+    const local = normalizePowerShellUal({ CreationDate: '1/24/2026 6:40:01 AM', AuditData: audit(undefined) }, ctx(), true);
+    expect(local.tsUs).toBe(at);
+    expect(local.attrs.timeFallback).toEqual({
+      from: "CreationDate (the export's column, read as a US month/day date)",
+      reason: 'CreationTime is missing',
+    });
+    // A Graph audit record's own createdDateTime, when auditData lacks one.
+    const graph = normalizeJsonRecord(
+      {
+        id: 'g-1',
+        createdDateTime: '2026-01-24T06:40:01Z',
+        operation: 'Send',
+        auditLogRecordType: 'exchangeItem',
+        auditData: { Operation: 'Send' },
+      },
+      'graph-audit-records',
+      ctx(),
+    );
+    expect(graph.attrs.timeFallback?.from).toMatch(/^createdDateTime/);
+  });
+
+  it('says so when a sign-in or audit took the Azure Monitor envelope time, and not when it had its own', () => {
+    const envelope = (properties: Record<string, unknown>, category = 'SignInLogs') =>
+      normalizeAzureMonitor(
+        { time: '2026-01-24T06:45:00Z', category, operationName: 'Sign-in activity', properties: { id: 'x', ...properties } },
+        ctx(),
+      );
+    expect(envelope({ createdDateTime: '2026-01-24T06:40:01Z' }).attrs.timeFallback).toBeUndefined();
+    const signin = envelope({ createdDateTime: '' });
+    expect(signin.tsUs).toBe(at + 299_000_000);
+    expect(signin.attrs.timeFallback).toMatchObject({
+      from: expect.stringMatching(/^time \(the Azure Monitor envelope/),
+      reason: 'createdDateTime is missing',
+    });
+    const audit = envelope({ activityDisplayName: 'Add member to role', activityDateTime: 'yesterday' }, 'AuditLogs');
+    expect(audit.attrs.timeFallback?.reason).toBe('activityDateTime "yesterday" is not a valid time');
+    const risk = envelope({ riskEventType: 'unfamiliarFeatures' }, 'UserRiskEvents');
+    expect(risk.attrs.timeFallback?.reason).toBe('activityDateTime is missing');
+  });
+
+  it("says so when an activity's TimeStamp is unreadable and ActivityCreationTime gave its time", () => {
+    const activity = (TimeStamp: unknown) =>
+      normalizeActivity({ Id: 'a-1', ActivityIdType: 'MessageSent', TimeStamp, ActivityCreationTime: '2026-01-24T06:40:01Z' }, ctx());
+    expect(activity('2026-01-24T06:40:05Z').attrs.timeFallback).toBeUndefined();
+    expect(activity('n/a')).toMatchObject({
+      tsUs: at,
+      attrs: { timeFallback: { from: 'ActivityCreationTime', reason: 'TimeStamp "n/a" is not a valid time' } },
+    });
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { SigninAttrs } from '../../shared/model/attrs';
 import type { NormalizedEvent } from '../../shared/model/event';
-import { makeEvent, RecordError, type NormalizeContext } from './event';
+import { makeEvent, RecordError, timeFallback, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs } from './time';
 import { arr, bool, clip, first, int, isObj, lower, obj, psHashtable, str, trimKeys, type Obj } from './values';
@@ -48,10 +48,11 @@ function location(v: unknown): SigninAttrs['location'] {
 export function normalizeSignin(
   input: Obj,
   ctx: NormalizeContext,
-  hint: { eventType?: string | null; tsUs?: number | null } = {},
+  hint: { eventType?: string | null; tsUs?: number | null; tsFrom?: string } = {},
 ): NormalizedEvent {
   const s = trimKeys(input);
-  const tsUs = parseMachineTimeUs(s['createdDateTime']) ?? hint.tsUs ?? null;
+  const ownUs = parseMachineTimeUs(s['createdDateTime']);
+  const tsUs = ownUs ?? hint.tsUs ?? null;
   if (tsUs === null) throw new RecordError('sign-in has no valid createdDateTime');
   const id = str(s['id']);
   const status = nested(s['status']) ?? {};
@@ -131,7 +132,13 @@ export function normalizeSignin(
       category: 'logon',
       summary,
       recordKey: id ? `signin:${id.toLowerCase()}` : null,
-      attrs: { signin, fields },
+      attrs: {
+        signin,
+        fields,
+        ...(ownUs === null
+          ? { timeFallback: timeFallback('createdDateTime', s['createdDateTime'], hint.tsFrom ?? 'the record around it') }
+          : {}),
+      },
     },
     ctx,
     {

@@ -137,6 +137,13 @@ export interface EventAttrs {
    * PowerShell export wrapped around the record. See docs/formats.md.
    */
   fields?: Record<string, unknown>;
+  /**
+   * Set when the record's own time field was missing or unreadable and the event's time was taken
+   * from another field: the export's `CreationDate` column, a Graph audit record's
+   * `createdDateTime`, an Azure Monitor envelope's delivery `time`, an activity's
+   * `ActivityCreationTime`. `from` names that field, `reason` what the record's own field held.
+   */
+  timeFallback?: { from: string; reason: string };
   /** Set on examiner-added events. */
   manual?: { note: string };
 }

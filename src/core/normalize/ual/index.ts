@@ -6,7 +6,7 @@
  */
 import type { EventAttrs, MailAccessAttrs, SendAttrs } from '../../../shared/model/attrs';
 import type { EventCategory, NormalizedEvent } from '../../../shared/model/event';
-import { makeEvent, RecordError, type NormalizeContext } from '../event';
+import { makeEvent, RecordError, timeFallback, type NormalizeContext } from '../event';
 import { canonicalIp } from '../ip';
 import { consentOf, consentSummary, type Modified } from '../consent';
 import { ruleForwards, ruleFromParameters, ruleFromUpdateInboxRules, ruleSummary } from '../rules';
@@ -35,6 +35,8 @@ import { recordTypeName } from './record-types';
 /** Values a container (CSV columns, Graph envelope, PowerShell object) offers when the record lacks them. */
 export interface UalFallback {
   tsUs?: number | null;
+  /** Where {@link tsUs} was read (`CreationDate` of the export), for the event's `timeFallback` note. */
+  tsFrom?: string;
   id?: string | null;
   operation?: string | null;
   actor?: string | null;
@@ -223,7 +225,8 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
   if (operation === null) throw new RecordError('record has no Operation');
   const opLower = operation.toLowerCase();
   const created = r['CreationTime'];
-  const tsUs = (typeof created === 'string' ? (parseIsoUs(created) ?? parseMachineTimeUs(created)) : null) ?? fb.tsUs ?? null;
+  const ownUs = typeof created === 'string' ? (parseIsoUs(created) ?? parseMachineTimeUs(created)) : null;
+  const tsUs = ownUs ?? fb.tsUs ?? null;
   if (tsUs === null) {
     throw new RecordError(
       created === undefined ? 'record has no CreationTime' : `CreationTime ${JSON.stringify(created)} is not an ISO 8601 time`,
@@ -262,6 +265,7 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
   }
 
   const attrs: EventAttrs = { fields };
+  if (ownUs === null) attrs.timeFallback = timeFallback('CreationTime', created, fb.tsFrom ?? 'the record around it');
   let mailbox = upn(r['MailboxOwnerUPN']);
   let object: string | null = str(r['ObjectId']);
   let summary: string | null = null;
