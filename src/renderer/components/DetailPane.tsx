@@ -279,7 +279,7 @@ export function DetailPane({ eventId, onClose }: { eventId: number; onClose: () 
           <EvidenceRef evidenceId={ev.evidenceId} recordIndex={ev.recordIndex} />
           {d.sightings.length > 0 && (
             <div className="muted" style={{ fontSize: 12 }}>
-              Also seen in: {d.sightings.map((s) => `item ${s.evidenceId} record ${s.recordIndex}`).join(', ')}
+              Also seen in: {d.sightings.map((s) => `item ${s.evidenceId} record ${s.recordIndex + 1}`).join(', ')}
             </div>
           )}
         </Section>

@@ -11,7 +11,9 @@ export function EvidenceRef({ evidenceId, recordIndex }: { evidenceId: number; r
   return (
     <div className="stack" style={{ gap: 2 }} data-testid="evidence-ref">
       <div>
-        Evidence item <strong>#{evidenceId}</strong>, record <strong>{recordIndex}</strong>
+        {/* Counted from 1, as quarantine locations count records; the 0-based index is what exports and the grid show. */}
+        Evidence item <strong>#{evidenceId}</strong>, record <strong>{recordIndex + 1}</strong>{' '}
+        <span className="muted">(record_index {recordIndex})</span>
         {item && <span className="muted"> · {item.kind}</span>}
       </div>
       {item && (
