@@ -272,4 +272,54 @@ describe('JsonRecordScanner', () => {
       }
     });
   });
+  describe('damage between the records of an array or page', () => {
+    const rec = (id: string, extra = '') => `{"CreationTime":"2026-01-24T07:10:00","Id":"${id}","Operation":"Send"${extra}}`;
+    /** Ids of the records read, and the errors, whatever the pieces the text arrives in. */
+    const read = (text: string, steps = [1, 7, 64, 4096]): { ids: string[]; errors: string[] } => {
+      const results = [...steps, text.length].map((step) => {
+        const { items } = scan(text, step);
+        return {
+          ids: items.filter((i) => !i.error).map((i) => (JSON.parse(i.text) as { Id: string }).Id),
+          errors: items.filter((i) => i.error).map((i) => `${i.line}: ${i.error}: ${i.text}`),
+        };
+      });
+      for (const r of results) expect(r).toEqual(results[0]);
+      return results[0]!;
+    };
+
+    it('reads on in a page after an extra closing brace in a record', () => {
+      const text = `{"value":[\n${rec('r1')},\n${rec('r2', ',"X":{"a":1}}')},\n${rec('r3')},\n${rec('r4')}\n]}`;
+      const { ids, errors } = read(text);
+      // r2 closes early at the extra brace (what it held up to there is read); its last member is not an object.
+      expect(ids).toEqual(['r1', 'r2', 'r3', 'r4']);
+      expect(errors).toEqual(['3: array element is not an object: }']);
+    });
+
+    it('minds an escaped quote in a page member whose backslash ends one piece and quote starts the next', () => {
+      const head = `{"value":[\n${rec('r1')}\n],"note":"say `;
+      const text = `${head}\\"}{\\" ok"}\n{"value":[\n${rec('r2')}\n]}\n`;
+      const { items } = scan(text, head.length + 1); // the first piece ends on the backslash
+      expect(items.map((i) => i.error ?? (JSON.parse(i.text) as { Id: string }).Id)).toEqual(['r1', 'r2']);
+    });
+
+    it('reads on after a stray quote before a record, even one whose values hold brackets', () => {
+      for (const odd of ['', ',"S0":"{"', ',"S0":"}]"']) {
+        const text = `[\n${rec('r1')},\n"${rec('r2')},\n${rec('r3')},\n${rec('r4', odd)},\n${rec('r5')}\n]`;
+        const { ids, errors } = read(text);
+        expect(ids, odd).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
+        expect(errors, odd).toEqual([
+          '3: array element is not an object, and a record starts inside it on line 3 (a stray quote?); reading goes on there: "',
+        ]);
+      }
+    });
+
+    it('reports a line of text after the data as one item, however long and however it arrives', () => {
+      const junk = 'garbage '.repeat(30_000);
+      // (Pieces of 64 characters and more: a line held while it arrives in 1-character pieces is
+      // re-flattened by each, which the importer's 64 KiB pieces never do.)
+      const { ids, errors } = read(`[\n${rec('r1')}\n]\n${junk}\n"${junk}\n${rec('r2')}\n`, [64, 4096, 65_536]);
+      expect(ids).toEqual(['r1', 'r2']);
+      expect(errors).toEqual([`4: not JSON: ${junk.trim()}`, `5: not JSON: "${junk.trim()}`]);
+    });
+  });
 });

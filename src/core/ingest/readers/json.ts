@@ -82,6 +82,10 @@ export class JsonRecordScanner {
   private closedInRecord = false;
   /** In JSON Lines, the line being passed over was reported as longer than {@link MAX_RECORD_CHARS}. */
   private skippingLine = false;
+  /** In stream mode, the rest of a line of text outside any JSON value, already reported as too long, is passed over. */
+  private skippingText = false;
+  /** Characters of the line of text outside any JSON value at `pos` already searched for its end. */
+  private textSearched = 0;
 
   /** Page members seen before the record array, once known. */
   pageMeta(): PageMeta | null {
@@ -294,6 +298,28 @@ export class JsonRecordScanner {
     }
   }
 
+  /**
+   * Ends the array element that is not an object, at `end` (its `,` or `]`): reported as such,
+   * unless records start inside it (a stray quote before a record turns the strings of the records
+   * after it inside out, until a bracket in one of their values ends the element): then it is
+   * reported up to the first of them and reading goes on there, the position returned; else -1.
+   */
+  private endScalar(end: number, out: JsonItem[]): number {
+    const s = this.buf;
+    if (s.indexOf('{', this.scalarStart) < end) {
+      const p = this.resync(out, end);
+      if (p >= 0) return p;
+    }
+    out.push({ text: s.slice(this.scalarStart, end).trim(), line: this.recordLine, error: 'array element is not an object' });
+    this.scalarStart = -1;
+    return -1;
+  }
+
+  /** Start of the record or other array element being read, or -1. */
+  private openElement(): number {
+    return this.recordStart >= 0 ? this.recordStart : this.scalarStart;
+  }
+
   /** At the value of a page's `@odata.nextLink` member after its record array. */
   private atNextLinkValue(): boolean {
     return this.page !== null && this.depth === 1 && this.arrayDepth === 0 && this.expectValueForKey === '@odata.nextLink';
@@ -315,25 +341,27 @@ export class JsonRecordScanner {
    * line and is followed by another value or the end is one too, whatever its keys: such a file may
    * mix record kinds, and what is nested in a record is indented, or followed by `,` or `]`. When
    * one is found, the cut record is reported up to it and scanning goes on there, in the same array
-   * or at the top level; the records after the cut are not lost to it. Returns the position to go
-   * on from, or -1.
+   * or at the top level; the records after the cut are not lost to it. Only records starting
+   * before `before` are taken. Returns the position to go on from, or -1.
    */
-  private resync(out: JsonItem[]): number {
-    if (this.recordStart < 0) return -1;
+  private resync(out: JsonItem[], before = Infinity): number {
+    // An element that is not an object (a stray quote before a record opens a string there) runs
+    // on over the records after it just as a record that never closes does.
+    const from = this.openElement();
+    if (from < 0) return -1;
     const top = this.arrayDepth === 0;
     // The file's first record is the cut one: its own first key (its start is whole) stands in.
-    this.signature ??= signatureOfKeys(openingKeys(this.buf, this.recordStart));
+    if (this.recordStart >= 0) this.signature ??= signatureOfKeys(openingKeys(this.buf, this.recordStart));
     const sig = this.signature;
     if (sig === null && !top) return -1;
     const opening = top ? topLevelOpening(sig) : sig!.opening;
     const s = this.buf;
-    const from = this.recordStart;
     opening.lastIndex = from + 1;
     // A failed try may read on to the end of what is buffered: a bounded number keeps a damaged file
     // linear. A whole object with other keys (a nested policy, a folder item) is stepped over, not
     // counted: a record has many of them.
     let failures = 0;
-    for (let m = opening.exec(s); m !== null && failures < MAX_RESYNC_TRIES; m = opening.exec(s)) {
+    for (let m = opening.exec(s); m !== null && m.index < before && failures < MAX_RESYNC_TRIES; m = opening.exec(s)) {
       const end = objectEnd(s, m.index);
       if (end < 0) {
         failures++; // cut off again, or runs past what is buffered
@@ -357,7 +385,10 @@ export class JsonRecordScanner {
       out.push({
         text: s.slice(from, at).replace(/[\s,[]+$/, ''),
         line: this.recordLine,
-        error: `record not terminated: another record starts inside it on line ${line} (an export cut off and continued in the same file?); reading goes on there`,
+        error:
+          this.recordStart >= 0
+            ? `record not terminated: another record starts inside it on line ${line} (an export cut off and continued in the same file?); reading goes on there`
+            : `array element is not an object, and a record starts inside it on line ${line} (a stray quote?); reading goes on there`,
       });
       this.baseLine = line;
       this.countedPos = at;
@@ -378,10 +409,46 @@ export class JsonRecordScanner {
     return -1;
   }
 
+  /**
+   * Reports the line of text outside any JSON value that starts at `pos` as not JSON, once it is
+   * buffered to its end (a line longer than {@link MAX_RECORD_CHARS}: its first 1,000 characters,
+   * and the rest is passed over). Returns where reading goes on, or -1 to wait for more input.
+   */
+  private outsideText(pos: number, out: JsonItem[]): number {
+    const s = this.buf;
+    // (A long line arriving in many pieces is searched once, not from its start again each time.)
+    const nl = s.indexOf('\n', pos + this.textSearched);
+    const end = nl < 0 ? s.length : nl;
+    this.textSearched = nl < 0 ? end - pos : 0;
+    if (end - pos <= MAX_RECORD_CHARS) {
+      if (nl < 0) return -1;
+      out.push({ text: s.slice(pos, end).trim(), line: this.lineAt(pos), error: 'not JSON' });
+      return end;
+    }
+    out.push({
+      text: s.slice(pos, pos + 1000),
+      line: this.lineAt(pos),
+      error: `not JSON: a line longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB), passed over`,
+    });
+    this.textSearched = 0;
+    if (nl >= 0) return nl;
+    this.skippingText = true;
+    return s.length;
+  }
+
   private scanStream(out: JsonItem[]): void {
     const s = this.buf;
     const len = s.length;
     let pos = this.pos;
+    if (this.skippingText) {
+      const nl = s.indexOf('\n', pos);
+      if (nl < 0) {
+        this.pos = len;
+        return;
+      }
+      this.skippingText = false;
+      pos = nl;
+    }
     while (pos < len) {
       if (this.inString) {
         let q = s.indexOf('"', pos);
@@ -393,7 +460,10 @@ export class JsonRecordScanner {
           q = s.indexOf('"', q + 1);
         }
         if (q < 0) {
+          // Keep a run of backslashes at the end: the quote after it, in the next piece, is counted
+          // as escaped or not from them (compaction would drop them outside a record).
           pos = len;
+          while (pos > this.pos && s.charCodeAt(pos - 1) === 92) pos--;
           break;
         }
         this.inString = false;
@@ -414,10 +484,22 @@ export class JsonRecordScanner {
         pos++;
         continue;
       }
+      if (this.depth === 0 && c !== 123 && c !== 91 && c !== 125 && c !== 93 && c !== 44) {
+        // Text outside any JSON value (a string or a word where a value should open): the line is
+        // reported, whole, and reading goes on after it.
+        const next = this.outsideText(pos, out);
+        if (next < 0) {
+          this.pos = pos;
+          return;
+        }
+        pos = next;
+        continue;
+      }
       const atElementLevel = this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0;
       if (atElementLevel && this.scalarStart < 0 && c !== 44 && c !== 93 && c !== 123 && c !== 91) {
         this.scalarStart = pos; // a non-object array element
         this.recordLine = this.lineAt(pos);
+        this.resyncTried = false;
       }
       switch (c) {
         case 34: // "
@@ -462,7 +544,9 @@ export class JsonRecordScanner {
             this.arrayDepth = 2;
             const link = this.meta['@odata.nextLink'];
             this.page = { link: typeof link === 'string' ? link : null };
-          } else if (this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
+          } else if (this.arrayDepth > 0 && this.depth === this.arrayDepth && this.recordStart < 0 && this.scalarStart < 0) {
+            // (Inside an element that is not an object, a bracket is part of it: a record starting
+            // there would drop the element's text before it.)
             if (c === 123) {
               this.recordStart = pos;
               this.recordLine = this.lineAt(pos);
@@ -482,8 +566,19 @@ export class JsonRecordScanner {
         case 93: {
           // ]
           if (this.scalarStart >= 0 && this.depth === this.arrayDepth && c === 93) {
-            out.push({ text: s.slice(this.scalarStart, pos).trim(), line: this.recordLine, error: 'array element is not an object' });
-            this.scalarStart = -1;
+            const p = this.endScalar(pos, out);
+            if (p >= 0) {
+              pos = p;
+              break;
+            }
+          }
+          if (c === 125 && atElementLevel) {
+            // A `}` between the elements of the record array closes nothing that is open (an extra
+            // one after a record, or one left by a record that closed early): it is part of the
+            // element being read, which is reported as not an object. Counting it would put the
+            // scanner outside the array (or, in a page, outside its `value`) for good.
+            pos++;
+            break;
           }
           if (c === 93 && this.innerArrays > 0 && this.depth === this.arrayDepth && this.recordStart < 0) {
             this.innerArrays--;
@@ -495,7 +590,7 @@ export class JsonRecordScanner {
           this.depth--;
           pos++;
           if (this.depth < 0) {
-            out.push({ text: s.slice(pos - 1, Math.min(len, pos + 200)), line: this.lineAt(pos - 1), error: 'unexpected closing bracket' });
+            out.push({ text: s[pos - 1]!, line: this.lineAt(pos - 1), error: 'unexpected closing bracket' });
             this.depth = 0;
             break;
           }
@@ -519,50 +614,45 @@ export class JsonRecordScanner {
         }
         case 44: // ,
           if (this.scalarStart >= 0 && this.depth === this.arrayDepth) {
-            out.push({ text: s.slice(this.scalarStart, pos).trim(), line: this.recordLine, error: 'array element is not an object' });
-            this.scalarStart = -1;
+            const p = this.endScalar(pos, out);
+            if (p >= 0) {
+              pos = p;
+              break;
+            }
           }
           if (this.depth === 1 && this.topIsObject) this.expectValueForKey = null;
           pos++;
           break;
         default:
           if (this.atNextLinkValue()) this.page!.link = null; // null, or not a link
-          if (this.depth === 0) {
-            // Text outside any JSON value: report the line and move on.
-            const nl = s.indexOf('\n', pos);
-            if (nl < 0 && len - pos < 4096) {
-              this.pos = pos;
-              return;
-            }
-            const end = nl < 0 ? len : nl;
-            out.push({ text: s.slice(pos, end).trim(), line: this.lineAt(pos), error: 'not JSON' });
-            pos = end;
-          } else pos++;
+          pos++;
           break;
       }
-      if (this.recordStart >= 0 && !this.resyncTried && pos - this.recordStart > RESYNC_AFTER_CHARS) {
+      const open = this.openElement();
+      if (open >= 0 && !this.resyncTried && pos - open > RESYNC_AFTER_CHARS) {
         // Longer than any record Microsoft writes: likely a cut one running into the next, unless
         // it closes in what is buffered already (a large valid record arriving in one piece: a
         // search from its start would find the record after its end).
         this.resyncTried = true;
-        const p = objectEnd(s, this.recordStart) >= 0 ? -1 : this.resync(out);
+        const p = this.recordStart >= 0 && objectEnd(s, this.recordStart) >= 0 ? -1 : this.resync(out);
         if (p >= 0) {
           pos = p;
           continue;
         }
       }
-      if (this.recordStart >= 0 && pos - this.recordStart > MAX_RECORD_CHARS) {
+      if (open >= 0 && pos - open > MAX_RECORD_CHARS) {
         const p = this.resync(out);
         if (p >= 0) {
           pos = p;
           continue;
         }
         out.push({
-          text: s.slice(this.recordStart, this.recordStart + 1000),
+          text: s.slice(open, open + 1000),
           line: this.recordLine,
-          error: `record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB)`,
+          error: `${this.recordStart >= 0 ? 'record' : 'array element'} longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (16 MiB)`,
         });
         this.recordStart = -1;
+        this.scalarStart = -1;
       }
     }
     this.pos = pos;
