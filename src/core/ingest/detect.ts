@@ -100,15 +100,16 @@ function detectJson(sample: string, complete: boolean): Detection {
   let firstKeys: string | null = null;
   for (const item of items.slice(0, 20)) {
     if (item.error) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(item.text);
-    } catch {
-      unparsed++;
-      // A stray quote in the first record merges it with the ones after it: read one of those.
-      v = wholeRecordInside(item.text);
-      if (v === undefined) continue;
-    }
+    let v: unknown = item.value;
+    if (v === undefined)
+      try {
+        v = JSON.parse(item.text);
+      } catch {
+        unparsed++;
+        // A stray quote in the first record merges it with the ones after it: read one of those.
+        v = wholeRecordInside(item.text);
+        if (v === undefined) continue;
+      }
     let recs: unknown[] = Array.isArray(v) ? v : [v];
     let pageOnLine = false;
     if (isObj(v) && classifyJson(v) === null) {

@@ -264,12 +264,15 @@ export class JsonParser implements RecordParser {
     }
     const location = this.scanner.isLines() ? `line ${item.line}` : `record ${this.index + 1} (line ${item.line})`;
     if (item.error) return this.sink.reject(this.index++, location, item.error, item.text);
-    let value: unknown;
-    try {
-      value = JSON.parse(item.text);
-    } catch (err) {
-      if (this.recover(item, location)) return;
-      return this.sink.reject(this.index++, location, `not valid JSON: ${(err as Error).message}`, item.text);
+    // (The scanner parsed the records it closed itself; JSON Lines are parsed here.)
+    let value: unknown = item.value;
+    if (value === undefined) {
+      try {
+        value = JSON.parse(item.text);
+      } catch (err) {
+        if (this.recover(item, location)) return;
+        return this.sink.reject(this.index++, location, `not valid JSON: ${(err as Error).message}`, item.text);
+      }
     }
     if (this.firstKeys === null && isObj(value)) this.firstKeys = Object.keys(value).slice(0, 2);
     // A JSON Lines line may itself hold an array of records (a content blob per line) or a page.

@@ -279,8 +279,8 @@ describe('JsonRecordScanner', () => {
       const results = [...steps, text.length].map((step) => {
         const { items } = scan(text, step);
         return {
-          ids: items.filter((i) => !i.error).map((i) => (JSON.parse(i.text) as { Id: string }).Id),
-          errors: items.filter((i) => i.error).map((i) => `${i.line}: ${i.error}: ${i.text}`),
+          ids: items.filter((i) => i.value !== undefined).map((i) => (i.value as { Id: string }).Id),
+          errors: items.filter((i) => i.value === undefined).map((i) => `${i.line}: ${i.error ?? 'does not parse'}: ${i.text}`),
         };
       });
       for (const r of results) expect(r).toEqual(results[0]);
@@ -311,6 +311,34 @@ describe('JsonRecordScanner', () => {
           '3: array element is not an object, and a record starts inside it on line 3 (a stray quote?); reading goes on there: "',
         ]);
       }
+    });
+
+    it('reads on at the next record line after a stray quote inside a record closed on a later record', () => {
+      // The stray quote in r2 turns the strings inside out: the scanner meets the brace in r3's
+      // `"V":"}"` outside a string and closes r2 there, over r3's first half.
+      for (const layout of ['lines', 'pretty'] as const) {
+        const r2 = `{"CreationTime":"2026-01-24T07:10:00","Id":"r2","Oper"ation":"Send"}`;
+        const records = [rec('r1'), r2, rec('r3', ',"V":"}"'), rec('r4', ',"V":"}]"'), rec('r5')];
+        const text =
+          layout === 'lines'
+            ? `{"value":[\n${records.join(',\n')}\n]}`
+            : `[\n${records.map((r) => `  ${r.replace(/,"/g, ',\n    "').replace('{"', '{\n    "')}`).join(',\n')}\n]`;
+        const { ids, errors } = read(text);
+        expect(ids, layout).toEqual(['r1', 'r3', 'r4', 'r5']);
+        expect(errors, layout).toEqual([
+          expect.stringMatching(
+            /^\d+: not valid JSON, and the next record starts inside it on line \d+ \(a stray quote\?\); reading goes on there: \s*\{/,
+          ),
+        ]);
+      }
+    });
+
+    it('does not take a nested object opening like a record for one unless it starts a line where records do', () => {
+      const nested = `{"CreationTime":"nested","Id":"n1","V":"}"}`;
+      const text = `[\n${rec('r1')},\n${rec('r2', `,"Oops":"a"b","N":\n  ${nested}`)},\n${rec('r3')}\n]`;
+      const { ids } = read(text);
+      expect(ids).not.toContain('n1');
+      expect(ids).toContain('r3');
     });
 
     it('reports a line of text after the data as one item, however long and however it arrives', () => {

@@ -20,6 +20,8 @@ export interface JsonItem {
   line: number;
   /** Why the item is not a record (then `text` holds what was read). */
   error?: string;
+  /** The record parsed, when the scanner parsed it (records of arrays and pages, top-level objects). */
+  value?: unknown;
 }
 
 /** Members of the page object seen before its record array (`@odata.context`, …). */
@@ -84,6 +86,10 @@ export class JsonRecordScanner {
   private skippingLine = false;
   /** In stream mode, the rest of a line of text outside any JSON value, already reported as too long, is passed over. */
   private skippingText = false;
+  /** Spaces and tabs since the last line feed, or -1 once anything else followed it. */
+  private indent = -1;
+  /** {@link indent} where the open record starts: -1 when it does not start its line. */
+  private recordIndent = -1;
   /** Characters of the line of text outside any JSON value at `pos` already searched for its end. */
   private textSearched = 0;
 
@@ -325,11 +331,36 @@ export class JsonRecordScanner {
     return this.page !== null && this.depth === 1 && this.arrayDepth === 0 && this.expectValueForKey === '@odata.nextLink';
   }
 
-  private emitRecord(end: number, out: JsonItem[]): void {
+  /**
+   * Reports the record from `recordStart` to `end`, parsed (the parser does not parse it again).
+   * One of an array or page that does not parse but has another record starting inside it (see
+   * {@link recordStartInside}) is reported up to there, and the position to read on from is
+   * returned; otherwise -1.
+   */
+  private emitRecord(end: number, out: JsonItem[]): number {
     const text = this.buf.slice(this.recordStart, end);
-    out.push({ text, line: this.recordLine });
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      const at = this.arrayDepth > 0 ? this.recordStartInside(this.recordStart, end) : -1;
+      if (at > 0) {
+        this.restartAt(
+          this.recordStart,
+          at,
+          out,
+          (line) => `not valid JSON, and the next record starts inside it on line ${line} (a stray quote?); reading goes on there`,
+        );
+        return at;
+      }
+      out.push({ text, line: this.recordLine });
+      this.recordStart = -1;
+      return -1;
+    }
+    out.push({ text, line: this.recordLine, value });
     this.recordStart = -1;
-    this.signature ??= signatureOf(text);
+    this.signature ??= signatureOfValue(value);
+    return -1;
   }
 
   /**
@@ -381,30 +412,61 @@ export class JsonRecordScanner {
         continue;
       }
       const at = m.index;
-      const line = this.recordLine + countLf(s, from, at);
-      out.push({
-        text: s.slice(from, at).replace(/[\s,[]+$/, ''),
-        line: this.recordLine,
-        error:
-          this.recordStart >= 0
-            ? `record not terminated: another record starts inside it on line ${line} (an export cut off and continued in the same file?); reading goes on there`
-            : `array element is not an object, and a record starts inside it on line ${line} (a stray quote?); reading goes on there`,
-      });
-      this.baseLine = line;
-      this.countedPos = at;
-      this.depth = this.arrayDepth;
-      this.inString = false;
-      if (top) {
-        this.topIsObject = false;
-        this.topStart = -1;
-      }
-      this.recordStart = -1;
-      this.scalarStart = -1;
-      this.keyStart = -1;
-      this.linkStart = -1;
-      this.lastKey = null;
-      this.expectValueForKey = null;
+      this.restartAt(from, at, out, (line) =>
+        this.recordStart >= 0
+          ? `record not terminated: another record starts inside it on line ${line} (an export cut off and continued in the same file?); reading goes on there`
+          : `array element is not an object, and a record starts inside it on line ${line} (a stray quote?); reading goes on there`,
+      );
       return at;
+    }
+    return -1;
+  }
+
+  /**
+   * Reports the text from `from` up to `at` as broken (`error` given the line `at` is on) and
+   * sets the scanner to read on at `at`, at the level of the records.
+   */
+  private restartAt(from: number, at: number, out: JsonItem[], error: (line: number) => string): void {
+    const s = this.buf;
+    const line = this.recordLine + countLf(s, from, at);
+    out.push({ text: s.slice(from, at).replace(/[\s,[]+$/, ''), line: this.recordLine, error: error(line) });
+    this.baseLine = line;
+    this.countedPos = at;
+    this.depth = this.arrayDepth;
+    this.inString = false;
+    this.indent = lineIndent(s, at)?.length ?? -1;
+    if (this.arrayDepth === 0) {
+      this.topIsObject = false;
+      this.topStart = -1;
+    }
+    this.recordStart = -1;
+    this.scalarStart = -1;
+    this.keyStart = -1;
+    this.linkStart = -1;
+    this.lastKey = null;
+    this.expectValueForKey = null;
+  }
+
+  /**
+   * Where, inside the record of an array or page from `from` to `end` that does not parse, the
+   * next record starts, or -1: an object opening with the first keys of the file's records at
+   * the start of a line, indented as this record is. A stray quote inside a record turns the
+   * strings after it inside out, and the scanner then closes the record on a brace of a later one
+   * (`"Value":"}"`): the records between are in this text, whole, each on its own line (one a
+   * line) or at the record indentation (pretty-printed), where nothing nested in a record starts.
+   */
+  private recordStartInside(from: number, end: number): number {
+    const s = this.buf;
+    // When the broken record is the file's first, its own first keys (its start is whole) stand in.
+    const sig = this.signature ?? signatureOfKeys(openingKeys(s, from));
+    if (sig === null) return -1;
+    const indent = this.recordIndent;
+    if (indent < 0) return -1;
+    const keys = sig.keys.join('\u0000');
+    sig.opening.lastIndex = from + 1;
+    for (let m = sig.opening.exec(s); m !== null && m.index < end; m = sig.opening.exec(s)) {
+      if (lineIndent(s, m.index)?.length === indent && openingKeys(s, m.index).slice(0, sig.keys.length).join('\u0000') === keys)
+        return m.index;
     }
     return -1;
   }
@@ -451,6 +513,7 @@ export class JsonRecordScanner {
     }
     while (pos < len) {
       if (this.inString) {
+        this.indent = -1;
         let q = s.indexOf('"', pos);
         for (;;) {
           if (q < 0) break;
@@ -481,9 +544,13 @@ export class JsonRecordScanner {
       }
       const c = s.charCodeAt(pos);
       if (isWs(c)) {
+        if (c === 10) this.indent = 0;
+        else if (this.indent >= 0 && c !== 13) this.indent++;
         pos++;
         continue;
       }
+      const indent = this.indent;
+      this.indent = -1;
       if (this.depth === 0 && c !== 123 && c !== 91 && c !== 125 && c !== 93 && c !== 44) {
         // Text outside any JSON value (a string or a word where a value should open): the line is
         // reported, whole, and reading goes on after it.
@@ -550,6 +617,7 @@ export class JsonRecordScanner {
             if (c === 123) {
               this.recordStart = pos;
               this.recordLine = this.lineAt(pos);
+              this.recordIndent = indent;
               this.resyncTried = false;
             } else {
               // An array as an element: its elements are records too.
@@ -594,8 +662,10 @@ export class JsonRecordScanner {
             this.depth = 0;
             break;
           }
-          if (this.recordStart >= 0 && this.arrayDepth > 0 && this.depth === this.arrayDepth) this.emitRecord(pos, out);
-          else if (this.depth === 0) {
+          if (this.recordStart >= 0 && this.arrayDepth > 0 && this.depth === this.arrayDepth) {
+            const p = this.emitRecord(pos, out);
+            if (p >= 0) pos = p;
+          } else if (this.depth === 0) {
             if (this.recordStart >= 0 && this.arrayDepth === 0) this.emitRecord(pos, out);
             if (this.page !== null) {
               this.closedPages.count++;
@@ -671,15 +741,16 @@ const RESYNC_AFTER_CHARS = 4 * 1024 * 1024;
 const MAX_RESYNC_TRIES = 64;
 
 /** The first keys of a record (two at most) and the pattern of an object opening with the first. */
-function signatureOf(text: string): { keys: string[]; opening: RegExp } | null {
-  let o: unknown;
-  try {
-    o = JSON.parse(text);
-  } catch {
-    return null;
-  }
+function signatureOfValue(o: unknown): { keys: string[]; opening: RegExp } | null {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
   return signatureOfKeys(Object.keys(o).slice(0, 2));
+}
+
+/** The whitespace before `at` on its line, or null when anything else stands before it. */
+function lineIndent(s: string, at: number): string | null {
+  let b = at;
+  while (b > 0 && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return b === 0 || s.charCodeAt(b - 1) === 10 ? s.slice(b, at) : null;
 }
 
 /**

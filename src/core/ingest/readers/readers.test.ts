@@ -347,7 +347,7 @@ describe('JsonRecordScanner', () => {
 
   it('reports a truncated array', () => {
     const { items } = scan('[{"a":1},{"b":{"c":', 4);
-    expect(items[0]).toEqual({ text: '{"a":1}', line: 1 });
+    expect(items[0]).toEqual({ text: '{"a":1}', line: 1, value: { a: 1 } });
     expect(items[1]).toMatchObject({ error: 'record not terminated (file truncated?)' });
   });
 
