@@ -341,6 +341,23 @@ describe('JsonRecordScanner', () => {
       expect(ids).toContain('r3');
     });
 
+    it('reads JSON Lines whose first record is over 1 MiB line by line, whatever the pieces', () => {
+      const big = rec('r1', `,"Big":"${'x'.repeat(1_200_000)}"`);
+      const text = `${big}\n${rec('r2')}\n{"CreationTime":"2026-01-24T07:10:00","Id":"r3",\n"Operation":"Send"}\n${rec('r4')}\n`;
+      for (const step of [65_536, text.length]) {
+        const { items, scanner } = scan(text, step);
+        expect(scanner.isLines(), `step ${step}`).toBe(true);
+        // The record split over two lines is two broken lines; the ones around it are read.
+        expect(items.map((i) => [i.line, i.error ?? null, i.text.length > 200 ? 'big' : i.text.slice(0, 12)])).toEqual([
+          [1, null, 'big'],
+          [2, null, '{"CreationTi'],
+          [3, null, '{"CreationTi'],
+          [4, null, '"Operation":'],
+          [5, null, '{"CreationTi'],
+        ]);
+      }
+    });
+
     it('reports a line of text after the data as one item, however long and however it arrives', () => {
       const junk = 'garbage '.repeat(30_000);
       // (Pieces of 64 characters and more: a line held while it arrives in 1-character pieces is

@@ -203,7 +203,8 @@ export class JsonRecordScanner {
     if (this.buf.charCodeAt(i) === 123) {
       const nl = this.buf.indexOf('\n', i);
       if (nl < 0 && !final) {
-        if (this.buf.length < 1 << 20) return;
+        // The whole first line decides (as long as any record may be), not how the input arrives.
+        if (this.buf.length - i <= MAX_RECORD_CHARS) return;
         this.mode = 'stream';
         return;
       }
@@ -246,7 +247,7 @@ export class JsonRecordScanner {
     let at = from;
     for (;;) {
       const nl = s.indexOf('\n', at);
-      if (nl < 0 && !final) return s.length < 1 << 20 ? 'wait' : 'none';
+      if (nl < 0 && !final) return s.length - at <= MAX_RECORD_CHARS ? 'wait' : 'none';
       const line = s.slice(at, nl < 0 ? s.length : nl).trimEnd();
       if (line.length > 0) {
         const c = line.charCodeAt(0);
