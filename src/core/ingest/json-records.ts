@@ -5,6 +5,7 @@
  * string), Graph `auditLogRecord` (`auditData`), Defender `CloudAppEvents` (`RawEventData`),
  * Panther test wrappers (`log`, lower-cased keys).
  */
+import { fromGraphSdk, isGraphSdkObject } from '../normalize/graph-sdk';
 import type { FormatId } from '../../shared/model/ingest';
 import type { NormalizedEvent } from '../../shared/model/event';
 import { normalizeActivity } from '../normalize/activities';
@@ -54,6 +55,7 @@ const LA_SIGNIN_TABLES = new Set([
 
 /** Recognises a JSON record, or `null`. */
 export function classifyJson(o: Obj): JsonRecordKind | null {
+  if (isGraphSdkObject(o)) return classifyJson(fromGraphSdk(o));
   if ('_panther_log_type' in o || ('log' in o && '_panther_rule' in o)) return 'panther';
   if ('auditData' in o && ('auditLogRecordType' in o || 'operation' in o)) return 'graph-audit';
   if (
@@ -244,7 +246,9 @@ export function normalizePowerShellUal(o: Obj, ctx: NormalizeContext, usDates: b
 }
 
 /** Normalizes one JSON record; `format` decides records whose shape is not recognised. */
-export function normalizeJsonRecord(o: Obj, format: FormatId, ctx: NormalizeContext): NormalizedEvent {
+export function normalizeJsonRecord(record: Obj, format: FormatId, ctx: NormalizeContext): NormalizedEvent {
+  // (The raw record stays as the SDK wrote it; the mappings read Graph's names.)
+  const o = isGraphSdkObject(record) ? fromGraphSdk(record) : record;
   const kind = classifyJson(o) ?? DEFAULT_KIND[format] ?? null;
   if (kind === null) {
     const keys = Object.keys(o).slice(0, 8).join(', ');
@@ -256,7 +260,9 @@ export function normalizeJsonRecord(o: Obj, format: FormatId, ctx: NormalizeCont
     case 'ual-powershell':
       return normalizePowerShellUal(o, ctx, false);
     case 'graph-audit': {
-      const data = isObj(o['auditData']) ? stripODataAnnotations(o['auditData']) : {};
+      // (auditData as JSON text, as some tools save the records, is the same record.)
+      const auditData = typeof o['auditData'] === 'string' ? parseAuditDataString(o['auditData'], 'auditData') : o['auditData'];
+      const data = isObj(auditData) ? stripODataAnnotations(auditData) : {};
       return normalizeUal(data, ctx, {
         tsUs: typeof o['createdDateTime'] === 'string' ? parseIsoUs(o['createdDateTime']) : null,
         tsFrom: 'createdDateTime (the Graph auditLogRecord around auditData)',

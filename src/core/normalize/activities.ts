@@ -10,7 +10,7 @@ import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
 import { makeEvent, RecordError, timeFallback, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs, parseUsDateUs } from './time';
-import { clip, first, isObj, lower, nameValues, normalizeResult, q, str, trimKeys, type Obj } from './values';
+import { clip, first, lower, nameValues, normalizeResult, obj, q, str, trimKeys, type Obj } from './values';
 
 const CATEGORY: Record<string, EventCategory> = {
   messagesent: 'mail-send',
@@ -74,8 +74,10 @@ export function normalizeActivity(input: Obj, ctx: NormalizeContext): Normalized
   const ownUs = parseMachineTimeUs(r['TimeStamp']);
   const tsUs = ownUs ?? parseMachineTimeUs(r['ActivityCreationTime']);
   if (tsUs === null) throw new RecordError(`activity has no valid TimeStamp (${JSON.stringify(r['TimeStamp'] ?? null)})`);
+  // (Name/Value pairs, also as JSON text, as the CSV path reads them; or an object already flat.)
   const cp = r['CustomProperties'];
-  const props: Obj = Array.isArray(cp) ? nameValues(cp) : isObj(cp) ? cp : {};
+  const flat = Array.isArray(cp) ? null : obj(cp);
+  const props: Obj = flat !== null && !('Name' in flat && 'Value' in flat) ? flat : nameValues(cp);
   const app = str(r['AppIdType']);
   const userName = lower(props['UserName']);
   const mailbox = ctx.mailbox ?? (userName !== null && userName.includes('@') ? userName : null);

@@ -9,7 +9,21 @@ import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
 import { makeEvent, RecordError, timeFallback, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs } from './time';
-import { arr, first, isObj, lower, modifiedProperties, nameValues, normalizeResult, obj, q, str, trimKeys, type Obj } from './values';
+import {
+  arr,
+  first,
+  isObj,
+  lower,
+  modifiedProperties,
+  nameValues,
+  normalizeResult,
+  obj,
+  objOrHashtable,
+  q,
+  str,
+  trimKeys,
+  type Obj,
+} from './values';
 
 const CONSENT = new Set([
   'consent to application',
@@ -32,9 +46,9 @@ export function normalizeDirectoryAudit(
   const operation = str(a['activityDisplayName']) ?? str(a['operationName']) ?? hint.operation ?? null;
   if (operation === null) throw new RecordError('directory audit has no activityDisplayName');
   const id = str(a['id']);
-  const by = obj(a['initiatedBy']) ?? {};
-  const user = obj(by['user']);
-  const app = obj(by['app']);
+  const by = objOrHashtable(a['initiatedBy']) ?? {};
+  const user = objOrHashtable(by['user']);
+  const app = objOrHashtable(by['app']);
   const actor =
     lower(user?.['userPrincipalName']) ?? lower(app?.['servicePrincipalName']) ?? lower(app?.['displayName']) ?? lower(user?.['id']);
   const ip = canonicalIp(str(user?.['ipAddress']));

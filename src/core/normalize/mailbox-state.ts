@@ -40,9 +40,21 @@ export function normalizeMessageRule(input: Obj, ctx: NormalizeContext): Normali
   );
 }
 
+/**
+ * `ConvertTo-Json` writes `RuleIdentity`, a 64-bit integer, as a bare number, which `JSON.parse`
+ * rounds (16752869479666417665 → 16752869479666418000): the digits are taken from the record's
+ * text instead, so the id still matches the rule's `Identity` and the UAL records about it.
+ */
+function exactRuleIdentity(r: Obj, raw: string): Obj {
+  const id = r['RuleIdentity'];
+  if (typeof id !== 'number' || Number.isSafeInteger(id)) return r;
+  const digits = /"RuleIdentity"\s*:\s*(\d+)/.exec(raw)?.[1];
+  return digits !== undefined ? { ...r, RuleIdentity: digits } : r;
+}
+
 /** A `Get-InboxRule | ConvertTo-Json` object. */
 export function normalizePowerShellInboxRule(input: Obj, ctx: NormalizeContext): NormalizedEvent {
-  const r = trimKeys(input);
+  const r = exactRuleIdentity(trimKeys(input), ctx.raw);
   const rule = ruleFromParameters('snapshot', r);
   if (rule.name === null && rule.id === null) throw new RecordError('inbox rule has neither Name nor Identity');
   const identity = str(r['Identity']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeJsonRecord, normalizePowerShellUal } from '../ingest/json-records';
+import { classifyJson, normalizeJsonRecord, normalizePowerShellUal } from '../ingest/json-records';
 import { normalizeActivity } from './activities';
 import { normalizeAzureMonitor } from './azure-monitor';
 import { linkable, type NormalizeContext } from './event';
@@ -590,5 +590,143 @@ describe('time taken from another field', () => {
       tsUs: at,
       attrs: { timeFallback: { from: 'ActivityCreationTime', reason: 'TimeStamp "n/a" is not a valid time' } },
     });
+  });
+});
+
+describe('shapes exporters write around the records', () => {
+  const norm = (o: Record<string, unknown>, format: Parameters<typeof normalizeJsonRecord>[1], raw = JSON.stringify(o)) =>
+    normalizeJsonRecord(o, format, ctx(raw));
+
+  it('reads a Graph audit record whose auditData was saved as JSON text', () => {
+    const auditData = {
+      CreationTime: '2026-01-24T06:54:24',
+      Id: 'r-1',
+      Operation: 'New-InboxRule',
+      UserId: 'ceo@contoso.com',
+      ClientIP: '185.73.124.135:19823',
+      Parameters: [
+        { Name: 'Name', Value: 'fw' },
+        { Name: 'ForwardTo', Value: 'exfil@evil.example' },
+      ],
+    };
+    const ev = norm(
+      {
+        id: 'r-1',
+        createdDateTime: '2026-01-24T06:54:24Z',
+        auditLogRecordType: 'exchangeAdmin',
+        operation: 'New-InboxRule',
+        auditData: JSON.stringify(auditData),
+      },
+      'graph-audit-records',
+    );
+    expect(ev).toMatchObject({
+      category: 'forwarding',
+      clientIp: '185.73.124.135',
+      attrs: { rule: { name: 'fw', actions: { forwardTo: ['exfil@evil.example'] } } },
+    });
+    expect(ev.attrs.timeFallback).toBeUndefined();
+  });
+
+  it('reads objects ConvertTo-Json wrote as @{…} text below its depth, and JSON encoded twice', () => {
+    const mia = norm(
+      {
+        CreationTime: '2026-01-24T07:20:07',
+        Id: 'm-1',
+        Operation: 'MailItemsAccessed',
+        RecordType: 50,
+        UserId: 'ceo@contoso.com',
+        AppId: '00000003-0000-0000-c000-000000000000',
+        AppAccessContext: '@{AADSessionId=9dfdecb6-59a0-4714-846e-86c0fc911104; ClientAppId=5a95e683-08ad-424e-a441-1d1aec52c02c}',
+      },
+      'ual-json',
+    );
+    expect(mia).toMatchObject({ appId: '5a95e683-08ad-424e-a441-1d1aec52c02c', sessionId: '9dfdecb6-59a0-4714-846e-86c0fc911104' });
+    const audit = norm(
+      {
+        id: 'd-2',
+        activityDateTime: '2026-01-24T06:45:00Z',
+        activityDisplayName: 'Update user',
+        initiatedBy: { user: '@{id=bbcfc3c5; userPrincipalName=ceo@contoso.com; ipAddress=185.73.124.135}' },
+      },
+      'graph-directory-audits',
+    );
+    expect(audit).toMatchObject({ actor: 'ceo@contoso.com', clientIp: '185.73.124.135' });
+    const twice = JSON.stringify(JSON.stringify([{ Name: 'ForwardingSmtpAddress', Value: 'smtp:exfil@evil.example' }]));
+    const fwd = norm(
+      {
+        CreationTime: '2026-01-24T06:56:10',
+        Id: 'sm-1',
+        Operation: 'Set-Mailbox',
+        UserId: 'ceo@contoso.com',
+        ObjectId: 'ceo@contoso.com',
+        Parameters: twice,
+      },
+      'ual-json',
+    );
+    expect(fwd).toMatchObject({ category: 'forwarding', attrs: { forwarding: { forwardingSmtpAddress: 'exfil@evil.example' } } });
+    const consent = norm(
+      {
+        CreationTime: '2026-01-24T06:45:00',
+        Id: 'c-1',
+        Operation: 'Consent to application.',
+        RecordType: 8,
+        UserId: 'ceo@contoso.com',
+        ModifiedProperties: JSON.stringify([
+          {
+            Name: 'ConsentAction.Permissions',
+            NewValue: '[] => [[Id: x, ClientId: sp1, ConsentType: Principal, Scope: Mail.Read offline_access]]',
+            OldValue: '',
+          },
+        ]),
+      },
+      'ual-json',
+    );
+    expect(consent.attrs.consent?.scopes).toEqual(['Mail.Read', 'offline_access']);
+  });
+
+  it("reads an activity's CustomProperties saved as JSON text, as the CSV path does", () => {
+    const ev = norm(
+      {
+        Id: 'AAMk1',
+        TimeStamp: '2018-06-15T09:12:01.123Z',
+        AppIdType: 'Web',
+        ActivityIdType: 'ServerLogon',
+        CustomProperties: '[{"Name":"ClientIP","Value":"185.73.124.135"}]',
+      },
+      'activities-json',
+    );
+    expect(ev.clientIp).toBe('185.73.124.135');
+  });
+
+  it("keeps a Get-InboxRule RuleIdentity past 2^53 exact, from the record's text", () => {
+    const raw =
+      '{"Name":"fw","Identity":"ceo@contoso.com\\\\16752869479666417665","RuleIdentity":16752869479666417665,"Enabled":true,"Priority":1,"ForwardTo":["exfil@evil.example"]}';
+    const ev = norm(JSON.parse(raw) as Record<string, unknown>, 'inbox-rules-powershell', raw);
+    expect(ev.attrs.rule?.id).toBe('16752869479666417665');
+    expect(ev.recordKey).toContain(':16752869479666417665:');
+  });
+
+  it('reads Graph PowerShell SDK objects (Get-MgAuditLogSignIn | ConvertTo-Json) by their Graph names', () => {
+    const sdk = {
+      Id: 'd70d10b6-221a-4840-899d-87ee20ff5900',
+      CreatedDateTime: '2026-01-24T06:40:01Z',
+      UserPrincipalName: 'CEO@contoso.com',
+      AppId: '4765445b',
+      IPAddress: '185.73.124.135',
+      ClientAppUsed: 'Browser',
+      Status: { ErrorCode: 50126, FailureReason: 'Invalid username or password', AdditionalProperties: {} },
+      Location: { City: 'Moscow', CountryOrRegion: 'RU', AdditionalProperties: {} },
+      AdditionalProperties: { '@odata.type': '#microsoft.graph.signIn' },
+    };
+    expect(classifyJson(sdk)).toBe('signin');
+    const ev = norm(sdk, 'entra-signin-json');
+    expect(ev).toMatchObject({
+      actor: 'ceo@contoso.com',
+      clientIp: '185.73.124.135',
+      result: 'failure',
+      recordKey: 'signin:d70d10b6-221a-4840-899d-87ee20ff5900',
+    });
+    expect(ev.attrs.signin).toMatchObject({ errorCode: 50126, location: { city: 'Moscow', countryOrRegion: 'RU' } });
+    expect(ev.raw).toBe(JSON.stringify(sdk));
   });
 });

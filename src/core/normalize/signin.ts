@@ -8,7 +8,7 @@ import type { NormalizedEvent } from '../../shared/model/event';
 import { makeEvent, RecordError, timeFallback, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
 import { parseMachineTimeUs } from './time';
-import { arr, bool, clip, first, int, isObj, lower, obj, psHashtable, str, trimKeys, type Obj } from './values';
+import { arr, bool, clip, first, int, isObj, lower, obj, objOrHashtable, str, trimKeys, type Obj } from './values';
 
 const EVENT_TYPES: Record<string, string> = {
   signinlogs: 'interactiveUser',
@@ -31,12 +31,8 @@ export function signInEventTypeOf(category: string | null): string | null {
  * depth of 2 (`"status": "@{errorCode=50126; failureReason=…}"`): without it, a failed sign-in
  * saved that way read as one of unknown result.
  */
-function nested(v: unknown): Obj | null {
-  return obj(v) ?? (typeof v === 'string' ? psHashtable(v) : null);
-}
-
 function location(v: unknown): SigninAttrs['location'] {
-  const l = nested(v);
+  const l = objOrHashtable(v);
   if (!l) return null;
   return { city: str(l['city']), state: str(l['state']), countryOrRegion: str(l['countryOrRegion']) };
 }
@@ -55,10 +51,10 @@ export function normalizeSignin(
   const tsUs = ownUs ?? hint.tsUs ?? null;
   if (tsUs === null) throw new RecordError('sign-in has no valid createdDateTime');
   const id = str(s['id']);
-  const status = nested(s['status']) ?? {};
+  const status = objOrHashtable(s['status']) ?? {};
   const errorCode = int(status['errorCode'] ?? s['errorCode'] ?? s['resultType']);
   const failureReason = str(status['failureReason'] ?? s['resultDescription']);
-  const device = nested(s['deviceDetail']) ?? {};
+  const device = objOrHashtable(s['deviceDetail']) ?? {};
   const types = arr(s['signInEventTypes'])
     .map((x) => str(x))
     .filter((x): x is string => x !== null);

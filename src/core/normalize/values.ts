@@ -82,7 +82,7 @@ export function decodeJsonString(v: unknown): unknown {
 
 /** `v` as an array: JSON-in-string arrays decoded, a single object wrapped, anything else empty. */
 export function arr(v: unknown): unknown[] {
-  const d = decodeJsonString(v);
+  const d = decoded(v);
   if (Array.isArray(d)) return d;
   if (isObj(d)) return [d];
   return [];
@@ -90,8 +90,25 @@ export function arr(v: unknown): unknown[] {
 
 /** `v` as an object (JSON-in-string decoded), else `null`. */
 export function obj(v: unknown): Obj | null {
-  const d = decodeJsonString(v);
+  const d = decoded(v);
   return isObj(d) ? d : null;
+}
+
+/**
+ * `v` with JSON in a string decoded, twice when the string held a JSON string (an exporter that
+ * serialised a field already holding JSON text: `"Parameters": "\"[{\\\"Name\\\"…}]\""`).
+ */
+function decoded(v: unknown): unknown {
+  const d = decodeJsonString(v);
+  return typeof d === 'string' && d !== v ? decodeJsonString(d) : d;
+}
+
+/**
+ * `v` as an object: JSON (or JSON in a string), or the `@{key=value; …}` text `ConvertTo-Json`
+ * writes for objects below its `-Depth` (2 by default); else `null`.
+ */
+export function objOrHashtable(v: unknown): Obj | null {
+  return obj(v) ?? (typeof v === 'string' ? psHashtable(v) : null);
 }
 
 function hasPaddedKey(o: Obj): boolean {

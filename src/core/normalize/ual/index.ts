@@ -23,6 +23,7 @@ import {
   nameValues,
   normalizeResult,
   obj,
+  objOrHashtable,
   psHashtable,
   q,
   str,
@@ -236,7 +237,7 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
   const recordType = recordTypeName(r['RecordType'] ?? fb.recordType ?? null);
   const workload = str(r['Workload']);
   const actor = upn(r['UserId']) ?? upn(fb.actor) ?? null;
-  const aac = obj(r['AppAccessContext']) ?? {};
+  const aac = objOrHashtable(r['AppAccessContext']) ?? {};
   const params = nameValues(r['Parameters']);
   const props = nameValues(r['OperationProperties']);
   const ext = nameValues(r['ExtendedProperties']);
@@ -246,8 +247,9 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
   const fields: Obj = { ...props, ...params };
   if (Object.keys(ext).length > 0) fields['ExtendedProperties'] = ext;
   if (Object.keys(device).length > 0) fields['DeviceProperties'] = device;
-  if (Array.isArray(r['ModifiedProperties']) && r['ModifiedProperties'].some((x) => isObj(x))) {
-    const mp = modifiedProperties(r['ModifiedProperties']);
+  const modified = arr(r['ModifiedProperties']);
+  if (modified.some((x) => isObj(x))) {
+    const mp = modifiedProperties(modified);
     if (Object.keys(mp).length > 0) fields['ModifiedProperties'] = mp;
   }
   if (workload !== null) fields['Workload'] = workload;
