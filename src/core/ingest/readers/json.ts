@@ -313,7 +313,8 @@ export class JsonRecordScanner {
    */
   private endScalar(end: number, out: JsonItem[]): number {
     const s = this.buf;
-    if (s.indexOf('{', this.scalarStart) < end) {
+    const brace = s.indexOf('{', this.scalarStart);
+    if (brace >= 0 && brace < end) {
       const p = this.resync(out, end);
       if (p >= 0) return p;
     }
