@@ -70,6 +70,10 @@ export function classifyJson(o: Obj): JsonRecordKind | null {
     if (t === 'officeactivity') return 'office-activity';
     if (LA_SIGNIN_TABLES.has(t)) return 'log-analytics-signin';
     if (t === 'auditlogs') return 'log-analytics-audit';
+  } else if ('TimeGenerated' in o) {
+    // A Log Analytics row whose query projected the Type column away: its Category still names the log.
+    if (signInEventTypeOf(str(o['Category'])) !== null && !('properties' in o)) return 'log-analytics-signin';
+    if ('ActivityDisplayName' in o && ('ActivityDateTime' in o || 'InitiatedBy' in o)) return 'log-analytics-audit';
   }
   if ('properties' in o && ('category' in o || 'Category' in o) && ('time' in o || 'operationName' in o)) return 'azure-monitor';
   if ('OfficeWorkload' in o || 'Client_IPAddress' in o) return 'office-activity';
@@ -221,7 +225,8 @@ function parseAuditDataString(v: unknown, what: string): Obj {
 /** A `Search-UnifiedAuditLog` object (CSV row or ConvertTo-Json): `AuditData` plus envelope fallbacks. */
 export function normalizePowerShellUal(o: Obj, ctx: NormalizeContext, usDates: boolean): NormalizedEvent {
   const audit = parseAuditDataString(o['AuditData'], 'AuditData');
-  const created = o['CreationDate'];
+  // Windows PowerShell 5.1 writes a DateTime as `{"value": "/Date(…)/", "DateTime": "<locale text>"}`.
+  const created = isObj(o['CreationDate']) ? o['CreationDate']['value'] : o['CreationDate'];
   const createdText = typeof created === 'string' ? created.trim() : null;
   let tsUs: number | null = null;
   if (createdText) tsUs = parseIsoUs(createdText) ?? parseDotNetDateUs(createdText);
@@ -292,7 +297,7 @@ export function normalizeJsonRecord(record: Obj, format: FormatId, ctx: Normaliz
     case 'signin':
       return normalizeSignin(o, ctx);
     case 'log-analytics-signin':
-      return normalizeSignin(fromSigninLogsRow(o), ctx, { eventType: signInEventTypeOf(str(o['Type'])) });
+      return normalizeSignin(fromSigninLogsRow(o), ctx, { eventType: signInEventTypeOf(str(o['Type'] ?? o['Category'])) });
     case 'directory-audit':
       return normalizeDirectoryAudit(o, ctx);
     case 'log-analytics-audit':

@@ -730,3 +730,52 @@ describe('shapes exporters write around the records', () => {
     expect(ev.raw).toBe(JSON.stringify(sdk));
   });
 });
+
+describe('columns and values some exports drop or reshape', () => {
+  it('reads Log Analytics rows whose query projected the Type column away, by their Category and columns', () => {
+    const signin = {
+      TimeGenerated: '2026-01-24T06:40:31Z',
+      CreatedDateTime: '2026-01-24T06:40:30.5Z',
+      Id: 'la-5',
+      Category: 'SignInLogs',
+      ResultType: '50126',
+      UserPrincipalName: 'ceo@contoso.com',
+      IPAddress: '185.73.124.135',
+    };
+    expect(classifyJson(signin)).toBe('log-analytics-signin');
+    expect(normalizeJsonRecord(signin, 'azure-monitor-entra', ctx())).toMatchObject({
+      source: 'signin',
+      actor: 'ceo@contoso.com',
+      result: 'failure',
+      recordType: 'interactiveUser',
+    });
+    const audit = {
+      TimeGenerated: '2026-01-24T06:45:01Z',
+      Id: 'Directory_la_1',
+      Category: 'ApplicationManagement',
+      ActivityDateTime: '2026-01-24T06:45:00.017Z',
+      ActivityDisplayName: 'Add delegated permission grant',
+      Result: 'success',
+    };
+    expect(classifyJson(audit)).toBe('log-analytics-audit');
+    expect(normalizeJsonRecord(audit, 'azure-monitor-entra', ctx()).tsUs).toBe(Date.UTC(2026, 0, 24, 6, 45, 0) * 1000 + 17_000);
+  });
+
+  it("reads Windows PowerShell's {value, DateTime} CreationDate and an error code written as a float", () => {
+    const ps = normalizePowerShellUal(
+      {
+        CreationDate: { value: '/Date(1769237664000)/', DisplayHint: 2, DateTime: 'Saturday, January 24, 2026 6:54:24 AM' },
+        Operations: 'Send',
+        AuditData: '{"Id":"r-1","Operation":"Send"}',
+      },
+      ctx(),
+      false,
+    );
+    expect(ps.tsUs).toBe(1769237664000 * 1000);
+    const s = normalizeSignin(
+      { id: 's-1', createdDateTime: '2026-01-24T06:40:01Z', userPrincipalName: 'a@b.c', status: { errorCode: '50126.0' } },
+      ctx(),
+    );
+    expect([s.result, s.attrs.signin?.errorCode]).toEqual(['failure', 50126]);
+  });
+});

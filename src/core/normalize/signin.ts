@@ -27,9 +27,8 @@ export function signInEventTypeOf(category: string | null): string | null {
 }
 
 /**
- * A nested object, or the text PowerShell's ConvertTo-Json writes in its place below its default
- * depth of 2 (`"status": "@{errorCode=50126; failureReason=…}"`): without it, a failed sign-in
- * saved that way read as one of unknown result.
+ * The location a sign-in reports (nested objects may be `@{…}` text, as ConvertTo-Json writes them
+ * below its default depth of 2: `"status": "@{errorCode=50126; …}"` too, read the same way).
  */
 function location(v: unknown): SigninAttrs['location'] {
   const l = objOrHashtable(v);

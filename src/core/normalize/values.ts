@@ -59,7 +59,8 @@ export function bool(v: unknown): boolean | null {
 /** An integer from a number or numeric string, else `null`. */
 export function int(v: unknown): number | null {
   if (typeof v === 'number') return Number.isInteger(v) ? v : null;
-  if (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v)) return Number(v);
+  // (A SIEM that stored the number as a float writes `50126.0`.)
+  if (typeof v === 'string' && /^\s*-?\d+(?:\.0+)?\s*$/.test(v)) return Number(v);
   return null;
 }
 
