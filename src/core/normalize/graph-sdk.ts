@@ -31,8 +31,13 @@ function graphCased(v: unknown): unknown {
   return out;
 }
 
+/** Graph names the SDK's PascalCasing does not give back by rule (it drops their underscore). */
+const SDK_NAMES: Record<string, string> = { RiskEventTypesV2: 'riskEventTypes_v2' };
+
 /** `CreatedDateTime` → `createdDateTime`, `IPAddress` → `ipAddress`, `ID` → `id`. */
 function graphName(k: string): string {
+  const named = SDK_NAMES[k];
+  if (named !== undefined) return named;
   let run = 0;
   while (run < k.length && k.charCodeAt(run) >= 65 && k.charCodeAt(run) <= 90) run++;
   if (run === 0) return k;

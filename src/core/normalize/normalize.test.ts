@@ -716,6 +716,7 @@ describe('shapes exporters write around the records', () => {
       ClientAppUsed: 'Browser',
       Status: { ErrorCode: 50126, FailureReason: 'Invalid username or password', AdditionalProperties: {} },
       Location: { City: 'Moscow', CountryOrRegion: 'RU', AdditionalProperties: {} },
+      RiskEventTypesV2: ['unfamiliarFeatures'],
       AdditionalProperties: { '@odata.type': '#microsoft.graph.signIn' },
     };
     expect(classifyJson(sdk)).toBe('signin');
@@ -726,7 +727,11 @@ describe('shapes exporters write around the records', () => {
       result: 'failure',
       recordKey: 'signin:d70d10b6-221a-4840-899d-87ee20ff5900',
     });
-    expect(ev.attrs.signin).toMatchObject({ errorCode: 50126, location: { city: 'Moscow', countryOrRegion: 'RU' } });
+    expect(ev.attrs.signin).toMatchObject({
+      errorCode: 50126,
+      location: { city: 'Moscow', countryOrRegion: 'RU' },
+      riskEventTypes: ['unfamiliarFeatures'],
+    });
     expect(ev.raw).toBe(JSON.stringify(sdk));
   });
 });
