@@ -42,13 +42,15 @@ export function normalizeMessageRule(input: Obj, ctx: NormalizeContext): Normali
 
 /**
  * `ConvertTo-Json` writes `RuleIdentity`, a 64-bit integer, as a bare number, which `JSON.parse`
- * rounds (16752869479666417665 → 16752869479666418000): the digits are taken from the record's
- * text instead, so the id still matches the rule's `Identity` and the UAL records about it.
+ * rounds (16752869479666417665 → 16752869479666418000): the digits are taken from the rule's
+ * `Identity` (`mailbox\16752869479666417665`), or else the record's verbatim text, when they are
+ * that number, so the id still matches the UAL records about the rule.
  */
 function exactRuleIdentity(r: Obj, raw: string): Obj {
   const id = r['RuleIdentity'];
   if (typeof id !== 'number' || Number.isSafeInteger(id)) return r;
-  const digits = /"RuleIdentity"\s*:\s*(\d+)/.exec(raw)?.[1];
+  const candidates = [/\\(\d+)$/.exec(str(r['Identity']) ?? '')?.[1], /"RuleIdentity"\s*:\s*(\d+)/.exec(raw)?.[1]];
+  const digits = candidates.find((d) => d !== undefined && Number(d) === id);
   return digits !== undefined ? { ...r, RuleIdentity: digits } : r;
 }
 

@@ -698,12 +698,18 @@ describe('shapes exporters write around the records', () => {
     expect(ev.clientIp).toBe('185.73.124.135');
   });
 
-  it("keeps a Get-InboxRule RuleIdentity past 2^53 exact, from the record's text", () => {
+  it("keeps a Get-InboxRule RuleIdentity past 2^53 exact, from its Identity or the record's text", () => {
     const raw =
       '{"Name":"fw","Identity":"ceo@contoso.com\\\\16752869479666417665","RuleIdentity":16752869479666417665,"Enabled":true,"Priority":1,"ForwardTo":["exfil@evil.example"]}';
     const ev = norm(JSON.parse(raw) as Record<string, unknown>, 'inbox-rules-powershell', raw);
     expect(ev.attrs.rule?.id).toBe('16752869479666417665');
     expect(ev.recordKey).toContain(':16752869479666417665:');
+    // A line holding several rules keeps each as re-serialised (rounded) text: Identity still has the digits.
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    expect(norm(parsed, 'inbox-rules-powershell', JSON.stringify(parsed)).attrs.rule?.id).toBe('16752869479666417665');
+    // Digits that are another number are not taken.
+    const other = { ...parsed, Identity: 'ceo@contoso.com\\1' };
+    expect(norm(other, 'inbox-rules-powershell', JSON.stringify(other)).attrs.rule?.id).toBe('16752869479666418000');
   });
 
   it('reads Graph PowerShell SDK objects (Get-MgAuditLogSignIn | ConvertTo-Json) by their Graph names', () => {
