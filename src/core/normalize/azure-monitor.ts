@@ -25,6 +25,15 @@ function graphActivityCategory(method: string | null, uri: string | null): Event
   return 'other';
 }
 
+/**
+ * A directory audit by its properties, whatever the envelope's category says: some pipelines
+ * (Panther's `Azure.Audit`) put the audit's own category (`DirectoryManagement`, `Policy`) there
+ * instead of `AuditLogs`, and read generically such a record loses its actor.
+ */
+function isDirectoryAudit(props: Obj): boolean {
+  return typeof props['activityDisplayName'] === 'string' && (props['initiatedBy'] !== undefined || props['targetResources'] !== undefined);
+}
+
 /** Where the envelope time comes from, for an event that had to take it. */
 const ENVELOPE_TIME = 'time (the Azure Monitor envelope: when the record was delivered, often minutes after the event)';
 
@@ -42,11 +51,13 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
       props['ipAddress'] === undefined && r['callerIpAddress'] !== undefined ? { ...props, ipAddress: r['callerIpAddress'] } : props;
     return normalizeSignin(withIp, ctx, { eventType, tsUs: envTs, tsFrom: ENVELOPE_TIME });
   }
-  if (category?.toLowerCase() === 'auditlogs')
+  if (category?.toLowerCase() === 'auditlogs' || isDirectoryAudit(props))
     return normalizeDirectoryAudit(props, ctx, {
       tsUs: envTs,
       tsFrom: ENVELOPE_TIME,
       operation: str(r['operationName'] ?? r['OperationName']),
+      // The envelope's caller address, for an audit whose initiator carries none (an app's).
+      clientIp: str(r['callerIpAddress']),
     });
   const ownUs = parseMachineTimeUs(props['activityDateTime']) ?? parseMachineTimeUs(props['createdDateTime']);
   const tsUs = ownUs ?? envTs;

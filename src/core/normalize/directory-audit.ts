@@ -37,7 +37,7 @@ const CONSENT = new Set([
 export function normalizeDirectoryAudit(
   input: Obj,
   ctx: NormalizeContext,
-  hint: { tsUs?: number | null; tsFrom?: string; operation?: string | null } = {},
+  hint: { tsUs?: number | null; tsFrom?: string; operation?: string | null; clientIp?: string | null } = {},
 ): NormalizedEvent {
   const a = trimKeys(input);
   const ownUs = parseMachineTimeUs(a['activityDateTime']) ?? parseMachineTimeUs(a['createdDateTime']);
@@ -51,7 +51,7 @@ export function normalizeDirectoryAudit(
   const app = objOrHashtable(by['app']);
   const actor =
     lower(user?.['userPrincipalName']) ?? lower(app?.['servicePrincipalName']) ?? lower(app?.['displayName']) ?? lower(user?.['id']);
-  const ip = canonicalIp(str(user?.['ipAddress']));
+  const ip = canonicalIp(str(user?.['ipAddress'])) ?? canonicalIp(hint.clientIp ?? null);
   const targets = arr(a['targetResources']).filter(isObj);
   const details = nameValues(a['additionalDetails']);
   const fields: Obj = {};

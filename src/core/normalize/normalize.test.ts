@@ -395,6 +395,27 @@ describe('UAL normalization', () => {
     expect(normalizeUal(fromOfficeActivity(row), ctx()).object).toBe('https://x/doc.docx');
   });
 
+  it('reads an admin cmdlet row a Log Analytics projection left without RecordType or ObjectId by its Parameters', () => {
+    const row = {
+      TimeGenerated: '2020-03-26T22:40:33Z',
+      UserId: '',
+      ClientIP: '',
+      Operation: 'Set-User',
+      Parameters: '[{"Name":"Identity","Value":"contoso.onmicrosoft.com\\\\a2409f54"},{"Name":"ErrorAction","Value":"Stop"}]',
+    };
+    const ev = normalizeUal(fromOfficeActivity(row), ctx());
+    expect(ev).toMatchObject({ category: 'admin', object: 'contoso.onmicrosoft.com\\a2409f54' });
+    expect(ev.summary).toBe('Set-User on contoso.onmicrosoft.com\\a2409f54');
+    // Not every hyphenated operation is a cmdlet, and a record type that says otherwise wins.
+    const op = (Operation: string, extra: object = {}) =>
+      normalizeUal({ CreationTime: '2026-01-01T00:00:00', Operation, Parameters: [{ Name: 'Identity', Value: 'x' }], ...extra }, ctx())
+        .category;
+    expect(op('Set-Mailbox')).toBe('admin');
+    expect(op('Set-Mailbox', { RecordType: 'ExchangeItem' })).toBe('other');
+    expect(normalizeUal({ CreationTime: '2026-01-01T00:00:00', Operation: 'Set-Mailbox' }, ctx()).category).toBe('other');
+    expect(op('COMPLIANCEMANAGER-SCORECHANGE', { Parameters: undefined })).toBe('other');
+  });
+
   it('quarantines records without operation or time', () => {
     expect(() => normalizeUal({ Id: 'x', CreationTime: '2026-01-01T00:00:00' }, ctx())).toThrow(/Operation/);
     expect(() => normalizeUal({ Id: 'x', Operation: 'Send', CreationTime: '24.01.2026' }, ctx())).toThrow(/ISO 8601/);
@@ -513,6 +534,34 @@ describe('Graph activity logs (Azure Monitor MicrosoftGraphActivityLogs)', () =>
       userAgent: 'Mozilla/5.0 (iPhone)',
       riskReasons: ['UnfamiliarASN', 'UnfamiliarIP'],
     });
+  });
+
+  it("reads an audit as a directory audit whatever category its envelope names (Panther's Azure.Audit)", () => {
+    const record = (category: string, user: object) => ({
+      time: '2025-01-15 09:30:20.123',
+      operationName: 'Add service principal credentials',
+      category,
+      callerIpAddress: '2.2.2.2',
+      correlationId: 'sp-creds-001',
+      properties: {
+        id: 'a-1',
+        result: 'success',
+        activityDisplayName: 'Add service principal credentials',
+        activityDateTime: '2025-01-15T09:30:20.1234567Z',
+        initiatedBy: user,
+        targetResources: [{ id: 'sp-1', displayName: 'Production API Service', type: 'ServicePrincipal' }],
+      },
+    });
+    const ev = normalizeAzureMonitor(
+      record('ApplicationManagement', { user: { userPrincipalName: 'Frodo@lotr.com', ipAddress: '2.2.2.3' } }),
+      ctx(),
+    );
+    expect(ev).toMatchObject({ source: 'directory-audit', category: 'admin', actor: 'frodo@lotr.com', clientIp: '2.2.2.3' });
+    expect(ev.summary).toBe('Add service principal credentials "Production API Service" by frodo@lotr.com from 2.2.2.3');
+    expect(ev.tsUs).toBe(Date.UTC(2025, 0, 15, 9, 30, 20) * 1000 + 123456);
+    // An app's audit names no address: the envelope's caller address stands in.
+    const byApp = normalizeAzureMonitor(record('AuditLogs', { app: { displayName: 'Sync App', appId: 'app-1' } }), ctx());
+    expect(byApp).toMatchObject({ actor: 'sync app', clientIp: '2.2.2.2', appId: 'app-1' });
   });
 
   it('counts forwarding and replying in one call as sending mail, drafting them not', () => {

@@ -108,7 +108,19 @@ export function stripODataAnnotations(o: Obj): Obj {
   return out;
 }
 
-function ualCategory(opLower: string, recordType: string | null, workload: string | null, forwarding: boolean): EventCategory {
+/**
+ * A PowerShell cmdlet's name (`Set-Mailbox`, `New-ConditionalAccessPolicy`): with `Parameters`, an
+ * admin cmdlet record even when an export (a Log Analytics projection) dropped its RecordType.
+ */
+const CMDLET_NAME = /^[a-z]+-[a-z0-9]+$/;
+
+function ualCategory(
+  opLower: string,
+  recordType: string | null,
+  workload: string | null,
+  forwarding: boolean,
+  cmdlet: boolean,
+): EventCategory {
   if (RULE_CMDLETS[opLower] || opLower === 'updateinboxrules') return forwarding ? 'forwarding' : 'rule-change';
   if (forwarding) return 'forwarding';
   if (LOGON_OPS.has(opLower) || recordType === 'AzureActiveDirectoryStsLogon' || recordType === 'AzureActiveDirectoryAccountLogon')
@@ -123,7 +135,8 @@ function ualCategory(opLower: string, recordType: string | null, workload: strin
     recordType === 'ExchangeAdmin' ||
     recordType === 'AzureActiveDirectory' ||
     recordType === 'SecurityComplianceCenterEOPCmdlet' ||
-    recordType === 'DataCenterSecurityCmdlet'
+    recordType === 'DataCenterSecurityCmdlet' ||
+    (recordType === null && cmdlet)
   ) {
     return 'admin';
   }
@@ -402,6 +415,8 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     summary = `${operation}${actor ? ` ${actor}` : ''}${from}${failure ? `: ${failure}${errorCode ? ` (${errorCode})` : ''}` : ''}`;
   }
 
+  // A cmdlet's target is its `Identity`; exports that drop ObjectId (Log Analytics projections) keep it there.
+  object ??= str(params['Identity']);
   const ua = first(ext['UserAgent'], r['UserAgent'], device['UserAgent']);
   const result = ualResult(opLower, r, ext);
   const sessionId = first(r['SessionId'], aac['AADSessionId'], device['SessionId']);
@@ -410,7 +425,7 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
       tsUs,
       source: 'ual',
       operation,
-      category: ualCategory(opLower, recordType, workload, forwarding),
+      category: ualCategory(opLower, recordType, workload, forwarding, CMDLET_NAME.test(opLower) && Object.keys(params).length > 0),
       summary: summary ?? defaultSummary(operation, actor, object, clientIp),
       recordKey: id !== null ? `ual:${id.toLowerCase()}` : null,
       attrs,
