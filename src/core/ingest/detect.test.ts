@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './detect';
-import type { TextInfo } from './text';
+import { sampleAndDetect } from './record-parsers';
+import { TextReader, type TextInfo } from './text';
 
 const INFO: TextInfo = {
   encoding: 'utf-8',
@@ -61,6 +62,37 @@ describe('detectFormat', () => {
       expect(detect(text).reason).toMatch(/^JSON data without a complete record in its first 256 KiB \(a record that large/);
       // Not "a page with no records": it holds at least one.
       expect(detect(JSON.stringify({ value: [signIn(0, 300_000)] }, null, 2)).reason).toMatch(/a record that large/);
+    });
+  });
+
+  describe('the import reads on past a first record longer than the sample', () => {
+    /** `sampleAndDetect` over `text` arriving in 1 MiB pieces, as stored evidence does. */
+    const imported = (text: string) => {
+      const bytes = Buffer.from(text);
+      let at = 0;
+      const reader = new TextReader(() => (at < bytes.length ? bytes.subarray(at, (at += 1 << 20)) : null));
+      try {
+        const { format, sample } = sampleAndDetect(reader, bytes.length, undefined);
+        return { format, chars: sample.reduce((n, c) => n + c.text.length, 0) };
+      } catch (err) {
+        return { reason: (err as Error).message };
+      }
+    };
+
+    it('finds a first record of a few MiB in JSON Lines, an array or a page, and keeps what it read for the parser', () => {
+      const big = `${JSON.stringify(ual(1, 3_000_000))}\n${JSON.stringify(ual(2))}\n`;
+      expect(imported(big)).toEqual({ format: 'ual-json', chars: big.length });
+      expect(imported(JSON.stringify([ual(1, 700_000), ual(2)])).format).toBe('ual-json');
+      expect(imported(JSON.stringify({ value: [signIn(0, 2_000_000)] })).format).toBe('graph-signins');
+      // Reading on stops once a record is whole: the rest stays for the parser's own reading.
+      const long = `${JSON.stringify(ual(1, 300_000))}\n${Array.from({ length: 20 }, (_, i) => JSON.stringify(ual(i + 2, 500_000))).join('\n')}`;
+      expect(imported(long).chars).toBeLessThan(long.length / 2);
+    });
+
+    it('gives up past the longest record the readers take, saying how far it looked', () => {
+      expect(imported(`{"a": "${'x'.repeat(17 * 1024 * 1024)}"}`).reason).toMatch(
+        /^JSON data without a complete record in its first 16 MiB/,
+      );
     });
   });
 

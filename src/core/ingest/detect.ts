@@ -19,10 +19,16 @@ export function isCsvFormat(f: FormatId): boolean {
 
 /** Result of detection: a format, or why none was found. */
 export type Detection =
-  | { format: FormatId; reason?: undefined; reference?: undefined }
-  | { format: null; reason: string; reference?: undefined }
+  | { format: FormatId; reason?: undefined; reference?: undefined; more?: undefined }
+  | {
+      format: null;
+      reason: string;
+      reference?: undefined;
+      /** True when the sample ends inside the first record: more text may tell. */
+      more?: true;
+    }
   /** Reference data of an acquisition (no events): kept as evidence, not an import failure. */
-  | { format: null; reason: string; reference: string };
+  | { format: null; reason: string; reference: string; more?: undefined };
 
 /**
  * Graph collections an acquisition saves beside the event sources that hold no activity: the
@@ -85,6 +91,11 @@ const CONTEXT_HINTS: [RegExp, FormatId][] = [
 /** Only brackets, commas and white space: `[]`, or `[[], []]` as `jq -s` writes empty content blobs. */
 const EMPTY_ARRAYS = /^\[[\s[\],]*$/;
 
+/** A sample's size for a reason: `256 KiB`, `16 MiB`. */
+function mib(chars: number): string {
+  return chars < 1 << 20 ? `${Math.round(chars / 1024)} KiB` : `${Math.round(chars / (1 << 20))} MiB`;
+}
+
 function detectJson(sample: string, complete: boolean): Detection {
   const scanner = new JsonRecordScanner();
   const items = scanner.push(sample);
@@ -142,8 +153,8 @@ function detectJson(sample: string, complete: boolean): Detection {
   if (!complete && !items.some((i) => !i.error))
     return {
       format: null,
-      reason:
-        'JSON data without a complete record in its first 256 KiB (a record that large, or not JSON); give --format to read it anyway',
+      more: true,
+      reason: `JSON data without a complete record in its first ${mib(sample.length)} (a record that large, or not JSON); give --format to read it anyway`,
     };
   if (items.length === 0 && paged) return { format: null, reason: 'a JSON page with no records; give --format to import it' };
   if (items.length === 0 && EMPTY_ARRAYS.test(sample))

@@ -15,7 +15,16 @@ import { emptySignals, notePage, noteResultCount, type CompletenessSignals } fro
 import { csvFormatOf, headerNames, normalizeCsvRow, rowObject } from './csv-records';
 import { detectFormat, isCsvFormat } from './detect';
 import { classifyJson, normalizeJsonRecord } from './json-records';
-import { csvPreamble, CsvTokenizer, isBlankRow, isPreambleRow, sniffDelimiter, type CsvRow, type CsvShape } from './readers/csv';
+import {
+  csvPreamble,
+  CsvTokenizer,
+  isBlankRow,
+  isPreambleRow,
+  MAX_RECORD_CHARS,
+  sniffDelimiter,
+  type CsvRow,
+  type CsvShape,
+} from './readers/csv';
 import { countLf, JsonRecordScanner, nextWholeRecordIn, openingKeys, wholeRecordAtLineEnd, type JsonItem } from './readers/json';
 import { TextReader, type TextChunk } from './text';
 import { MailtrailError } from '../../shared/errors';
@@ -90,21 +99,30 @@ export function sampleAndDetect(reader: TextReader, bytes: number, given: Format
   const sample: TextChunk[] = [];
   let chars = 0;
   let complete = false;
-  while (chars < SAMPLE_CHARS) {
-    const c = reader.next();
-    if (c === null) {
-      complete = true;
-      break;
+  const fill = (limit: number) => {
+    while (!complete && chars < limit) {
+      const c = reader.next();
+      if (c === null) complete = true;
+      else {
+        sample.push(c);
+        chars += c.text.length;
+      }
     }
-    sample.push(c);
-    chars += c.text.length;
-  }
+  };
+  fill(SAMPLE_CHARS);
   if (reader.info.gzip)
     throw new UnreadableEvidenceError(
       'gzip-compressed data (import the file: the importer stores its decompressed content as its own evidence item)',
     );
   if (given) return { format: given, sample };
-  const d = detectFormat(sample.map((c) => c.text).join(''), reader.info, bytes, complete);
+  let d = detectFormat(sample.map((c) => c.text).join(''), reader.info, bytes, complete);
+  // A first record longer than the sample (a Graph page or an Event Hub batch on one line): read on,
+  // up to the longest record the readers take, until one record is whole.
+  for (let limit = SAMPLE_CHARS; d.more === true && !complete && limit < MAX_RECORD_CHARS;) {
+    limit = Math.min(limit * 4, MAX_RECORD_CHARS + SAMPLE_CHARS);
+    fill(limit);
+    d = detectFormat(sample.map((c) => c.text).join(''), reader.info, bytes, complete);
+  }
   if (!d.format) throw d.reference !== undefined ? new ReferenceDataNotice(d.reference, d.reason) : new UnreadableEvidenceError(d.reason);
   return { format: d.format, sample };
 }
