@@ -124,12 +124,14 @@ describe('a page or Event Hub batch on one line, longer than the detection sampl
     expect(counts(f)).toEqual(['azure-monitor-entra', 272, 272, 0, 0, null]);
   });
 
-  it('detects a page on one line whose first record alone is longer than the sample only with --format, and says so', async () => {
+  it('detects a page on one line whose first record alone is longer than the sample by reading on, and says so past 16 MiB', async () => {
     const huge = { ...signIn(0), pad: 'x'.repeat(300_000) };
     const text = JSON.stringify({ value: [huge, signIn(1)] });
     const { f } = await importOne(file('one-huge.json', text));
-    expect(f.error).toMatch(/a record that large/);
-    const given = await importOne(file('one-huge.json', text), 'graph-signins');
+    expect(counts(f)).toEqual(['graph-signins', 2, 2, 0, 0, null]);
+    const beyond = JSON.stringify({ value: [{ ...signIn(2), pad: 'x'.repeat(17 << 20) }, signIn(3)] });
+    expect((await importOne(file('beyond.json', beyond))).f.error).toMatch(/first 16 MiB \(a record that large/);
+    const given = await importOne(file('beyond.json', beyond), 'graph-signins');
     expect(counts(given.f)).toEqual(['graph-signins', 2, 2, 0, 0, null]);
   });
 });
