@@ -23,6 +23,9 @@ describe('time', () => {
     expect(parseIsoUs('2026-01-01T02:00:00+02:00')).toBe(Date.UTC(2026, 0, 1) * 1000);
     expect(parseIsoUs('2026-01-01T00:00:00-0130')).toBe(Date.UTC(2026, 0, 1, 1, 30) * 1000);
     expect(parseIsoUs('2023-07-26 23:00:20.889')).toBe(Date.UTC(2023, 6, 26, 23, 0, 20) * 1000 + 889000);
+    // One hour digit, as some Entra risk detections are written: unambiguous, so read.
+    expect(parseIsoUs('2023-10-26T5:32:08.107Z')).toBe(Date.UTC(2023, 9, 26, 5, 32, 8) * 1000 + 107000);
+    expect(parseIsoUs('2023-10-26T5:3')).toBeNull();
   });
 
   it('reads years before 100 as written (.NET DateTime.MinValue is year 1, not 1901) and the far end of the range', () => {

@@ -23,7 +23,7 @@ function daysInMonth(y: number, m: number): number {
 }
 
 /**
- * Parses ISO 8601 `YYYY-MM-DD[(T| )hh:mm[:ss[.f…]]][Z|±hh[:]mm]`, surrounding whitespace ignored.
+ * Parses ISO 8601 `YYYY-MM-DD[(T| )h[h]:mm[:ss[.f…]]][Z|±hh[:]mm]`, surrounding whitespace ignored.
  * No zone means UTC (UAL `CreationTime`, Panther's `2023-07-26 23:00:20.889`).
  * @returns µs since the epoch, or `null` when `s` is not such a timestamp.
  */
@@ -44,11 +44,13 @@ export function parseIsoUs(input: string): number | null {
   if (i < len) {
     const sep = s.charCodeAt(i);
     if (sep !== 84 && sep !== 116 && sep !== 32) return null; // T t space
-    h = digits(s, i + 1, 2);
-    if (s.charCodeAt(i + 3) !== 58) return null;
-    mi = digits(s, i + 4, 2);
+    // One hour digit (`2023-10-26T5:32:08.107Z`, as some Entra risk records are written) is not ambiguous.
+    const hLen = s.charCodeAt(i + 2) === 58 ? 1 : 2;
+    h = digits(s, i + 1, hLen);
+    if (s.charCodeAt(i + 1 + hLen) !== 58) return null;
+    mi = digits(s, i + 2 + hLen, 2);
     if (h < 0 || h > 24 || mi < 0 || mi > 59) return null;
-    i += 6;
+    i += 4 + hLen;
     if (i < len && s.charCodeAt(i) === 58) {
       sec = digits(s, i + 1, 2);
       if (sec < 0 || sec > 60) return null;
