@@ -28,7 +28,8 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
   ['azure-monitor-entra/log-analytics.jsonl', 'azure-monitor-entra', 2, 2, 0, 0],
   ['azure-monitor-entra/storage-blob.jsonl', 'azure-monitor-entra', 2, 2, 0, 0],
   ['entra-signin-csv/InteractiveSignIns_2026-01-24.csv', 'entra-signin-csv', 3, 2, 1, 0],
-  ['entra-signin-csv/older-layout.csv', 'entra-signin-csv', 2, 1, 0, 1],
+  ['entra-signin-csv/older-layout.csv', 'entra-signin-csv', 3, 2, 0, 1],
+  ['entra-signin-csv/older-layout-day-first.csv', 'entra-signin-csv', 3, 3, 0, 0],
   ['entra-signin-json/signins.json', 'entra-signin-json', 2, 2, 0, 0],
   ['graph-audit-records/page.json', 'graph-audit-records', 3, 3, 0, 0],
   ['graph-directory-audits/page.json', 'graph-directory-audits', 2, 2, 0, 0],
@@ -248,6 +249,31 @@ describe('field mapping per format', () => {
     expect(r).toMatchObject({ read: 3, imported: 2, quarantined: 1 });
     expect(objects(t)).toEqual(['Überweisung für Müller', '請求書 – Rechnung']);
     expect(journaledEncodings(t)).toEqual(['utf-8']);
+  });
+
+  it("older Entra sign-in CSV: locale dates read in the order the file's other dates show, on either path", async () => {
+    for (const parseThread of [false, true]) {
+      const t = fresh();
+      await importPaths(t.session, [join(FIXTURES, 'entra-signin-csv/older-layout-day-first.csv')], { parseThread });
+      // `13/03/2026` can only be day/month: `12/03/2026` and `5/03/2026` are March, not December and May.
+      expect(events(t.session.db).map((e) => [new Date(e.tsUs / 1000).toISOString(), e.attrs.timeReading?.note ?? null])).toEqual([
+        ['2026-03-05T23:02:45.000Z', "read day/month, as the file's date on line 4 can only be"],
+        ['2026-03-12T07:22:01.000Z', "read day/month, as the file's date on line 4 can only be"],
+        ['2026-03-13T09:15:00.000Z', null],
+      ]);
+      const mixed = fresh();
+      await importPaths(mixed.session, [join(FIXTURES, 'entra-signin-csv/older-layout.csv')], { parseThread });
+      expect(events(mixed.session.db).map((e) => new Date(e.tsUs / 1000).toISOString())).toEqual([
+        '2026-01-24T06:40:01.000Z',
+        '2026-01-24T18:40:00.000Z',
+      ]);
+      expect(listQuarantine(mixed.session.db, { limit: 10 }).items.map((q) => [q.location, q.reason])).toEqual([
+        [
+          'line 4',
+          'date "3/4/2026 14:54" reads both ways, and the file holds dates in both orders (day/month on line 3, month/day on line 2)',
+        ],
+      ]);
+    }
   });
 
   it('Entra sign-in CSV: stray spaces, double space and a repeated column in the header', async () => {

@@ -10,9 +10,10 @@ import { normalizeActivity } from '../normalize/activities';
 import { RecordError, type NormalizeContext } from '../normalize/event';
 import { parsePythonLiteral } from '../normalize/python-literal';
 import { normalizeSignin } from '../normalize/signin';
-import { parseIsoUs, parseUsDateUs } from '../normalize/time';
+import { parseIsoUs, parseLocaleDateUs, type DateOrderSurvey } from '../normalize/time';
 import { fromOfficeActivity, normalizeUal } from '../normalize/ual';
 import { isObj, str, type Obj } from '../normalize/values';
+import { readingOf } from './date-order';
 import { normalizePowerShellUal } from './json-records';
 
 /** Header names as used for lookup: trimmed, inner whitespace collapsed, repeats suffixed ` #n`. */
@@ -104,19 +105,27 @@ function col(o: Obj, name: string): string | null {
   return str(o[name]);
 }
 
-/** Entra CSV time: ISO, or US text only when it carries AM/PM (24-hour day/month text is ambiguous). */
-function entraTime(text: string | null): number | null {
-  if (text === null) return null;
+/**
+ * Entra CSV time: ISO, or locale text read in the order {@link readingOf} gives from the file's
+ * survey (`date-order.ts`); the note says how when the text alone did not tell.
+ */
+function entraTime(text: string | null, survey: DateOrderSurvey | null): { us: number | null; note: string | null } {
+  if (text === null) return { us: null, note: null };
   const iso = parseIsoUs(text);
-  if (iso !== null) return iso;
-  if (/\b[AP]M\b/i.test(text)) return parseUsDateUs(text);
-  throw new RecordError(
-    `date ${JSON.stringify(text)} is locale text without AM/PM: day and month cannot be told apart (export with ISO dates)`,
-  );
+  if (iso !== null) return { us: iso, note: null };
+  const reading = readingOf(text, survey, /\b[AP]M\b/i.test(text));
+  if (reading.order === null) throw new RecordError(reading.reason);
+  return { us: parseLocaleDateUs(text, reading.order), note: reading.note };
 }
 
-/** An Entra portal sign-in CSV row as a Graph-shaped sign-in. */
-export function fromEntraCsv(row: Obj): Obj {
+/**
+ * An Entra portal sign-in CSV row as a Graph-shaped sign-in, and how its locale date was read when
+ * the text alone did not tell (`survey`: what the file's other dates show).
+ */
+export function fromEntraCsv(
+  row: Obj,
+  survey: DateOrderSurvey | null = null,
+): { signIn: Obj; timeReading: { text: string; note: string } | null } {
   const s: Obj = {};
   const extra: Obj = {};
   for (const [name, value] of Object.entries(row)) {
@@ -153,11 +162,11 @@ export function fromEntraCsv(row: Obj): Obj {
     s['location'] = { city: col(row, 'City'), state: null, countryOrRegion: col(row, 'Country') };
   }
   const created = typeof s['createdDateTime'] === 'string' ? s['createdDateTime'] : null;
-  const us = entraTime(created);
+  const { us, note } = entraTime(created, survey);
   if (us !== null)
     s['createdDateTime'] = new Date(Math.floor(us / 1000)).toISOString().replace('Z', `${String(us % 1000).padStart(3, '0')}Z`);
   for (const [k, v] of Object.entries(extra)) if (str(v) !== null && !(k in s)) s[k] = v;
-  return s;
+  return { signIn: s, timeReading: note !== null && created !== null ? { text: created, note } : null };
 }
 
 /** Normalizes one CSV row of `format` (the row object keyed by header names). */
@@ -167,8 +176,12 @@ export function normalizeCsvRow(format: FormatId, row: Obj, ctx: NormalizeContex
       return normalizePowerShellUal(row, ctx, true);
     case 'ual-powershell-csv':
       return normalizePowerShellUal(row, ctx, true);
-    case 'entra-signin-csv':
-      return normalizeSignin(fromEntraCsv(row), ctx);
+    case 'entra-signin-csv': {
+      const { signIn, timeReading } = fromEntraCsv(row, ctx.dateOrder ?? null);
+      const ev = normalizeSignin(signIn, ctx);
+      if (timeReading !== null) ev.attrs.timeReading = timeReading;
+      return ev;
+    }
     case 'activities-csv': {
       const cpText = str(row['CustomProperties']);
       let cp: unknown = {};

@@ -17,9 +17,11 @@ import { isFormatId, type FormatId, type IngestSummary } from '../../shared/mode
 import type { CaseSession } from '../case/case-file';
 import { defaultIpEnricher, type IpEnricher } from '../enrich';
 import type { NormalizeContext } from '../normalize/event';
+import type { DateOrderSurvey } from '../normalize/time';
 import { beginFtsBatch, endFtsBatch, maxEventId, type EventEnrichment } from '../store/events-repo';
 import { restoreCacheSize, setCacheSize } from '../store/database';
 import type { CompletenessSignals, ItemCompleteness } from './completeness';
+import { surveyDateOrder } from './date-order-survey';
 import { ParseThread } from './parse-thread';
 import { readRecords } from './record-wire';
 import { cachedEnricher, finishItem, observedAt, RecordWriter, type Counts, type RecordSpan } from './writer';
@@ -149,11 +151,12 @@ export async function ingestEvidence(session: CaseSession, evidenceId: number, o
   // Detection reads the start of the item here, so an unreadable item fails before any thread starts.
   const { format, sample } = sampleAndDetect(reader, item.bytes, opts.format);
   const mailbox = opts.mailbox?.trim().toLowerCase() || null;
+  const dateOrder = format === 'entra-signin-csv' ? surveyDateOrder(session.db, evidenceId, sample) : null;
   if (opts.parseThread ?? item.bytes >= PARSE_THREAD_MIN_BYTES) {
-    const threaded = await ingestWithParseThread(session, item, format, mailbox, opts);
+    const threaded = await ingestWithParseThread(session, item, format, mailbox, dateOrder, opts);
     if (threaded !== null) return threaded;
   }
-  return ingestInThisThread(session, item, format, mailbox, reader, sample, opts);
+  return ingestInThisThread(session, item, format, mailbox, dateOrder, reader, sample, opts);
 }
 
 type Item = ReturnType<CaseSession['evidence']['get']>;
@@ -196,13 +199,14 @@ async function ingestInThisThread(
   item: Item,
   format: FormatId,
   mailbox: string | null,
+  dateOrder: DateOrderSurvey | null,
   reader: ReturnType<typeof evidenceText>,
   sample: TextChunk[],
   opts: IngestOptions,
 ): Promise<IngestSummary> {
   const { evidenceId, db, inlineFts, batchRecords, prevCache, out, checked } = writeSetup(session, item, opts);
   try {
-    const ctx: NormalizeContext = { raw: '', mailbox, observedAtUs: observedAt(item) };
+    const ctx: NormalizeContext = { raw: '', mailbox, observedAtUs: observedAt(item), dateOrder };
     const target = new DirectTarget(out, cachedEnricher(opts.enricher ?? defaultIpEnricher()), reader.info);
     const parser = parserFor(format, ctx, target);
     let sampleAt = 0;
@@ -268,6 +272,7 @@ async function ingestWithParseThread(
   item: Item,
   format: FormatId,
   mailbox: string | null,
+  dateOrder: DateOrderSurvey | null,
   opts: IngestOptions,
 ): Promise<IngestSummary | null> {
   const chunks = storedChunks(session.db, item.id);
@@ -279,6 +284,7 @@ async function ingestWithParseThread(
         format,
         mailbox,
         observedAtUs: observedAt(item),
+        dateOrder,
         maxInFlight: MAX_IN_FLIGHT,
         messageRecords: MESSAGE_RECORDS,
         messageChars: MESSAGE_CHARS,

@@ -1,6 +1,7 @@
 /** Shapes shared by the parse thread (`parse-worker.ts`) and the writing thread (`parse-thread.ts`). */
 import type { FormatId } from '../../shared/model/ingest';
 import type { EvidenceCodec } from '../evidence/codec';
+import type { DateOrderSurvey } from '../normalize/time';
 import type { CompletenessSignals } from './completeness';
 import type { TextInfo } from './text';
 
@@ -30,6 +31,8 @@ export interface ParseThreadInit {
   format: FormatId;
   mailbox: string | null;
   observedAtUs: number;
+  /** What the file's locale dates show of their order, surveyed before parsing (`date-order.ts`). */
+  dateOrder: DateOrderSurvey | null;
   /** `SharedArrayBuffer` of {@link CONTROL_SLOTS} int32. */
   control: SharedArrayBuffer;
   /** Most messages posted and not yet consumed. */

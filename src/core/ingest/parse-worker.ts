@@ -99,7 +99,7 @@ function main(): void {
     const stored = nextStored();
     return stored === null ? null : decodeChunk(init.codec, stored);
   });
-  const ctx: NormalizeContext = { raw: '', mailbox: init.mailbox, observedAtUs: init.observedAtUs };
+  const ctx: NormalizeContext = { raw: '', mailbox: init.mailbox, observedAtUs: init.observedAtUs, dateOrder: init.dateOrder };
   const target = new WireTarget(reader.info);
   const parser = parserFor(init.format, ctx, target);
   for (let c = reader.next(); c !== null; c = reader.next()) {

@@ -152,10 +152,49 @@ export interface RecordParser {
 
 export const ENVELOPE_UAL = new Set<FormatId>(['purview-csv', 'ual-powershell-csv']);
 
-export class CsvParser implements RecordParser {
+/**
+ * CSV text in, rows out: passes over the lines before the header as detection does (`#TYPE`,
+ * `sep=`), takes the delimiter from a separator line or the header, and checks rows against the
+ * shape `shapeFrom` gives.
+ */
+export class CsvRowSource {
   private tokenizer: CsvTokenizer | null = null;
-  private header: string[] | null = null;
   private pre = '';
+
+  constructor(private readonly shapeFrom?: (row: CsvRow) => CsvShape | null) {}
+
+  /** Adds text; the rows it completed are appended to `out`. */
+  push(text: string, out: CsvRow[]): void {
+    if (this.tokenizer === null) {
+      this.pre += text;
+      // Wait for the header line itself: the delimiter is sniffed from it.
+      if (this.pre.indexOf('\n', csvPreamble(this.pre).length) < 0 && this.pre.length < 1 << 20) return;
+      this.start(out);
+      return;
+    }
+    this.tokenizer.push(text, out);
+  }
+
+  /** Ends the input; the last rows are appended to `out`. */
+  end(out: CsvRow[]): void {
+    if (this.tokenizer === null) this.start(out);
+    this.tokenizer!.end(out);
+  }
+
+  private start(out: CsvRow[]): void {
+    // The lines before the header are passed over as detection passes them: the delimiter is the header's.
+    const { length, sep } = csvPreamble(this.pre);
+    this.tokenizer = new CsvTokenizer(sep !== null ? separator(sep) : sniffDelimiter(this.pre.slice(length)), {
+      ...(this.shapeFrom ? { shapeFrom: this.shapeFrom } : {}),
+    });
+    this.tokenizer.push(this.pre, out);
+    this.pre = '';
+  }
+}
+
+export class CsvParser implements RecordParser {
+  private readonly source = new CsvRowSource((row) => this.shapeOf(row));
+  private header: string[] | null = null;
   private index = 0;
   private readonly rows: CsvRow[] = [];
   readonly signals = emptySignals();
@@ -193,14 +232,7 @@ export class CsvParser implements RecordParser {
   }
 
   push(text: string): void {
-    if (this.tokenizer === null) {
-      this.pre += text;
-      // Wait for the header line itself: the delimiter is sniffed from it.
-      if (this.pre.indexOf('\n', csvPreamble(this.pre).length) < 0 && this.pre.length < 1 << 20) return;
-      this.startTokenizer();
-      return;
-    }
-    this.tokenizer.push(text, this.rows);
+    this.source.push(text, this.rows);
     this.drain();
   }
 
@@ -215,33 +247,17 @@ export class CsvParser implements RecordParser {
     return { fields: names.length, minFields: audit >= 0 ? audit + 1 : names.length };
   }
 
-  private startTokenizer(): void {
-    // The lines before the header are passed over as detection passes them: the delimiter is the header's.
-    const { length, sep } = csvPreamble(this.pre);
-    this.tokenizer = new CsvTokenizer(sep !== null ? separator(sep) : sniffDelimiter(this.pre.slice(length)), {
-      shapeFrom: (row) => this.shapeOf(row),
-    });
-    this.tokenizer.push(this.pre, this.rows);
-    this.pre = '';
-    this.drain();
-  }
-
   private drain(): void {
     for (const row of this.rows) this.handle(row);
     this.rows.length = 0;
   }
 
   end(): void {
-    if (this.tokenizer === null) this.startTokenizer();
-    this.tokenizer!.end(this.rows);
+    this.source.end(this.rows);
     this.drain();
   }
 }
 
-/**
- * The delimiter an Excel separator line names (`sep=;` where the list separator is `;`); one that
- * names none, or several characters, is refused rather than guessed past.
- */
 function separator(sep: string): string {
   if (sep.length !== 1 || sep === '"')
     throw new UnreadableEvidenceError(

@@ -4,6 +4,7 @@
  */
 import type { EventAttrs } from '../../shared/model/attrs';
 import type { EventCategory, EventSource, NormalizedEvent } from '../../shared/model/event';
+import type { DateOrderSurvey } from './time';
 
 /** Where a record was read, for the normalizer. */
 export interface NormalizeContext {
@@ -13,6 +14,8 @@ export interface NormalizeContext {
   mailbox: string | null;
   /** When the evidence was acquired (µs): the time of point-in-time state records. */
   observedAtUs: number;
+  /** What the file's locale dates show of their order (older Entra sign-in CSVs), when surveyed. */
+  dateOrder?: DateOrderSurvey | null;
 }
 
 /** A record that cannot be normalized; the message is the quarantine reason. */

@@ -129,6 +129,39 @@ export function parseUsDateUs(input: string): number | null {
   return dt.isValid ? dt.toMillis() * 1000 : null;
 }
 
+/** Which order a locale date `a/b/yyyy` is written in: month first (US) or day first. */
+export type DateOrder = 'month/day' | 'day/month';
+
+/** What a file's locale dates say about their order: the first line that only reads each way. */
+export interface DateOrderSurvey {
+  /** First line (1-based) whose date reads only day/month (`24/01/2026`), or null. */
+  dayFirstLine: number | null;
+  /** First line whose date reads only month/day (`1/24/2026`), or null. */
+  monthFirstLine: number | null;
+}
+
+/**
+ * The orders in which locale text `a/b/yyyy h:mm[:ss] [AM|PM]` is a valid date: one when the text
+ * itself tells (`1/24/2026` is month/day, `24/01/2026` day/month), both when either number could be
+ * the month (`3/4/2026`), none when it is not such text or no reading is a date.
+ */
+export function localeDateOrders(input: string): DateOrder[] {
+  const m = US_DATE.exec(input.trim());
+  if (!m) return [];
+  return (['month/day', 'day/month'] as const).filter((order) => parseLocaleDateUs(input, order) !== null);
+}
+
+/**
+ * Parses locale text `a/b/yyyy h:mm[:ss] [AM|PM]` as UTC in the given order. The caller decides
+ * the order from what the export is known to write or what its other dates show; never guessed here.
+ */
+export function parseLocaleDateUs(input: string, order: DateOrder): number | null {
+  const m = US_DATE.exec(input.trim());
+  if (!m) return null;
+  const [month, day] = order === 'month/day' ? [m[1], m[2]] : [m[2], m[1]];
+  return parseUsDateUs(`${month}/${day}/${m[3]} ${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''}${m[7] ? ` ${m[7]}` : ''}`);
+}
+
 /** ISO 8601 or a .NET JSON date. */
 export function parseMachineTimeUs(input: unknown): number | null {
   if (typeof input === 'number' && Number.isFinite(input)) return null;

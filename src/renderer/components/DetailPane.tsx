@@ -237,6 +237,7 @@ export function DetailPane({ eventId, onClose }: { eventId: number; onClose: () 
               <Field k="Source" v={`${ev.source}${ev.recordType ? ` · ${ev.recordType}` : ''}`} />
               <Field k="Category" v={ev.category} />
               {ev.attrs.timeFallback && <Field k="Time taken from" v={`${ev.attrs.timeFallback.from}; ${ev.attrs.timeFallback.reason}`} />}
+              {ev.attrs.timeReading && <Field k="Date as written" v={`${ev.attrs.timeReading.text}: ${ev.attrs.timeReading.note}`} />}
               <Field k="Actor" v={ev.actor} />
               <Field k="Mailbox" v={ev.mailbox} />
               <Field k="Client IP" v={ev.clientIp} />

@@ -144,6 +144,12 @@ export interface EventAttrs {
    * `ActivityCreationTime`. `from` names that field, `reason` what the record's own field held.
    */
   timeFallback?: { from: string; reason: string };
+  /**
+   * Set when the time was locale text (`3/12/2025 7:22:01 AM`, an older Entra sign-in CSV) that
+   * reads both day/month and month/day: `text` as written, `note` which order was taken and why
+   * (the file's other dates, or the US portal's order when none tells).
+   */
+  timeReading?: { text: string; note: string };
   /** Set on examiner-added events. */
   manual?: { note: string };
 }
