@@ -11,6 +11,7 @@ import { canonicalIp } from './ip';
 import { parseMachineTimeUs } from './time';
 import {
   arr,
+  clip,
   first,
   isObj,
   lower,
@@ -22,8 +23,98 @@ import {
   q,
   str,
   trimKeys,
+  words,
   type Obj,
 } from './values';
+
+/**
+ * Role and group membership changes (`Add member to role`, `Remove member from group`, `Add
+ * eligible member to role`): group 1 is what the member joins or leaves.
+ */
+const MEMBERSHIP = /^(?:add|remove)\b.*\bmember\b.*\b(?:to|from)\b.*\b(role|group)\b/;
+
+/** Modified properties that describe the change rather than name a changed property. */
+const META_PROPERTY = /^(?:included updated properties$|targetid\.|actorid\.|methodexecutionresult\.)/i;
+
+/** How many changed property names a summary lists before counting the rest. */
+const CHANGES_SHOWN = 5;
+
+type TargetFields = { type: unknown; modifiedProperties: Modified };
+
+/** A modified property's text: JSON strings arrive decoded, single-value arrays (`["x"]`) unwrapped. */
+function valueText(v: unknown): string | null {
+  return Array.isArray(v) ? str(v[0]) : str(v);
+}
+
+/** A target's type, lower-cased (Graph writes `type`, some exports `Type`). */
+function typeOf(t: Obj | undefined): string | null {
+  return lower(t?.['type'] ?? t?.['Type']);
+}
+
+/** How a summary names a target: its UPN, display name or id. */
+function targetLabel(t: Obj | undefined): string | null {
+  return str(t?.['userPrincipalName']) ?? str(t?.['displayName']) ?? str(t?.['id']);
+}
+
+/** The role or group a membership audit changes, and the member added or removed. */
+interface Membership {
+  kind: 'role' | 'group';
+  name: string | null;
+  member: string | null;
+}
+
+/**
+ * Reads a membership audit. Entra records the role or group on the member's target
+ * (`Role.DisplayName`, `Group.DisplayName`, JSON-quoted); the role's or group's own target often has
+ * no display name, and which of the two comes first varies.
+ */
+function membershipOf(opKey: string, targets: Obj[], fields: TargetFields[]): Membership | null {
+  const kind = MEMBERSHIP.exec(opKey)?.[1] as Membership['kind'] | undefined;
+  if (kind === undefined) return null;
+  const prefix = kind === 'role' ? 'Role' : 'Group';
+  const named = (key: string): { at: number; text: string | null } => {
+    const at = fields.findIndex((f) => valueText(f.modifiedProperties[key]?.new ?? f.modifiedProperties[key]?.old) !== null);
+    const mp = fields[at]?.modifiedProperties[key];
+    return { at, text: valueText(mp?.new ?? mp?.old) };
+  };
+  const byName = named(`${prefix}.DisplayName`);
+  const container = targets.findIndex((t, i) => i !== byName.at && typeOf(t) === kind);
+  const memberAt = byName.at >= 0 ? byName.at : targets.findIndex((_, i) => i !== container);
+  const name = byName.text ?? str(targets[container]?.['displayName']) ?? named(`${prefix}.WellKnownObjectName`).text;
+  return { kind, name, member: targetLabel(targets[memberAt]) };
+}
+
+/**
+ * The properties an update changed: Entra's own list (`Included Updated Properties`, comma-separated)
+ * when it gives one, else the names of the modified properties that are not bookkeeping.
+ */
+function changedProperties(fields: TargetFields[]): string[] {
+  for (const f of fields) {
+    const listed = words(f.modifiedProperties['Included Updated Properties']?.new);
+    if (listed.length > 0) return listed;
+    const names = Object.keys(f.modifiedProperties).filter((n) => !META_PROPERTY.test(n));
+    if (names.length > 0) return names;
+  }
+  return [];
+}
+
+/** `A, B, C (+2 more)`, kept short enough for a one-line summary. */
+function changesText(names: string[]): string {
+  const shown = names.slice(0, CHANGES_SHOWN).join(', ');
+  const more = names.length > CHANGES_SHOWN ? ` (+${names.length - CHANGES_SHOWN} more)` : '';
+  return `${clip(shown, 120)}${more}`;
+}
+
+/**
+ * `failure (SpnValidationException)` for an audit that did not succeed, else null. A reason that is
+ * a .NET type name is cut to its last part: the full text stays in `attrs.fields.resultReason`.
+ */
+function outcomeText(result: string | null, reason: string | null): string | null {
+  if (result === null || result === 'success') return null;
+  if (reason === null) return result;
+  const type = /^(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)$/.exec(reason)?.[1];
+  return `${result} (${type ?? clip(reason, 80)})`;
+}
 
 const CONSENT = new Set([
   'consent to application',
@@ -37,7 +128,14 @@ const CONSENT = new Set([
 export function normalizeDirectoryAudit(
   input: Obj,
   ctx: NormalizeContext,
-  hint: { tsUs?: number | null; tsFrom?: string; operation?: string | null; clientIp?: string | null } = {},
+  hint: {
+    tsUs?: number | null;
+    tsFrom?: string;
+    operation?: string | null;
+    clientIp?: string | null;
+    /** Who the record around the audit names (the Azure Monitor envelope's `identity`). */
+    actor?: string | null;
+  } = {},
 ): NormalizedEvent {
   const a = trimKeys(input);
   const ownUs = parseMachineTimeUs(a['activityDateTime']) ?? parseMachineTimeUs(a['createdDateTime']);
@@ -50,7 +148,12 @@ export function normalizeDirectoryAudit(
   const user = objOrHashtable(by['user']);
   const app = objOrHashtable(by['app']);
   const actor =
-    lower(user?.['userPrincipalName']) ?? lower(app?.['servicePrincipalName']) ?? lower(app?.['displayName']) ?? lower(user?.['id']);
+    lower(user?.['userPrincipalName']) ??
+    lower(app?.['servicePrincipalName']) ??
+    lower(app?.['displayName']) ??
+    lower(user?.['id']) ??
+    // Service-initiated audits (`initiatedBy: {}`) are named only there: "Microsoft Azure AD Internal - Jit Provisioning".
+    lower(hint.actor);
   const ip = canonicalIp(str(user?.['ipAddress'])) ?? canonicalIp(hint.clientIp ?? null);
   const targets = arr(a['targetResources']).filter(isObj);
   const details = nameValues(a['additionalDetails']);
@@ -67,12 +170,19 @@ export function normalizeDirectoryAudit(
   for (const k of ['category', 'loggedByService', 'operationType', 'correlationId', 'resultReason'])
     if (str(a[k]) !== null) fields[k] = a[k];
   const t0 = targets[0];
-  const object = str(t0?.['userPrincipalName']) ?? str(t0?.['displayName']) ?? str(t0?.['id']);
   const opKey = operation.toLowerCase().replace(/\.$/, '').trim();
+  const membership = membershipOf(opKey, targets, targetFields);
+  if (membership?.name) fields[membership.kind] = membership.name;
+  const object = membership?.member ?? targetLabel(t0);
   let category: EventCategory = 'admin';
   const attrs: EventAttrs = { fields };
   if (ownUs === null) attrs.timeFallback = timeFallback('activityDateTime', a['activityDateTime'], hint.tsFrom ?? 'the record around it');
-  let summary = `${operation}${object ? ` ${q(object)}` : ''}${actor ? ` by ${actor}` : ''}${ip ? ` from ${ip}` : ''}`;
+  const byFrom = `${actor ? ` by ${actor}` : ''}${ip ? ` from ${ip}` : ''}`;
+  let summary = membership
+    ? `${operation}${membership.name ? ` ${q(membership.name)}` : ''}${object ? `: ${/\s/.test(object) ? q(object) : clip(object, 80)}` : ''}${byFrom}`
+    : `${operation}${object ? ` ${q(object)}` : ''}${byFrom}`;
+  const changes = opKey.startsWith('update ') ? changedProperties(targetFields) : [];
+  if (changes.length > 0) summary += `: ${changesText(changes)}`;
   if (CONSENT.has(opKey)) {
     category = 'consent';
     const sp = targets.find((t) => str(t['type'] ?? t['Type'])?.toLowerCase() === 'serviceprincipal') ?? t0;
@@ -86,13 +196,18 @@ export function normalizeDirectoryAudit(
     });
     summary = consentSummary(operation, attrs.consent, actor);
   }
+  const result = normalizeResult(a['result']);
+  const outcome = outcomeText(result, str(a['resultReason']));
+  if (outcome !== null) summary += `${changes.length > 0 ? ';' : ':'} ${outcome}`;
   return makeEvent({ tsUs, source: 'directory-audit', operation, category, summary, recordKey: id ? `audit:${id}` : null, attrs }, ctx, {
     recordType: str(a['category']),
     actor,
     clientIp: ip,
     userAgent: first(details['User-Agent'], details['UserAgent']),
     appId: str(app?.['appId']),
-    result: normalizeResult(a['result']),
+    // Device audits carry the Entra device id (the sign-ins' deviceDetail.deviceId), not only the object id.
+    deviceId: first(details['DeviceId'], valueText(targetFields[0]?.modifiedProperties['TargetId.DeviceId']?.new)),
+    result,
     object,
   });
 }

@@ -36,6 +36,46 @@ function location(v: unknown): SigninAttrs['location'] {
   return { city: str(l['city']), state: str(l['state']), countryOrRegion: str(l['countryOrRegion']) };
 }
 
+/** Risk words that say nothing: `hidden` is what tenants without Entra ID P2 are given. */
+const NO_RISK = new Set(['none', 'hidden', 'unknownfuturevalue']);
+
+/** `v` when it names a risk level, state or detail, else null. */
+function riskWord(v: unknown): string | null {
+  const s = str(v);
+  return s === null || NO_RISK.has(s.toLowerCase()) ? null : s;
+}
+
+/** Identity Protection's verdict on a sign-in or a user, as a summary shows it. */
+export interface RiskNote {
+  /** `low`, `medium`, `high`. */
+  level: string | null;
+  /** `atRisk: unfamiliarFeatures; aiConfirmedSigninSafe`: state, then detection types and the detail that set the state. */
+  why: string | null;
+}
+
+/**
+ * The risk a record reports, or null when it reports none: levels `none`/`hidden` and state `none`
+ * are left out so that every sign-in of a tenant without P2 does not read as rated.
+ */
+export function riskNote(level: unknown, state: unknown, detail: unknown, types: readonly string[] = []): RiskNote | null {
+  const lv = riskWord(level);
+  const st = riskWord(state);
+  const named = types.filter((t) => riskWord(t) !== null);
+  const reasons = [named.length > 0 ? clip(named.join(', '), 80) : null, riskWord(detail)].filter(Boolean).join('; ');
+  if (lv === null && st === null && named.length === 0) return null;
+  const why = st !== null ? `${st}${reasons ? `: ${reasons}` : ''}` : reasons || null;
+  return { level: lv, why };
+}
+
+/** `risk medium (atRisk: unfamiliarFeatures)`, for a sign-in summary. */
+function signinRiskText(s: Obj, types: readonly string[]): string | null {
+  // The sign-in's own risk first; the user's aggregated risk when the sign-in was not rated.
+  const level = riskWord(s['riskLevelDuringSignIn']) ?? riskWord(s['riskLevelAggregated']);
+  const note = riskNote(level, s['riskState'], s['riskDetail'], types);
+  if (note === null) return null;
+  return ['risk', note.level, note.why !== null ? `(${note.why})` : null].filter(Boolean).join(' ');
+}
+
 /**
  * Normalizes one sign-in object (Graph shape; Azure Monitor `properties`). `hint` carries what the
  * envelope knows (category → sign-in type, envelope time when the object has none).
@@ -118,7 +158,8 @@ export function normalizeSignin(
   const outcome =
     result === 'failure' ? `failure ${errorCode}${failureReason ? ` ${clip(failureReason, 80)}` : ''}` : (result ?? 'unknown result');
   const kind = eventType && eventType !== 'interactiveUser' ? ` (${eventType})` : '';
-  const summary = `Sign-in${kind}${actor ? ` by ${actor}` : ''}${target ? ` to ${target}` : ''}${where ? ` from ${where}` : ''}: ${outcome}`;
+  const risk = signinRiskText(s, signin.riskEventTypes);
+  const summary = `Sign-in${kind}${actor ? ` by ${actor}` : ''}${target ? ` to ${target}` : ''}${where ? ` from ${where}` : ''}: ${outcome}${risk ? `, ${risk}` : ''}`;
   return makeEvent(
     {
       tsUs,
