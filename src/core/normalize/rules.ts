@@ -147,6 +147,32 @@ export function ruleFromUpdateInboxRules(p: Obj): RuleAttrs {
   };
 }
 
+/** `RuleActions` types {@link ruleFromUpdateInboxRules} reads into `RuleAttrs.actions`. */
+const DECODED_RULE_ACTIONS = new Set(['Forward', 'Redirect', 'Move', 'Copy', 'Delete', 'PermanentDelete', 'MarkAsRead']);
+
+/**
+ * The `UpdateInboxRules` `RuleActions` that `RuleAttrs` has no place for, described for a summary:
+ * `client-side action (DeferAction)` for the action Outlook runs itself (its effect is in a blob
+ * the log omits), `other action (Reply)` / `other action (Delegate: a@x.com)` for the rest.
+ * Without them a rule whose only logged action is deferred reads as doing nothing but "stop
+ * processing rules".
+ */
+export function otherRuleActions(p: Obj): string[] {
+  const out: string[] = [];
+  for (const a of arr(p['RuleActions'])) {
+    if (!isObj(a)) continue;
+    const type = str(a['ActionType']) ?? 'unknown';
+    if (DECODED_RULE_ACTIONS.has(type)) continue;
+    if (type === 'DeferAction') {
+      out.push('client-side action (DeferAction)');
+      continue;
+    }
+    const to = recipients(a['Recipients']);
+    out.push(`other action (${type}${to.length > 0 ? `: ${clip(to.join(', '), 80)}` : ''})`);
+  }
+  return [...new Set(out)];
+}
+
 function graphConditions(c: unknown): Conditions {
   const out: Conditions = {};
   if (!isObj(c)) return out;
@@ -207,8 +233,11 @@ function describeConditions(c: Conditions): string[] {
   return parts;
 }
 
-/** `move to RSS Feeds, mark as read, when subject contains "invoice"`. */
-export function describeRule(rule: RuleAttrs): string {
+/**
+ * `move to RSS Feeds, mark as read, when subject contains "invoice"`. `otherActions` are phrases
+ * for actions `RuleAttrs` cannot hold ({@link otherRuleActions}), listed after the known ones.
+ */
+export function describeRule(rule: RuleAttrs, otherActions: readonly string[] = []): string {
   const a = rule.actions;
   const acts: string[] = [];
   if (a.moveToFolder) acts.push(`move to ${folderLabel(a.moveToFolder)}`);
@@ -220,6 +249,7 @@ export function describeRule(rule: RuleAttrs): string {
   if (a.forwardTo) acts.push(`forward to ${a.forwardTo.join(', ')}`);
   if (a.forwardAsAttachmentTo) acts.push(`forward as attachment to ${a.forwardAsAttachmentTo.join(', ')}`);
   if (a.redirectTo) acts.push(`redirect to ${a.redirectTo.join(', ')}`);
+  acts.push(...otherActions);
   if (a.stopProcessingRules) acts.push('stop processing rules');
   const conds = describeConditions(rule.conditions);
   const excepts = describeConditions(rule.exceptions);
@@ -231,12 +261,24 @@ export function describeRule(rule: RuleAttrs): string {
   return text;
 }
 
-/** `New-InboxRule "." on ceo@contoso.com: move to RSS Feeds, mark as read, when subject contains "invoice"`. */
-export function ruleSummary(operation: string, rule: RuleAttrs, mailbox: string | null): string {
+/** What a rule summary adds beside the rule itself. */
+export interface RuleSummaryExtras {
+  /** Who made the change when not the mailbox's owner, as shown: `admin@x.com`, `user1 (delegate)`. */
+  by?: string | null;
+  /** Actions `RuleAttrs` cannot hold ({@link otherRuleActions}). */
+  otherActions?: readonly string[];
+}
+
+/**
+ * `New-InboxRule "." on ceo@contoso.com: move to RSS Feeds, mark as read, when subject contains "invoice"`;
+ * with `by`, `… on ceo@contoso.com by user1 (delegate): …`.
+ */
+export function ruleSummary(operation: string, rule: RuleAttrs, mailbox: string | null, extras: RuleSummaryExtras = {}): string {
   const name = rule.name !== null ? ` "${clip(rule.name, 60)}"` : rule.id !== null ? ` ${clip(rule.id, 40)}` : '';
   const where = mailbox ? ` on ${mailbox}` : '';
-  const what = describeRule(rule);
-  return `${operation}${name}${where}${what ? `: ${what}` : ''}`;
+  const by = extras.by ? ` by ${extras.by}` : '';
+  const what = describeRule(rule, extras.otherActions);
+  return `${operation}${name}${where}${by}${what ? `: ${what}` : ''}`;
 }
 
 /** True when a rule forwards or redirects mail. */

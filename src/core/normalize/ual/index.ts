@@ -9,7 +9,7 @@ import type { EventCategory, NormalizedEvent } from '../../../shared/model/event
 import { makeEvent, RecordError, timeFallback, type NormalizeContext } from '../event';
 import { canonicalIp } from '../ip';
 import { consentOf, consentSummary, type Modified } from '../consent';
-import { ruleForwards, ruleFromParameters, ruleFromUpdateInboxRules, ruleSummary } from '../rules';
+import { otherRuleActions, ruleForwards, ruleFromParameters, ruleFromUpdateInboxRules, ruleSummary } from '../rules';
 import { parseIsoUs, parseMachineTimeUs } from '../time';
 import {
   arr,
@@ -32,6 +32,20 @@ import {
   type Obj,
 } from '../values';
 import { recordTypeName } from './record-types';
+import {
+  aadSummary,
+  alertSummary,
+  folderName,
+  itemSummary,
+  mailDataSummary,
+  mipLabelSummary,
+  nonOwnerActor,
+  onBehalf,
+  quarantineReleaseSummary,
+  targetName,
+  urlClickSummary,
+  type Described,
+} from './summaries';
 
 /** Values a container (CSV columns, Graph envelope, PowerShell object) offers when the record lacks them. */
 export interface UalFallback {
@@ -79,6 +93,9 @@ const READ_OPS = new Set(['mailitemsaccessed', 'messagebind', 'folderbind', 'mai
 const SEND_OPS = new Set(['send', 'sendas', 'sendonbehalf']);
 const DELETE_OPS = new Set(['softdelete', 'harddelete', 'movetodeleteditems', 'purge']);
 const SEARCH_OPS = new Set(['searchqueryinitiatedexchange', 'searchqueryinitiatedsharepoint', 'searchqueryperformed']);
+/** Mailbox item operations other than sends and deletes (their subject, folder and message id are in `Item` or `AffectedItems`). */
+const ITEM_OPS = new Set(['create', 'update', 'copy', 'move']);
+const ALERT_OPS = new Set(['alerttriggered', 'alertentitygenerated', 'alertupdated']);
 const CONSENT_OPS = new Set([
   'consent to application.',
   'add delegated permission grant.',
@@ -143,12 +160,6 @@ function ualCategory(
   return 'other';
 }
 
-function folderName(path: string | null): string | null {
-  if (path === null) return null;
-  const p = path.replace(/^\\+/, '');
-  return p.length > 0 ? p : path;
-}
-
 function mailAccess(r: Obj, props: Obj): MailAccessAttrs {
   const folders: MailAccessAttrs['folders'] = [];
   const messageIds: string[] = [];
@@ -187,11 +198,6 @@ function sendAttrs(r: Obj): SendAttrs {
     sendAs: lower(r['SendAsUserSmtp']),
     sendOnBehalfOf: lower(r['SendOnBehalfOfUserSmtp']),
   };
-}
-
-function targetName(r: Obj): string | null {
-  for (const t of arr(r['Target'])) if (isObj(t) && int(t['Type']) === 1) return str(t['ID']);
-  return null;
 }
 
 /** Recovers Sentinel `OfficeActivity` column names (and JSON-in-string columns) as a UAL record. */
@@ -264,6 +270,10 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
   if (modified.some((x) => isObj(x))) {
     const mp = modifiedProperties(modified);
     if (Object.keys(mp).length > 0) fields['ModifiedProperties'] = mp;
+  } else if (modified.length > 0) {
+    // A mailbox item `Update` lists the names of the properties it changed (§10.2).
+    const names = modified.map((x) => str(x)).filter((x): x is string => x !== null);
+    if (names.length > 0) fields['ModifiedProperties'] = names;
   }
   if (workload !== null) fields['Workload'] = workload;
   const logonType = r['LogonType'];
@@ -285,7 +295,8 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
   let object: string | null = str(r['ObjectId']);
   let summary: string | null = null;
   let forwarding = false;
-  const ipText = first(r['ClientIPAddress'], r['ClientIP'], r['ActorIpAddress'], fb.clientIp);
+  // `UserIp`: where a Safe Links click (TIUrlClickData) came from.
+  const ipText = first(r['ClientIPAddress'], r['ClientIP'], r['ActorIpAddress'], r['UserIp'], fb.clientIp);
   const clientIp = canonicalIp(ipText);
   if (clientIp === null && ipText !== null) fields['ClientIPText'] = ipText;
   const from = clientIp ? ` from ${clientIp}` : '';
@@ -306,7 +317,7 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     mailbox =
       mailbox ?? (looksLikeUpn(explicit) ? explicit : looksLikeUpn(owner) ? owner : explicit !== null || othersAlias ? null : actor);
     object = rule.name ?? object;
-    summary = ruleSummary(operation, rule, mailbox);
+    summary = ruleSummary(operation, rule, mailbox, { by: nonOwnerActor(actor, mailbox, logonType) });
   } else if (PERMISSION_CMDLETS.has(opLower)) {
     // Delegation: `Identity` is the mailbox (`owner:\Folder` for a folder), `User` or `Trustee` who gets or loses the rights.
     const identity = str(params['Identity']);
@@ -322,7 +333,10 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     attrs.rule = rule;
     forwarding = ruleForwards(rule);
     object = rule.name ?? rule.id;
-    summary = ruleSummary(`${operation} (${str(props['RuleOperation']) ?? 'rule change'})`, rule, mailbox);
+    summary = ruleSummary(`${operation} (${str(props['RuleOperation']) ?? 'rule change'})`, rule, mailbox, {
+      by: nonOwnerActor(actor, mailbox, logonType),
+      otherActions: otherRuleActions(props),
+    });
   } else if (
     FORWARDING_CMDLETS.has(opLower) &&
     ('ForwardingSmtpAddress' in params || 'ForwardingAddress' in params || 'DeliverToMailboxAndForward' in params)
@@ -342,7 +356,8 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
       target !== null
         ? `forward to ${target}${fwd.deliverToMailboxAndForward === true ? ' (keep a copy)' : fwd.deliverToMailboxAndForward === false ? ' (no copy kept)' : ''}`
         : 'forwarding removed';
-    summary = `${operation} on ${mailbox ?? identity ?? object ?? 'mailbox'}: ${what}`;
+    const by = nonOwnerActor(actor, mailbox, logonType);
+    summary = `${operation} on ${mailbox ?? identity ?? object ?? 'mailbox'}${by !== null ? ` by ${by}` : ''}: ${what}`;
   } else if (TRANSPORT_RULE_CMDLETS.has(opLower) && TRANSPORT_FORWARD_PARAMS.some((p) => p in params)) {
     forwarding = true;
     const targets = TRANSPORT_FORWARD_PARAMS.filter((p) => p in params).map((p) => `${p} ${words(params[p]).join(', ')}`);
@@ -354,20 +369,22 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     const names = ma.folders.map((f) => f.path ?? '?');
     const n = ma.operationCount ?? ma.folders.reduce((s, f) => s + f.itemCount, 0);
     object = names.length > 0 ? names.join(', ') : object;
-    summary = `${operation}${ma.accessType ? ` ${ma.accessType}` : ''}${names.length > 0 ? ` of ${clip(names.join(', '), 80)}` : ''} (${n} item${n === 1 ? '' : 's'})${from}${ma.throttled ? ', throttled' : ''}`;
+    summary = `${operation}${ma.accessType ? ` ${ma.accessType}` : ''}${names.length > 0 ? ` of ${clip(names.join(', '), 80)}` : ''} (${n} item${n === 1 ? '' : 's'})${onBehalf(actor, mailbox, logonType)}${from}${ma.throttled ? ', throttled' : ''}`;
   } else if (SEND_OPS.has(opLower)) {
     const s = sendAttrs(r);
     attrs.send = s;
     object = s.subject ?? object;
     const as = s.sendAs ? ` as ${s.sendAs}` : s.sendOnBehalfOf ? ` on behalf of ${s.sendOnBehalfOf}` : '';
     const to = s.recipients.length > 0 ? ` to ${clip(s.recipients.join(', '), 80)}` : '';
-    summary = `${operation}${as}${s.subject !== null ? ` ${q(s.subject)}` : ''}${to}${from}`;
+    // Sent as the mailbox itself (SendAs by a delegate): `as` already names it.
+    const by = mailbox !== null && (mailbox === s.sendAs || mailbox === s.sendOnBehalfOf) ? nonOwnerActor(actor, mailbox, logonType) : null;
+    summary = `${operation}${as}${s.subject !== null ? ` ${q(s.subject)}` : ''}${to}${by !== null ? ` by ${by}` : onBehalf(actor, mailbox, logonType)}${from}`;
   } else if (DELETE_OPS.has(opLower)) {
     const items = arr(r['AffectedItems']);
     const subjects = items.map((x) => (isObj(x) ? str(x['Subject']) : null)).filter((x): x is string => x !== null);
     const f = folderName(str(obj(r['Folder'])?.['Path']));
     object = subjects[0] ?? f ?? object;
-    summary = `${operation} of ${items.length} item${items.length === 1 ? '' : 's'}${f ? ` from ${f}` : ''}${subjects.length > 0 ? ` (${clip(subjects.map((s) => `"${s}"`).join(', '), 80)})` : ''}${from}`;
+    summary = `${operation} of ${items.length} item${items.length === 1 ? '' : 's'}${f ? ` from ${f}` : ''}${subjects.length > 0 ? ` (${clip(subjects.map((s) => `"${s}"`).join(', '), 80)})` : ''}${onBehalf(actor, mailbox, logonType)}${from}`;
   } else if (SEARCH_OPS.has(opLower)) {
     const query = first(r['QueryText'], r['SearchQuery'], r['QueryString'], props['QueryText']);
     attrs.search = { query };
@@ -413,6 +430,15 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     };
     object = str(r['ObjectId']);
     summary = `${operation}${actor ? ` ${actor}` : ''}${from}${failure ? `: ${failure}${errorCode ? ` (${errorCode})` : ''}` : ''}`;
+  } else {
+    // (A mailbox item's `ModifiedProperties` is a list of names, not the AAD map.)
+    const mp = isObj(fields['ModifiedProperties']) ? (fields['ModifiedProperties'] as Modified) : {};
+    const d = describeOperation(opLower, operation, recordType, workload, r, { actor, mailbox, logonType, from, ext, mp });
+    if (d !== null) {
+      summary = d.summary;
+      object = d.object ?? object;
+      for (const [k, v] of Object.entries(d.fields ?? {})) if (!(k in fields)) fields[k] = v;
+    }
   }
 
   // A cmdlet's target is its `Identity`; exports that drop ObjectId (Log Analytics projections) keep it there.
@@ -447,6 +473,41 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     },
   );
   return ev;
+}
+
+/** What {@link describeOperation} reads beside the record. */
+interface DescribeContext {
+  actor: string | null;
+  mailbox: string | null;
+  logonType: unknown;
+  /** ` from <ip>`, or ``. */
+  from: string;
+  ext: Obj;
+  /** AAD `ModifiedProperties` by name (empty for a mailbox item's list of names). */
+  mp: Modified;
+}
+
+/** The summary of an operation ./summaries.ts describes, else `null` (the default summary). */
+function describeOperation(
+  opLower: string,
+  operation: string,
+  recordType: string | null,
+  workload: string | null,
+  r: Obj,
+  c: DescribeContext,
+): Described | null {
+  if (ITEM_OPS.has(opLower) && (obj(r['Item']) !== null || arr(r['AffectedItems']).length > 0 || workload === 'Exchange')) {
+    return itemSummary(operation, r, onBehalf(c.actor, c.mailbox, c.logonType), c.from);
+  }
+  if (ALERT_OPS.has(opLower) || recordType === 'SecurityComplianceAlerts') return alertSummary(operation, r);
+  if (opLower === 'tiurlclickdata') return urlClickSummary(operation, r, c.actor, c.from);
+  if (opLower === 'timaildata') return mailDataSummary(operation, r);
+  if (opLower === 'quarantinereleasemessage') return quarantineReleaseSummary(operation, r, c.actor);
+  if (opLower === 'miplabel') return mipLabelSummary(operation, r);
+  if (recordType === 'AzureActiveDirectory' || workload?.toLowerCase() === 'azureactivedirectory') {
+    return aadSummary(operation, r, c.mp, c.ext, c.actor, c.from);
+  }
+  return null;
 }
 
 function ualResult(opLower: string, r: Obj, ext: Obj): string | null {
