@@ -424,6 +424,13 @@ describe('UAL normalization', () => {
     expect(() => normalizeUal({ Id: 'x', Operation: 'Send', CreationTime: '24.01.2026' }, ctx())).toThrow(/ISO 8601/);
   });
 
+  it("takes a wrapper's record type name over a number the table does not name, not over one it does", () => {
+    const rec = (RecordType: number) => ({ CreationTime: '2026-07-16T20:46:00Z', Id: 'x', Operation: 'AuditSearchCompleted', RecordType });
+    expect(normalizeUal(rec(295), ctx(), { recordType: 'AuditSearch' }).recordType).toBe('AuditSearch');
+    expect(normalizeUal(rec(295), ctx()).recordType).toBe('RecordType 295');
+    expect(normalizeUal(rec(15), ctx(), { recordType: 'somethingElse' }).recordType).toBe('AzureActiveDirectoryStsLogon');
+  });
+
   it('names record types from numbers, strings and Graph camelCase', () => {
     expect([recordTypeName(50), recordTypeName('15'), recordTypeName('exchangeItemAggregated'), recordTypeName(999)]).toEqual([
       'ExchangeItemAggregated',

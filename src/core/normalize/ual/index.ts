@@ -253,7 +253,11 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     );
   }
   const id = first(r['Id'], fb.id);
-  const recordType = recordTypeName(r['RecordType'] ?? fb.recordType ?? null);
+  const own = recordTypeName(r['RecordType'] ?? null);
+  // A number this table does not name yet (`RecordType 295`) yields to the name a wrapper gives
+  // (Graph's `auditLogRecordType`: `AuditSearch`).
+  const given = recordTypeName(fb.recordType ?? null);
+  const recordType = own === null || (given !== null && own.startsWith('RecordType ')) ? (given ?? own) : own;
   const workload = str(r['Workload']);
   const actor = upn(r['UserId']) ?? upn(fb.actor) ?? null;
   const aac = objOrHashtable(r['AppAccessContext']) ?? {};
