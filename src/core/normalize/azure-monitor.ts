@@ -116,6 +116,7 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
       // The envelope's caller address, for an audit whose initiator carries none (an app's).
       clientIp: str(r['callerIpAddress']),
       actor: first(envelopeField(r, 'identity'), props['identity']),
+      category: category?.toLowerCase() === 'auditlogs' ? null : category,
     });
   const method = str(props['requestMethod']);
   const uri = str(props['requestUri']);

@@ -33,6 +33,9 @@ import {
  */
 const MEMBERSHIP = /^(?:add|remove)\b.*\bmember\b.*\b(?:to|from)\b.*\b(role|group)\b/;
 
+/** Target types that can be a role's or group's member. */
+const PRINCIPALS = new Set(['user', 'serviceprincipal', 'group', 'device']);
+
 /** Modified properties that describe the change rather than name a changed property. */
 const META_PROPERTY = /^(?:included updated properties$|targetid\.|actorid\.|methodexecutionresult\.)/i;
 
@@ -78,8 +81,16 @@ function membershipOf(opKey: string, targets: Obj[], fields: TargetFields[]): Me
     return { at, text: valueText(mp?.new ?? mp?.old) };
   };
   const byName = named(`${prefix}.DisplayName`);
-  const container = targets.findIndex((t, i) => i !== byName.at && typeOf(t) === kind);
-  const memberAt = byName.at >= 0 ? byName.at : targets.findIndex((_, i) => i !== container);
+  // The role or group: the target whose id the member's `Role.ObjectID` / `Group.ObjectID` names,
+  // else the last of its kind (Entra lists the member first; in a nested group both are groups).
+  const containerId = named(`${prefix}.ObjectID`).text;
+  const byId = containerId === null ? -1 : targets.findIndex((t) => str(t['id']) === containerId);
+  const container = byId >= 0 ? byId : targets.findLastIndex((t, i) => i !== byName.at && typeOf(t) === kind);
+  // The member: the target carrying those properties, else the first principal (a PIM audit also
+  // lists its request, the directory and others, which are not members).
+  const others = (i: number) => i !== container;
+  const principal = targets.findIndex((t, i) => others(i) && PRINCIPALS.has(typeOf(t) ?? ''));
+  const memberAt = byName.at >= 0 ? byName.at : principal >= 0 ? principal : targets.findIndex((_, i) => others(i));
   const name = byName.text ?? str(targets[container]?.['displayName']) ?? named(`${prefix}.WellKnownObjectName`).text;
   return { kind, name, member: targetLabel(targets[memberAt]) };
 }
@@ -135,6 +146,8 @@ export function normalizeDirectoryAudit(
     clientIp?: string | null;
     /** Who the record around the audit names (the Azure Monitor envelope's `identity`). */
     actor?: string | null;
+    /** The audit's category when its properties lack one (an envelope that names it instead of `AuditLogs`). */
+    category?: string | null;
   } = {},
 ): NormalizedEvent {
   const a = trimKeys(input);
@@ -200,7 +213,7 @@ export function normalizeDirectoryAudit(
   const outcome = outcomeText(result, str(a['resultReason']));
   if (outcome !== null) summary += `${changes.length > 0 ? ';' : ':'} ${outcome}`;
   return makeEvent({ tsUs, source: 'directory-audit', operation, category, summary, recordKey: id ? `audit:${id}` : null, attrs }, ctx, {
-    recordType: str(a['category']),
+    recordType: str(a['category']) ?? hint.category ?? null,
     actor,
     clientIp: ip,
     userAgent: first(details['User-Agent'], details['UserAgent']),

@@ -146,6 +146,62 @@ describe('directory audits: role and group membership (finding 2)', () => {
   });
 });
 
+describe('directory audits: the member among other targets', () => {
+  it('a PIM role assignment names the user, not the request or the directory listed beside it', () => {
+    const ev = normalizeDirectoryAudit(
+      audit({
+        activityDisplayName: 'Add member to role in PIM completed (permanent)',
+        category: 'RoleManagement',
+        targetResources: [
+          { id: 'role-1', displayName: 'Application Administrator', type: 'Role' },
+          { id: '12345', type: 'Request' },
+          { id: 'u-7', displayName: 'Malenia', userPrincipalName: 'malenia@contoso.com', type: 'User' },
+          { id: 'dir', displayName: 'Directory', type: 'Directory' },
+          { id: 'x', type: 'Other' },
+        ],
+      }),
+      ctx(),
+    );
+    expect(ev.summary).toBe(
+      'Add member to role in PIM completed (permanent) "Application Administrator": malenia@contoso.com by admin@contoso.com from 1.2.3.4',
+    );
+    expect(ev.object).toBe('malenia@contoso.com');
+  });
+
+  it('a nested group: the group added is the member, the one its Group.ObjectID names (or the last) the container', () => {
+    const targets = [
+      { id: 'g-child', displayName: 'Finance team', type: 'Group', modifiedProperties: [mp('Group.ObjectID', 'g-parent')] },
+      { id: 'g-parent', displayName: 'All staff', type: 'Group' },
+    ];
+    const ev = normalizeDirectoryAudit(
+      audit({ activityDisplayName: 'Add member to group', category: 'GroupManagement', targetResources: targets }),
+      ctx(),
+    );
+    expect(ev.summary).toBe('Add member to group "All staff": "Finance team" by admin@contoso.com from 1.2.3.4');
+    const noId = targets.map((t) => ({ ...t, modifiedProperties: [] }));
+    expect(normalizeDirectoryAudit(audit({ activityDisplayName: 'Add member to group', targetResources: noId }), ctx()).summary).toBe(
+      'Add member to group "All staff": "Finance team" by admin@contoso.com from 1.2.3.4',
+    );
+  });
+
+  it("keeps the envelope's category as the record type when the audit's properties have none", () => {
+    const ev = normalizeAzureMonitor(
+      {
+        time: '2025-01-15 09:30:25.123',
+        category: 'DirectoryManagement',
+        operationName: 'Set federation settings on domain',
+        properties: {
+          activityDisplayName: 'Set federation settings on domain',
+          activityDateTime: '2025-01-15T09:30:25.1234567Z',
+          initiatedBy: { user: { userPrincipalName: 'frodo@lotr.com', ipAddress: '2.2.2.2' } },
+        },
+      },
+      ctx(),
+    );
+    expect(ev).toMatchObject({ source: 'directory-audit', recordType: 'DirectoryManagement', actor: 'frodo@lotr.com' });
+  });
+});
+
 describe('directory audits: failures and service initiators (finding 3)', () => {
   it('says a failed audit failed, with its reason cut to the exception name', () => {
     const ev = normalizeDirectoryAudit(
@@ -302,6 +358,24 @@ describe('sign-ins: Identity Protection risk in the summary (finding 5)', () => 
     const plain = 'Sign-in by ceo@contoso.com to OfficeHome from 185.73.124.135, NL: success';
     expect(signin({ riskLevelDuringSignIn: 'none', riskLevelAggregated: 'none', riskState: 'none', riskDetail: 'none' })).toBe(plain);
     expect(signin({ riskLevelDuringSignIn: 'hidden', riskLevelAggregated: 'hidden', riskState: 'none', riskDetail: 'hidden' })).toBe(plain);
+  });
+});
+
+describe('a failed sign-in without an error code', () => {
+  it('says failure, not "failure null"', () => {
+    const ev = normalizeSignin(
+      {
+        id: 's-9',
+        createdDateTime: '2026-03-13T09:15:00Z',
+        userPrincipalName: 'ceo@contoso.com',
+        appDisplayName: 'Office 365',
+        ipAddress: '185.73.124.135',
+        status: { errorCode: null, failureReason: null, result: 'Failure' },
+      },
+      ctx(),
+    );
+    expect(ev.result).toBe('failure');
+    expect(ev.summary).toBe('Sign-in by ceo@contoso.com to Office 365 from 185.73.124.135: failure');
   });
 });
 

@@ -156,7 +156,9 @@ export function normalizeSignin(
   const target = appName && resourceName && appName !== resourceName ? `${appName} (${resourceName})` : (appName ?? resourceName);
   const where = [ip, loc?.countryOrRegion].filter(Boolean).join(', ');
   const outcome =
-    result === 'failure' ? `failure ${errorCode}${failureReason ? ` ${clip(failureReason, 80)}` : ''}` : (result ?? 'unknown result');
+    result === 'failure'
+      ? `failure${errorCode !== null ? ` ${errorCode}` : ''}${failureReason ? ` ${clip(failureReason, 80)}` : ''}`
+      : (result ?? 'unknown result');
   const kind = eventType && eventType !== 'interactiveUser' ? ` (${eventType})` : '';
   const risk = signinRiskText(s, signin.riskEventTypes);
   const summary = `Sign-in${kind}${actor ? ` by ${actor}` : ''}${target ? ` to ${target}` : ''}${where ? ` from ${where}` : ''}: ${outcome}${risk ? `, ${risk}` : ''}`;

@@ -296,6 +296,36 @@ describe('who acted on a mailbox that is not theirs', () => {
   });
 });
 
+describe('the owner is not named as someone else', () => {
+  it("under another of the tenant's domains, by LogonType 0, or by the same SID whatever LogonType says", () => {
+    const fwd = ual({
+      Operation: 'Set-Mailbox',
+      RecordType: 1,
+      Workload: 'Exchange',
+      UserId: 'homer.simpson@simpsons.com',
+      ObjectId: 'homer.simpson',
+      Parameters: [
+        { Name: 'Identity', Value: 'homer.simpson@simpsons.onmicrosoft.com' },
+        { Name: 'ForwardingSmtpAddress', Value: 'smtp:bart@springfield.example' },
+        { Name: 'DeliverToMailboxAndForward', Value: 'True' },
+      ],
+    });
+    expect(fwd.summary).toBe('Set-Mailbox on homer.simpson@simpsons.onmicrosoft.com: forward to bart@springfield.example (keep a copy)');
+    const props = [{ Name: 'MailAccessType', Value: 'Bind' }];
+    const folders = [{ Path: '\\Inbox', FolderItems: [{ InternetMessageId: '<a@x>' }] }];
+    const read = (r: Obj) =>
+      ual(mailbox('MailItemsAccessed', { RecordType: 50, Folders: folders, OperationProperties: props, ...r })).summary;
+    expect(read({ UserId: 'ceo@contoso.onmicrosoft.com', LogonType: 0 })).toBe('MailItemsAccessed Bind of Inbox (1 item) from 203.0.113.7');
+    expect(read({ UserId: 'ceo@contoso.onmicrosoft.com', LogonType: 2, LogonUserSid: 'S-1-5-21-1', MailboxOwnerSid: 's-1-5-21-1' })).toBe(
+      'MailItemsAccessed Bind of Inbox (1 item) from 203.0.113.7',
+    );
+    // Another account with the owner's alias is still named when LogonType says it is a delegate.
+    expect(read({ UserId: 'ceo@fabrikam.example', LogonType: 2, LogonUserSid: 'S-1-5-21-2', MailboxOwnerSid: 'S-1-5-21-1' })).toBe(
+      'MailItemsAccessed Bind of Inbox (1 item) on ceo@contoso.com by ceo@fabrikam.example (delegate) from 203.0.113.7',
+    );
+  });
+});
+
 describe('Security & Compliance alerts', () => {
   const alert = (operation: string, r: Obj): Obj => ({
     Operation: operation,
@@ -335,6 +365,11 @@ describe('Security & Compliance alerts', () => {
     expect(url.summary).toBe(
       'AlertEntityGenerated "A potentially malicious URL click was detected" (high, active) for user1@contoso.com: MaliciousUrl https://login.evil.example/?x=1',
     );
+    // The object stays the entity the record names; an alert GUID alone gives way to the alert's name.
+    expect(ual(alert('AlertEntityGenerated', { Name: 'n', ObjectId: 'https://login.evil.example/?x=1' })).object).toBe(
+      'https://login.evil.example/?x=1',
+    );
+    expect(ual(alert('AlertTriggered', { Name: 'n', ObjectId: '31f138b3-aaaa-4bbb-8ccc-0123456789ab' })).object).toBe('n');
     const phish = ual(
       alert('AlertEntityGenerated', {
         Name: 'Phishing detected',

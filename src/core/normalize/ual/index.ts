@@ -280,8 +280,11 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     if (names.length > 0) fields['ModifiedProperties'] = names;
   }
   if (workload !== null) fields['Workload'] = workload;
-  const logonType = r['LogonType'];
-  if (logonType !== undefined && logonType !== null) fields['LogonType'] = logonType;
+  const recordedLogon = r['LogonType'];
+  if (recordedLogon !== undefined && recordedLogon !== null) fields['LogonType'] = recordedLogon;
+  // Who acted, for the summaries: the owner when the logon's SID is the mailbox owner's, whatever
+  // LogonType says (a delegate-typed logon by the owner's own account).
+  const logonType = sameSid(r['LogonUserSid'], r['MailboxOwnerSid']) ? 0 : recordedLogon;
   const external = bool(r['ExternalAccess']);
   if (external !== null) fields['ExternalAccess'] = external;
 
@@ -477,6 +480,13 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     },
   );
   return ev;
+}
+
+/** True when two SIDs are given and are the same account's. */
+function sameSid(a: unknown, b: unknown): boolean {
+  const x = str(a);
+  const y = str(b);
+  return x !== null && y !== null && x.toUpperCase() === y.toUpperCase();
 }
 
 /** What {@link describeOperation} reads beside the record. */

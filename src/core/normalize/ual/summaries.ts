@@ -48,10 +48,24 @@ function logonRole(logonType: unknown): string | null {
  * actor of an owner's record is the owner and naming them would only repeat the mailbox.
  */
 export function nonOwnerActor(actor: string | null, mailbox: string | null, logonType: unknown): string | null {
-  if (actor === null || actor === mailbox) return null;
+  if (actor === null || actor === mailbox || isOwnerLogon(logonType)) return null;
   const role = logonRole(logonType);
-  if (mailbox === null && role === null) return null;
+  // The owner under another of the tenant's domains (homer@x.com on homer@x.onmicrosoft.com) is
+  // not someone else: without a LogonType saying otherwise, the same alias is the owner.
+  if (role === null && (mailbox === null || alias(actor) === alias(mailbox))) return null;
   return role !== null ? `${actor} (${role})` : actor;
+}
+
+/** `LogonType` 0 (Owner), as a number or its name. */
+function isOwnerLogon(logonType: unknown): boolean {
+  const n = int(logonType);
+  return n === 0 || (n === null && lower(logonType) === 'owner');
+}
+
+/** The part of an address before `@`. */
+function alias(address: string): string {
+  const at = address.indexOf('@');
+  return at < 0 ? address : address.slice(0, at);
 }
 
 /** ` on owner@x.com by user1 (delegate)` for a mailbox summary, `` when the owner acted. */
@@ -209,7 +223,10 @@ export function alertSummary(operation: string, r: Obj): Described {
   const summary =
     `${operation}${name !== null ? ` ${q(name)}` : ''}${state.length > 0 ? ` (${state.join(', ')})` : ''}` +
     `${user !== null ? ` for ${user}` : ''}${entity.length > 0 ? `: ${clip(entity.join(', '), 120)}` : ''}`;
-  return { summary, object: name, fields: Object.keys(data).length > 0 ? { Data: data } : {} };
+  // The object stays what the record names (an entity's URL or user) unless that is only the alert's GUID.
+  const objectId = str(r['ObjectId']);
+  const object = objectId !== null && !GUID_START.test(objectId) ? objectId : name;
+  return { summary, object, fields: Object.keys(data).length > 0 ? { Data: data } : {} };
 }
 
 // ---------------------------------------------------------------------------------------------
