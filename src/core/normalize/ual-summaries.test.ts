@@ -419,6 +419,11 @@ describe('Exchange item operations', () => {
     expect(ev.attrs.fields?.['InternetMessageId']).toBe('<draft-1@contoso.com>');
   });
 
+  it('without its Item, keeps the default summary (who, on what, from where)', () => {
+    const ev = ual(mailbox('Create', { UserId: 'user1@contoso.com', ObjectId: 'ceo@contoso.com\\Drafts' }));
+    expect(ev.summary).toBe('Create by user1@contoso.com on ceo@contoso.com\\Drafts from 203.0.113.7');
+  });
+
   it('Update: keeps the string list of ModifiedProperties and counts it', () => {
     const ev = ual(
       mailbox('Update', {

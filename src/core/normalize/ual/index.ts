@@ -510,7 +510,8 @@ function describeOperation(
   r: Obj,
   c: DescribeContext,
 ): Described | null {
-  if (ITEM_OPS.has(opLower) && (obj(r['Item']) !== null || arr(r['AffectedItems']).length > 0 || workload === 'Exchange')) {
+  // Without its item a record says no more than the default summary does (who, on what, from where).
+  if (ITEM_OPS.has(opLower) && (obj(r['Item']) !== null || arr(r['AffectedItems']).length > 0)) {
     return itemSummary(operation, r, onBehalf(c.actor, c.mailbox, c.logonType), c.from);
   }
   if (ALERT_OPS.has(opLower) || recordType === 'SecurityComplianceAlerts') return alertSummary(operation, r);
