@@ -5,6 +5,7 @@
  */
 import type { EventAttrs } from '../../shared/model/attrs';
 import { consentOf, consentSummary, type Modified } from './consent';
+import { changedPropertyNames, changesText, MEMBERSHIP_OP, modifiedText } from './entra-changes';
 import type { EventCategory, NormalizedEvent } from '../../shared/model/event';
 import { makeEvent, RecordError, timeFallback, type NormalizeContext } from './event';
 import { canonicalIp } from './ip';
@@ -23,31 +24,13 @@ import {
   q,
   str,
   trimKeys,
-  words,
   type Obj,
 } from './values';
-
-/**
- * Role and group membership changes (`Add member to role`, `Remove member from group`, `Add
- * eligible member to role`): group 1 is what the member joins or leaves.
- */
-const MEMBERSHIP = /^(?:add|remove)\b.*\bmember\b.*\b(?:to|from)\b.*\b(role|group)\b/;
 
 /** Target types that can be a role's or group's member. */
 const PRINCIPALS = new Set(['user', 'serviceprincipal', 'group', 'device']);
 
-/** Modified properties that describe the change rather than name a changed property. */
-const META_PROPERTY = /^(?:included updated properties$|targetid\.|actorid\.|methodexecutionresult\.)/i;
-
-/** How many changed property names a summary lists before counting the rest. */
-const CHANGES_SHOWN = 5;
-
 type TargetFields = { type: unknown; modifiedProperties: Modified };
-
-/** A modified property's text: JSON strings arrive decoded, single-value arrays (`["x"]`) unwrapped. */
-function valueText(v: unknown): string | null {
-  return Array.isArray(v) ? str(v[0]) : str(v);
-}
 
 /** A target's type, lower-cased (Graph writes `type`, some exports `Type`). */
 function typeOf(t: Obj | undefined): string | null {
@@ -72,13 +55,13 @@ interface Membership {
  * no display name, and which of the two comes first varies.
  */
 function membershipOf(opKey: string, targets: Obj[], fields: TargetFields[]): Membership | null {
-  const kind = MEMBERSHIP.exec(opKey)?.[1] as Membership['kind'] | undefined;
+  const kind = MEMBERSHIP_OP.exec(opKey)?.[1] as Membership['kind'] | undefined;
   if (kind === undefined) return null;
   const prefix = kind === 'role' ? 'Role' : 'Group';
   const named = (key: string): { at: number; text: string | null } => {
-    const at = fields.findIndex((f) => valueText(f.modifiedProperties[key]?.new ?? f.modifiedProperties[key]?.old) !== null);
+    const at = fields.findIndex((f) => modifiedText(f.modifiedProperties[key]?.new ?? f.modifiedProperties[key]?.old) !== null);
     const mp = fields[at]?.modifiedProperties[key];
-    return { at, text: valueText(mp?.new ?? mp?.old) };
+    return { at, text: modifiedText(mp?.new ?? mp?.old) };
   };
   const byName = named(`${prefix}.DisplayName`);
   // The role or group: the target whose id the member's `Role.ObjectID` / `Group.ObjectID` names,
@@ -95,25 +78,13 @@ function membershipOf(opKey: string, targets: Obj[], fields: TargetFields[]): Me
   return { kind, name, member: targetLabel(targets[memberAt]) };
 }
 
-/**
- * The properties an update changed: Entra's own list (`Included Updated Properties`, comma-separated)
- * when it gives one, else the names of the modified properties that are not bookkeeping.
- */
+/** The properties an update changed, from the first target that names any ({@link changedPropertyNames}). */
 function changedProperties(fields: TargetFields[]): string[] {
   for (const f of fields) {
-    const listed = words(f.modifiedProperties['Included Updated Properties']?.new);
-    if (listed.length > 0) return listed;
-    const names = Object.keys(f.modifiedProperties).filter((n) => !META_PROPERTY.test(n));
+    const names = changedPropertyNames(f.modifiedProperties);
     if (names.length > 0) return names;
   }
   return [];
-}
-
-/** `A, B, C (+2 more)`, kept short enough for a one-line summary. */
-function changesText(names: string[]): string {
-  const shown = names.slice(0, CHANGES_SHOWN).join(', ');
-  const more = names.length > CHANGES_SHOWN ? ` (+${names.length - CHANGES_SHOWN} more)` : '';
-  return `${clip(shown, 120)}${more}`;
 }
 
 /**
@@ -219,7 +190,7 @@ export function normalizeDirectoryAudit(
     userAgent: first(details['User-Agent'], details['UserAgent']),
     appId: str(app?.['appId']),
     // Device audits carry the Entra device id (the sign-ins' deviceDetail.deviceId), not only the object id.
-    deviceId: first(details['DeviceId'], valueText(targetFields[0]?.modifiedProperties['TargetId.DeviceId']?.new)),
+    deviceId: first(details['DeviceId'], modifiedText(targetFields[0]?.modifiedProperties['TargetId.DeviceId']?.new)),
     result,
     object,
   });

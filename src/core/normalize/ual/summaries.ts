@@ -7,6 +7,7 @@
  * `object` and decoded fields; `null` leaves the record to the default summary.
  */
 import type { Modified } from '../consent';
+import { changedPropertyNames, changesText, MEMBERSHIP_OP, modifiedText } from '../entra-changes';
 import { arr, clip, first, int, isObj, lower, obj, q, str, words, type Obj } from '../values';
 
 /** A summary line, the object it is about when better than `ObjectId`, and fields to add to `attrs.fields`. */
@@ -89,16 +90,9 @@ export function targetName(r: Obj): string | null {
   return targetOfType(r, 1);
 }
 
-/** A modified property's value as text: AAD writes lists (`[\r\n "IAMTenantCrawler"\r\n]`) and plain strings alike. */
-function propText(v: unknown): string | null {
-  if (Array.isArray(v)) return first(...v);
-  const s = str(v);
-  return s === null ? null : s.replace(/^"(.*)"$/, '$1');
-}
-
 function newOrOld(mp: Modified, name: string): string | null {
   const p = mp[name];
-  return p === undefined ? null : (propText(p.new) ?? propText(p.old));
+  return p === undefined ? null : (modifiedText(p.new) ?? modifiedText(p.old));
 }
 
 /** ObjectId without the `Not Available` AAD writes when it has none. */
@@ -107,12 +101,7 @@ function objectId(r: Obj): string | null {
   return s === null || s.toLowerCase() === 'not available' ? null : s;
 }
 
-const MEMBERSHIP = /^(?:add|remove)\b.*\bmembers? (?:to|from) (role|group)\b/i;
 const APP_OP = /\b(?:application|service principal)\b/i;
-/** Changed property names a summary lists before `(+N more)`. */
-const MAX_LISTED = 5;
-/** Modified properties that describe the change rather than being changed. */
-const META_PROPERTY = /^(?:Included Updated Properties|Action Client Name|TargetId\..*|ActorId\..*|SPN)$/i;
 
 function tail(actor: string | null, from: string): string {
   return `${actor ? ` by ${actor}` : ''}${from}`;
@@ -127,17 +116,6 @@ function membershipSummary(operation: string, kind: string, r: Obj, mp: Modified
   // `fields.role` / `fields.group` as the directory-audit normalizer sets them, so either source can be searched alike.
   const fields = container !== null ? { [isRole ? 'role' : 'group']: container } : {};
   return { summary: `${operation}${what}${tail(actor, from)}`, object: member, fields };
-}
-
-/**
- * The properties an `Update …` record changed: `Included Updated Properties` first (the list AAD
- * writes), then any other modified property it did not list.
- */
-export function changedProperties(mp: Modified): string[] {
-  const listed = words(propText(mp['Included Updated Properties']?.new)).map((w) => w.replace(/^"|"$/g, ''));
-  const out = listed.filter((w) => w.length > 0);
-  for (const name of Object.keys(mp)) if (!META_PROPERTY.test(name) && !out.includes(name)) out.push(name);
-  return out;
 }
 
 /**
@@ -161,7 +139,7 @@ function aadTarget(r: Obj, mp: Modified, isApp: boolean): { label: string; objec
  * records the app by name and id. `null` for the other operations.
  */
 export function aadSummary(operation: string, r: Obj, mp: Modified, ext: Obj, actor: string | null, from: string): Described | null {
-  const membership = MEMBERSHIP.exec(operation);
+  const membership = MEMBERSHIP_OP.exec(operation);
   if (membership) return membershipSummary(operation, membership[1]!, r, mp, actor, from);
   const isUpdate = /^update\b/i.test(operation);
   const isApp = APP_OP.test(operation);
@@ -171,11 +149,10 @@ export function aadSummary(operation: string, r: Obj, mp: Modified, ext: Obj, ac
   const idText = appId !== null && appId !== target?.object ? ` (${appId})` : '';
   let summary = `${operation}${target ? ` ${target.label}` : ''}${idText}${tail(actor, from)}`;
   if (isUpdate) {
-    const changed = changedProperties(mp);
+    const changed = changedPropertyNames(mp);
     // Directory sync rewrites users all day: worth telling apart from a change made by a person.
     const client = newOrOld(mp, 'Action Client Name');
-    const more = changed.length > MAX_LISTED ? ` (+${changed.length - MAX_LISTED} more)` : '';
-    if (changed.length > 0) summary += `: ${clip(changed.slice(0, MAX_LISTED).join(', '), 120)}${more}`;
+    if (changed.length > 0) summary += `: ${changesText(changed)}`;
     if (client !== null) summary += ` (via ${client})`;
   }
   return { summary, object: target?.object ?? null };
