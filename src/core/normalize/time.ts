@@ -4,8 +4,6 @@
  * are truncated to µs), .NET JSON dates (`/Date(ms)/`) and, only where a format is known to use it,
  * the US `M/D/YYYY h:mm:ss AM/PM` text. `Date.parse` is never used.
  */
-import { DateTime } from 'luxon';
-
 const DIGIT0 = 48;
 
 function digits(s: string, from: number, n: number): number {
@@ -114,19 +112,50 @@ export function parseDotNetDateUs(input: string): number | null {
 
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp][Mm]))?$/;
 
+/** The numbers of locale text `a/b/yyyy h:mm[:ss] [AM|PM]`, before knowing which of a and b is the month. */
+interface LocaleParts {
+  a: number;
+  b: number;
+  year: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** `AM` / `PM`, or null for 24-hour text. */
+  half: 'AM' | 'PM' | null;
+}
+
+function localeParts(input: string): LocaleParts | null {
+  const m = US_DATE.exec(input.trim());
+  if (!m) return null;
+  const half = m[7] === undefined ? null : (m[7].toUpperCase() as 'AM' | 'PM');
+  return {
+    a: Number(m[1]),
+    b: Number(m[2]),
+    year: Number(m[3]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6] ?? 0),
+    half,
+  };
+}
+
+/** µs for `p` read with `month` and `day`, or null when that is not a valid date and time. */
+function localeUs(p: LocaleParts, month: number, day: number): number | null {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(p.year, month)) return null;
+  if (p.hour > 24 || (p.hour === 24 && (p.minute > 0 || p.second > 0)) || p.minute > 59 || p.second > 59) return null;
+  // 12 AM is midnight, 1–11 PM the afternoon; an hour past 12 is already on the 24-hour clock (24 the next midnight, as ISO allows).
+  const hour = p.half === 'PM' && p.hour < 12 ? p.hour + 12 : p.half === 'AM' && p.hour === 12 ? 0 : p.hour;
+  return utcMs(p.year, month - 1, day, hour, p.minute, p.second) * 1000;
+}
+
 /**
  * Parses US-locale text `M/D/YYYY h:mm[:ss] [AM|PM]` as UTC. Only for fields a format is known to
  * write that way (older Purview `CreationDate`, Activities `ReceivedTime`); a first number above 12
  * (day-first text) is refused rather than guessed.
  */
 export function parseUsDateUs(input: string): number | null {
-  const m = US_DATE.exec(input.trim());
-  if (!m) return null;
-  const ampm = m[7]?.toUpperCase();
-  const fmt = `M/d/yyyy ${ampm ? 'h' : 'H'}:mm${m[6] ? ':ss' : ''}${ampm ? ' a' : ''}`;
-  const text = `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''}${ampm ? ` ${ampm}` : ''}`;
-  const dt = DateTime.fromFormat(text, fmt, { zone: 'utc', locale: 'en-US' });
-  return dt.isValid ? dt.toMillis() * 1000 : null;
+  const p = localeParts(input);
+  return p === null ? null : localeUs(p, p.a, p.b);
 }
 
 /** Which order a locale date `a/b/yyyy` is written in: month first (US) or day first. */
@@ -146,9 +175,13 @@ export interface DateOrderSurvey {
  * the month (`3/4/2026`), none when it is not such text or no reading is a date.
  */
 export function localeDateOrders(input: string): DateOrder[] {
-  const m = US_DATE.exec(input.trim());
-  if (!m) return [];
-  return (['month/day', 'day/month'] as const).filter((order) => parseLocaleDateUs(input, order) !== null);
+  const p = localeParts(input);
+  if (p === null) return [];
+  return (['month/day', 'day/month'] as const).filter((order) => readAs(p, order) !== null);
+}
+
+function readAs(p: LocaleParts, order: DateOrder): number | null {
+  return order === 'month/day' ? localeUs(p, p.a, p.b) : localeUs(p, p.b, p.a);
 }
 
 /**
@@ -156,10 +189,8 @@ export function localeDateOrders(input: string): DateOrder[] {
  * the order from what the export is known to write or what its other dates show; never guessed here.
  */
 export function parseLocaleDateUs(input: string, order: DateOrder): number | null {
-  const m = US_DATE.exec(input.trim());
-  if (!m) return null;
-  const [month, day] = order === 'month/day' ? [m[1], m[2]] : [m[2], m[1]];
-  return parseUsDateUs(`${month}/${day}/${m[3]} ${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''}${m[7] ? ` ${m[7]}` : ''}`);
+  const p = localeParts(input);
+  return p === null ? null : readAs(p, order);
 }
 
 /** ISO 8601 or a .NET JSON date. */
