@@ -326,6 +326,22 @@ describe('the owner is not named as someone else', () => {
   });
 });
 
+describe('SharePoint and OneDrive guests', () => {
+  it('reads urn:spo:guest#address as the address, keeping the UserId as written; anonymous users stay as they are', () => {
+    const file = (UserId: string) =>
+      ual({ Operation: 'FileDownloaded', RecordType: 6, Workload: 'OneDrive', UserId, ObjectId: 'https://x/1.zip', ClientIP: '1.2.3.4' });
+    const guest = file('urn:spo:guest#John.Doe@example.com');
+    expect(guest).toMatchObject({
+      actor: 'john.doe@example.com',
+      summary: 'FileDownloaded by john.doe@example.com on https://x/1.zip from 1.2.3.4',
+    });
+    expect(guest.attrs.fields?.['UserId']).toBe('urn:spo:guest#John.Doe@example.com');
+    const anon = file('urn:spo:anon#5c20b08a');
+    expect(anon.actor).toBe('urn:spo:anon#5c20b08a');
+    expect(anon.attrs.fields?.['UserId']).toBeUndefined();
+  });
+});
+
 describe('Security & Compliance alerts', () => {
   const alert = (operation: string, r: Obj): Obj => ({
     Operation: operation,

@@ -105,9 +105,13 @@ const CONSENT_OPS = new Set([
 ]);
 const FILE_WORKLOADS = new Set(['sharepoint', 'onedrive']);
 
+/** SharePoint and OneDrive name a guest `urn:spo:guest#john.doe@example.com`: the address is the user. */
+const SPO_GUEST = /^urn:spo:guest#([^\s#@]+@[^\s#@]+)$/;
+
 function upn(v: unknown): string | null {
   const s = lower(v);
-  return s === null || s === 'not available' ? null : s;
+  if (s === null || s === 'not available') return null;
+  return SPO_GUEST.exec(s)?.[1] ?? s;
 }
 
 function looksLikeUpn(s: string | null): s is string {
@@ -260,6 +264,8 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
   const recordType = own === null || (given !== null && own.startsWith('RecordType ')) ? (given ?? own) : own;
   const workload = str(r['Workload']);
   const actor = upn(r['UserId']) ?? upn(fb.actor) ?? null;
+  // A guest read as their address (searchable with their other events) stays marked as one.
+  const guest = typeof r['UserId'] === 'string' && SPO_GUEST.test(r['UserId'].toLowerCase());
   const aac = objOrHashtable(r['AppAccessContext']) ?? {};
   const params = nameValues(r['Parameters']);
   const props = nameValues(r['OperationProperties']);
@@ -280,6 +286,7 @@ export function normalizeUal(input: Obj, ctx: NormalizeContext, fb: UalFallback 
     if (names.length > 0) fields['ModifiedProperties'] = names;
   }
   if (workload !== null) fields['Workload'] = workload;
+  if (guest) fields['UserId'] = r['UserId'];
   const recordedLogon = r['LogonType'];
   if (recordedLogon !== undefined && recordedLogon !== null) fields['LogonType'] = recordedLogon;
   // Who acted, for the summaries: the owner when the logon's SID is the mailbox owner's, whatever
