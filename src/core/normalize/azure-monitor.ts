@@ -101,9 +101,9 @@ const ENVELOPE_TIME = 'time (the Azure Monitor envelope: when the record was del
 /** Normalizes one Azure Monitor Entra record (keys may be lower-cased or PascalCased by exporters). */
 export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): NormalizedEvent {
   const r = trimKeys(input);
-  const category = str(r['category'] ?? r['Category']);
-  const props = obj(r['properties'] ?? r['Properties']) ?? {};
-  const timeText = str(r['time'] ?? r['Time']);
+  const category = str(envelopeField(r, 'category'));
+  const props = obj(envelopeField(r, 'properties')) ?? {};
+  const timeText = str(envelopeField(r, 'time'));
   // The envelope `time` is the delivery time (often minutes after the event); only a fallback.
   const envTs = timeText === null ? null : (parseMachineTimeUs(timeText) ?? parseUsDateUs(timeText));
   const eventType = signInEventTypeOf(category);
@@ -112,9 +112,9 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
     return normalizeDirectoryAudit(props, ctx, {
       tsUs: envTs,
       tsFrom: ENVELOPE_TIME,
-      operation: str(r['operationName'] ?? r['OperationName']),
+      operation: str(envelopeField(r, 'operationName')),
       // The envelope's caller address, for an audit whose initiator carries none (an app's).
-      clientIp: str(r['callerIpAddress']),
+      clientIp: str(envelopeField(r, 'callerIpAddress')),
       actor: first(envelopeField(r, 'identity'), props['identity']),
       category: category?.toLowerCase() === 'auditlogs' ? null : category,
     });
@@ -125,9 +125,9 @@ export function normalizeAzureMonitor(input: Obj, ctx: NormalizeContext): Normal
   // Risk detections keep the user agent and risk reasons in a Key/Value list inside a string.
   const additional = nameValues(props['additionalInfo']);
   if (tsUs === null) throw new RecordError(`Azure Monitor record has no valid time (${JSON.stringify(timeText)})`);
-  const operation = str(r['operationName'] ?? r['OperationName']) ?? category ?? 'Azure Monitor record';
+  const operation = str(envelopeField(r, 'operationName')) ?? category ?? 'Azure Monitor record';
   const actor = lower(props['userPrincipalName']) ?? lower(props['userId']) ?? lower(props['servicePrincipalId']) ?? lower(r['identity']);
-  const ip = canonicalIp(first(props['ipAddress'], r['callerIpAddress']));
+  const ip = canonicalIp(first(props['ipAddress'], envelopeField(r, 'callerIpAddress')));
   const id = first(props['id'], props['requestId'], r['correlationId']);
   let summary: string;
   let cat: EventCategory = 'other';
