@@ -27,7 +27,8 @@ function mb(bytes: number): string {
  * The exact `--json` shape: file keys in the documented order (`first` and `last`: the earliest and
  * latest record, ISO 8601 UTC, null when the file held none), `error` only on failed files, `note`
  * only on reference data and on an archive's own row, `archive` (`zip` or `gzip`) only on an
- * archive's own row, `skipped` only on operating-system metadata passed over (`.DS_Store`,
+ * archive's own row, `upgraded` (of the duplicates, those whose fuller copy replaced the case's)
+ * only when any did, `skipped` only on operating-system metadata passed over (`.DS_Store`,
  * `__MACOSX/…`), `warnings` only on exports that look incomplete; and a top-level `warnings` only
  * when the import's last steps could not finish (a full disk).
  */
@@ -42,6 +43,7 @@ export function importJson(report: ImportReport): unknown {
       imported: f.imported,
       duplicates: f.duplicates,
       quarantined: f.quarantined,
+      ...(f.upgraded !== undefined ? { upgraded: f.upgraded } : {}),
       first: f.firstUs === null ? null : isoUs(f.firstUs),
       last: f.lastUs === null ? null : isoUs(f.lastUs),
       ...(f.error !== undefined ? { error: f.error } : {}),
@@ -54,8 +56,14 @@ export function importJson(report: ImportReport): unknown {
     imported: report.imported,
     duplicates: report.duplicates,
     quarantined: report.quarantined,
+    ...(report.upgraded !== undefined ? { upgraded: report.upgraded } : {}),
     ...(report.warnings !== undefined ? { warnings: report.warnings } : {}),
   };
+}
+
+/** ` (N replaced a poorer copy)` after a duplicate count, when any did. */
+function replaced(upgraded: number | undefined): string {
+  return upgraded ? ` (${upgraded} replaced a poorer copy)` : '';
 }
 
 /** `  from … to … UTC` for a file that held records, else nothing. */
@@ -71,8 +79,8 @@ function span(f: ImportReport['files'][number]): string {
  */
 export function importHuman(report: ImportReport, quarantineSamples: Map<number, string[]>): string[] {
   const lines: string[] = [];
-  const counts = (f: ImportReport['files'][number]): string =>
-    `read ${f.read}, imported ${f.imported}, duplicates ${f.duplicates}, quarantined ${f.quarantined}`;
+  const counts = (f: Pick<ImportReport, 'read' | 'imported' | 'duplicates' | 'quarantined' | 'upgraded'>): string =>
+    `read ${f.read}, imported ${f.imported}, duplicates ${f.duplicates}${replaced(f.upgraded)}, quarantined ${f.quarantined}`;
   const below = (f: ImportReport['files'][number]): void => {
     for (const w of f.warnings ?? []) lines.push(`  WARNING incomplete export: ${w}`);
     for (const q of (f.evidenceId !== null ? quarantineSamples.get(f.evidenceId) : undefined) ?? []) lines.push(`  quarantined ${q}`);
@@ -98,9 +106,7 @@ export function importHuman(report: ImportReport, quarantineSamples: Map<number,
     lines.push(`${f.path}  ${f.format}  ${mb(f.bytes)}  ${counts(f)}${span(f)}  sha256 ${f.sha256}`);
     below(f);
   }
-  lines.push(
-    `total: ${describeImportFiles(importFileCounts(report.files))}, read ${report.read}, imported ${report.imported}, duplicates ${report.duplicates}, quarantined ${report.quarantined}`,
-  );
+  lines.push(`total: ${describeImportFiles(importFileCounts(report.files))}, ${counts(report)}`);
   for (const w of report.warnings ?? []) lines.push(`WARNING ${w}`);
   return lines;
 }

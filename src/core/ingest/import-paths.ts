@@ -497,6 +497,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         imported: s.imported,
         duplicates: s.duplicates,
         quarantined: s.quarantined,
+        ...(s.upgraded > 0 ? { upgraded: s.upgraded } : {}),
         firstUs: s.firstUs,
         lastUs: s.lastUs,
         ...(s.warnings.length > 0 ? { warnings: s.warnings } : {}),
@@ -612,12 +613,14 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
   }
   flagOpenPageSets(files, pageRoles, journal);
   const sum = (k: 'read' | 'imported' | 'duplicates' | 'quarantined'): number => files.reduce((s, f) => s + f[k], 0);
+  const upgraded = files.reduce((s, f) => s + (f.upgraded ?? 0), 0);
   return {
     files,
     read: sum('read'),
     imported: sum('imported'),
     duplicates: sum('duplicates'),
     quarantined: sum('quarantined'),
+    ...(upgraded > 0 ? { upgraded } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -179,7 +179,7 @@ export function committedBeforeFailure(err: unknown): (Counts & RecordSpan) | nu
 }
 
 /** What both ways of feeding the writer share: its settings and the import page cache (restore `prevCache`). */
-function writeSetup(session: CaseSession, item: Item, opts: IngestOptions) {
+function writeSetup(session: CaseSession, item: Item, format: FormatId, opts: IngestOptions) {
   const inlineFts = !opts.deferIndex;
   return {
     evidenceId: item.id,
@@ -187,7 +187,7 @@ function writeSetup(session: CaseSession, item: Item, opts: IngestOptions) {
     inlineFts,
     batchRecords: opts.batchRecords ?? BATCH_RECORDS,
     prevCache: setCacheSize(session.db, importCacheKib(maxEventId(session.db))),
-    out: new RecordWriter(session, item.id, inlineFts),
+    out: new RecordWriter(session, item.id, inlineFts, format),
     /** The parser's completeness signals, or null when the caller does not want them judged. */
     checked: (s: CompletenessSignals): CompletenessSignals | null => (opts.checkCompleteness === false ? null : s),
   };
@@ -204,7 +204,7 @@ async function ingestInThisThread(
   sample: TextChunk[],
   opts: IngestOptions,
 ): Promise<IngestSummary> {
-  const { evidenceId, db, inlineFts, batchRecords, prevCache, out, checked } = writeSetup(session, item, opts);
+  const { evidenceId, db, inlineFts, batchRecords, prevCache, out, checked } = writeSetup(session, item, format, opts);
   try {
     const ctx: NormalizeContext = { raw: '', mailbox, observedAtUs: observedAt(item), dateOrder };
     const target = new DirectTarget(out, cachedEnricher(opts.enricher ?? defaultIpEnricher()), reader.info);
@@ -247,7 +247,7 @@ async function ingestInThisThread(
       if (done) break;
       await yieldToEventLoop();
     }
-    return { evidenceId, format, ...out.counts, ...out.span, ...completeness };
+    return { evidenceId, format, ...out.counts, upgraded: out.upgraded, ...out.span, ...completeness };
   } catch (err) {
     if (err instanceof MailtrailError && err.code === 'CANCELLED') {
       session.journal.append('import.cancelled', { evidence_id: evidenceId, format, records_committed: out.counts.read });
@@ -295,7 +295,7 @@ async function ingestWithParseThread(
   } catch {
     return null; // no worker here: parse in this thread
   }
-  const { evidenceId, db, inlineFts, batchRecords, prevCache, out, checked } = writeSetup(session, item, opts);
+  const { evidenceId, db, inlineFts, batchRecords, prevCache, out, checked } = writeSetup(session, item, format, opts);
   const enrich = cachedEnricher(opts.enricher ?? defaultIpEnricher());
   const sink = {
     event: (index: number, ev: Omit<NormalizedEvent, 'attrs'>, attrsJson: string) => out.event(index, ev, attrsJson, enrich(ev.clientIp)),
@@ -340,7 +340,7 @@ async function ingestWithParseThread(
         bytes = m.bytes;
         const completeness = finishItem(session, item, format, m.info, m.mailbox, out, checked(m.signals));
         commit();
-        return { evidenceId, format, ...out.counts, ...out.span, ...completeness };
+        return { evidenceId, format, ...out.counts, upgraded: out.upgraded, ...out.span, ...completeness };
       }
       thread.ack(); // before writing: the parser fills the queue meanwhile
       readRecords(m.recs, sink);

@@ -6,12 +6,22 @@ import type { NormalizedEvent } from '../../shared/model/event';
 import type { FormatId } from '../../shared/model/ingest';
 import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
-import { EventWriter, type EventEnrichment } from '../store/events-repo';
+import { derivedCursor, resetDerived } from '../store/derived-repo';
+import { EventWriter, type CopyUpgrade, type EventEnrichment } from '../store/events-repo';
 import { earlierQuarantine, type EarlierQuarantine } from '../store/ingest-repo';
 import { judgeItem, type CompletenessSignals, type ItemCompleteness } from './completeness';
 import { zeroTailWarning, type TextInfo } from './text';
 
 const MAX_QUARANTINE_RAW = 1024 * 1024;
+
+/**
+ * Formats whose records are a flattened projection of a structured record (`store/copy-loss.ts`):
+ * a structured copy of the same record, imported later, takes their place.
+ */
+const FLAT_LAYOUT_FORMATS: ReadonlySet<FormatId> = new Set(['entra-signin-csv']);
+
+/** Upgrades an item's journal entry lists one by one; past this, only their count. */
+const MAX_JOURNALED_UPGRADES = 1000;
 
 /** Counts of one item's records as written. */
 export interface Counts {
@@ -34,18 +44,34 @@ export class RecordWriter {
   /** Quarantine rows of an earlier parse this one removed or gave another reason ({@link EarlierQuarantine}). */
   replacedQuarantine = 0;
   readonly counts: Counts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
+  /** Duplicates whose copy was fuller than the stored one and took its place (counted in `duplicates` too). */
+  upgraded = 0;
+  /** The first {@link MAX_JOURNALED_UPGRADES} of them. */
+  readonly upgrades: CopyUpgrade[] = [];
   /** What the item covers: beside the search's range, it shows which end of a cut export is missing. */
   readonly span: RecordSpan = { firstUs: null, lastUs: null };
   /** Counts and span as of the last batch its transaction kept (see {@link markCommitted}). */
   committed: Counts & RecordSpan = { read: 0, imported: 0, duplicates: 0, quarantined: 0, firstUs: null, lastUs: null };
 
   constructor(
-    session: CaseSession,
+    private readonly session: CaseSession,
     private readonly evidenceId: number,
     inlineFts: boolean,
+    format: FormatId,
   ) {
-    this.writer = new EventWriter(session.db, { inlineFts });
+    this.writer = new EventWriter(session.db, {
+      inlineFts,
+      flatLayout: FLAT_LAYOUT_FORMATS.has(format),
+      onUpgrade: (u) => this.upgradedOne(u),
+    });
     this.earlier = earlierQuarantine(session.db, evidenceId);
+  }
+
+  private upgradedOne(u: CopyUpgrade): void {
+    this.upgraded++;
+    if (this.upgrades.length < MAX_JOURNALED_UPGRADES) this.upgrades.push(u);
+    // The counts and histograms hold the replaced copy's values: fold every event in again.
+    if (u.eventId <= derivedCursor(this.session.db)) resetDerived(this.session.db);
   }
 
   /** A normalized event, `attrs` already serialised. */
@@ -53,7 +79,8 @@ export class RecordWriter {
     this.counts.read++;
     if (this.span.firstUs === null || ev.tsUs < this.span.firstUs) this.span.firstUs = ev.tsUs;
     if (this.span.lastUs === null || ev.tsUs > this.span.lastUs) this.span.lastUs = ev.tsUs;
-    if (this.writer.writeSerialized(ev, attrsJson, this.evidenceId, index, enrichment) === 'imported') this.counts.imported++;
+    const outcome = this.writer.writeSerialized(ev, attrsJson, this.evidenceId, index, enrichment);
+    if (outcome === 'imported') this.counts.imported++;
     else this.counts.duplicates++;
     if (this.earlier.any) this.replacedQuarantine += this.earlier.drop(index);
   }
@@ -145,6 +172,19 @@ export function finishItem(
     last_us: span.lastUs,
     // Rows an earlier parse of these bytes (as another format) quarantined that this one did not.
     ...(out.replacedQuarantine > 0 ? { quarantine_replaced: out.replacedQuarantine } : {}),
+    // Duplicates whose fuller copy replaced the stored one: where each replaced copy is (a sighting now).
+    ...(out.upgraded > 0
+      ? {
+          upgraded: out.upgraded,
+          upgraded_events: out.upgrades.map((u) => ({
+            event_id: u.eventId,
+            replaced_evidence_id: u.from.evidenceId,
+            replaced_record_index: u.from.recordIndex,
+            loss_before: u.lossBefore,
+            loss_after: u.lossAfter,
+          })),
+        }
+      : {}),
     ...(judged.warnings.length > 0 ? { warnings: judged.warnings } : {}),
     ...(judged.pageRole !== 'none' ? { page_role: judged.pageRole } : {}),
     ...(judged.pull !== null ? { page_pull: judged.pull } : {}),

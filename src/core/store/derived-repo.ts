@@ -70,6 +70,18 @@ export function derivedFresh(db: Db): boolean {
 }
 
 /**
+ * Empties `value_counts` and `timeline_buckets` and rewinds the cursor, so the next
+ * {@link refreshDerived} folds every event in again: for when a folded event changed (a fuller copy
+ * of its record took its place, `EventWriter`), which counts cannot be taken back from (the first
+ * and last times). `ip_addresses` stays: it describes addresses, not events. Call inside the
+ * transaction that changed the event.
+ */
+export function resetDerived(db: Db): void {
+  db.exec('DELETE FROM value_counts; DELETE FROM timeline_buckets');
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(CURSOR, '0');
+}
+
+/**
  * Folds events added since the last refresh into `value_counts`, `timeline_buckets` and
  * `ip_addresses` (new IPs described by `describeIp`). Each chunk commits with the cursor, so an
  * interrupted refresh resumes where it stopped.

@@ -4,8 +4,9 @@
  */
 import type { NormalizedEvent, TimelineEvent } from '../../shared/model/event';
 import { getSetting, putSetting } from './case-repo';
+import { copyLoss, cutValues } from './copy-loss';
 import type { Db } from './database';
-import { RecordKeyLookup, recordHash } from './record-hash';
+import { RecordKeyLookup, recordHash, type KeyedEvent } from './record-hash';
 
 /** Enrichment columns filled at insert time (see `core/enrich`). */
 export interface EventEnrichment {
@@ -92,11 +93,49 @@ export function toTimelineEvent(row: EventRow): TimelineEvent {
   };
 }
 
-/** Position of `record_hash` among the insert's parameters. */
+/** Positions of `record_key`, `record_hash` and `copy_loss` among the insert's parameters. */
+const RECORD_KEY_SLOT = 20;
 const HASH_SLOT = 21;
+const LOSS_SLOT = 25;
 
-/** Outcome of writing one record. */
-export type WriteOutcome = 'imported' | 'duplicate';
+/** The full-text columns, in the order of `events_fts`. */
+const FTS_COLUMNS = 'summary, operation, actor, mailbox, object, user_agent, client_app';
+
+/** The statements of {@link EventWriter}'s copy upgrade (`replaceCopy`). */
+function prepareUpgrade(db: Db) {
+  return {
+    ftsValues: db.prepare(`SELECT ${FTS_COLUMNS} FROM events WHERE id = ?`).raw(true),
+    // External-content FTS5 forgets a row only when given the values it indexed.
+    ftsDelete: db.prepare(`INSERT INTO events_fts (events_fts, rowid, ${FTS_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)`),
+    ftsInsert: db.prepare(`INSERT INTO events_fts (rowid, ${FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    // The insert's columns but the record key and its hash, which are what the copies share.
+    update: db.prepare(
+      `UPDATE events SET ts_us = ?, source = ?, record_type = ?, operation = ?, category = ?, actor = ?, mailbox = ?, client_ip = ?,
+         country = ?, asn = ?, as_org = ?, user_agent = ?, client_app = ?, app_id = ?, session_id = ?, token_id = ?, device_id = ?,
+         result = ?, object = ?, summary = ?, evidence_id = ?, record_index = ?, examiner_added = ?, copy_loss = ?
+       WHERE id = ?`,
+    ),
+    payload: db.prepare('UPDATE event_payloads SET raw = ?, attrs = ? WHERE event_id = ?'),
+    unsight: db.prepare('DELETE FROM event_sightings WHERE event_id = ? AND evidence_id = ? AND record_index = ?'),
+  };
+}
+
+/**
+ * Outcome of writing one record: a new event, a duplicate of one (a sighting), or a duplicate whose
+ * copy is fuller than the stored one and took its place (`copy-loss.ts`; the stored copy becomes
+ * the sighting).
+ */
+export type WriteOutcome = 'imported' | 'duplicate' | 'upgraded';
+
+/** A fuller copy of a record that took the place of the stored one (`EventWriterOptions.onUpgrade`). */
+export interface CopyUpgrade {
+  eventId: number;
+  /** Where the copy it replaced is (kept as a sighting). */
+  from: { evidenceId: number; recordIndex: number };
+  /** The replaced copy's loss and the new one's (`copy-loss.ts`). */
+  lossBefore: number;
+  lossAfter: number;
+}
 
 /** Options of {@link EventWriter}. */
 export interface EventWriterOptions {
@@ -106,6 +145,10 @@ export interface EventWriterOptions {
    * with {@link endFtsBatch}, which keep the index cursor exact. Used by bulk import.
    */
   inlineFts?: boolean;
+  /** The records come in a flattened layout (`copy-loss.ts`): a structured copy replaces them. */
+  flatLayout?: boolean;
+  /** Told of each upgrade (an outcome `upgraded`), once it is written. */
+  onUpgrade?: (upgrade: CopyUpgrade) => void;
 }
 
 /**
@@ -119,21 +162,23 @@ export class EventWriter {
   private readonly sightingStmt;
   private readonly quarantineStmt;
   private readonly ftsStmt;
+  private readonly lossStmt;
+  private rawStmt: ReturnType<Db['prepare']> | null = null;
+  private readonly flatLayout: boolean;
+  private readonly onUpgrade: ((upgrade: CopyUpgrade) => void) | undefined;
+  /** Statements only an upgrade needs, prepared at the first one. */
+  private upgradeStmts: ReturnType<typeof prepareUpgrade> | null = null;
 
   constructor(
     private readonly db: Db,
     options: EventWriterOptions = {},
   ) {
-    this.ftsStmt = options.inlineFts
-      ? db.prepare(
-          'INSERT INTO events_fts (rowid, summary, operation, actor, mailbox, object, user_agent, client_app) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-      : null;
+    this.ftsStmt = options.inlineFts ? db.prepare(`INSERT INTO events_fts (rowid, ${FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`) : null;
     this.insertStmt = db.prepare(
       `INSERT INTO events (ts_us, source, record_type, operation, category, actor, mailbox, client_ip, country, asn, as_org,
          user_agent, client_app, app_id, session_id, token_id, device_id, result, object, summary, record_key, record_hash,
-         evidence_id, record_index, examiner_added)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         evidence_id, record_index, examiner_added, copy_loss)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (record_hash) WHERE record_hash IS NOT NULL DO NOTHING`,
     );
     this.payloadStmt = db.prepare('INSERT INTO event_payloads (event_id, raw, attrs) VALUES (?, ?, ?)');
@@ -142,11 +187,16 @@ export class EventWriter {
       'INSERT INTO event_sightings (event_id, evidence_id, record_index) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     );
     this.quarantineStmt = db.prepare('INSERT INTO quarantine (evidence_id, record_index, location, reason, raw) VALUES (?, ?, ?, ?, ?)');
+    this.lossStmt = db.prepare('SELECT copy_loss FROM events WHERE id = ?').pluck(true);
+    this.flatLayout = options.flatLayout ?? false;
+    this.onUpgrade = options.onUpgrade;
   }
 
   /**
-   * Inserts an event, or, when its record key is already stored, records where it was seen again.
-   * @returns `imported` or `duplicate`.
+   * Inserts an event, or, when its record key is already stored, records where it was seen again;
+   * when this copy has lost less than the stored one (`copy-loss.ts`), it takes the stored one's
+   * place instead (see {@link replaceCopy}).
+   * @returns `imported`, `duplicate` or `upgraded`.
    */
   write(
     ev: NormalizedEvent,
@@ -193,6 +243,7 @@ export class EventWriter {
       evidenceId,
       recordIndex,
       examinerAdded ? 1 : 0,
+      copyLoss(ev.raw, this.flatLayout),
     ];
     let info = this.insertStmt.run(row);
     if (info.changes === 0) {
@@ -200,9 +251,14 @@ export class EventWriter {
       const found = this.keys.find(ev.recordKey!);
       if ('event' in found) {
         const existing = found.event;
-        if (existing.evidence_id !== evidenceId || existing.record_index !== recordIndex) {
-          this.sightingStmt.run(existing.id, evidenceId, recordIndex);
+        if (existing.evidence_id === evidenceId && existing.record_index === recordIndex) return 'duplicate';
+        const loss = row[LOSS_SLOT] as number;
+        const stored = this.storedLoss(existing.id);
+        if (loss < stored) {
+          this.replaceCopy(existing, stored, row, ev, attrsJson);
+          return 'upgraded';
         }
+        this.sightingStmt.run(existing.id, evidenceId, recordIndex);
         return 'duplicate';
       }
       row[HASH_SLOT] = found.slot;
@@ -211,6 +267,51 @@ export class EventWriter {
     this.payloadStmt.run(info.lastInsertRowid, ev.raw, attrsJson);
     this.ftsStmt?.run(info.lastInsertRowid, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp);
     return 'imported';
+  }
+
+  /** The stored copy's loss; measured from its payload for events written before it was kept (NULL). */
+  private storedLoss(id: number): number {
+    const loss = this.lossStmt.get(id) as number | null;
+    if (loss !== null) return loss;
+    // Only then the payload: a re-import of a large export is all duplicates.
+    this.rawStmt ??= this.db.prepare('SELECT raw FROM event_payloads WHERE event_id = ?').pluck(true);
+    const raw = this.rawStmt.get(id) as string | undefined;
+    return cutValues(raw ?? '');
+  }
+
+  /**
+   * Puts a fuller copy of a record in the place of the stored one: the event keeps its id (and so its
+   * tags, comments, stars and findings) and takes the new copy's columns, payload and position; the
+   * replaced copy's position becomes a sighting, so both evidence items stay linked (invariant 4).
+   * The full-text index is told of the old and new text when it already holds the event. The
+   * derived tables (`derived-repo.ts`) are the caller's to refresh (`onUpgrade` says what
+   * changed).
+   */
+  private replaceCopy(
+    existing: KeyedEvent,
+    lossBefore: number,
+    row: unknown[],
+    ev: Omit<NormalizedEvent, 'attrs'>,
+    attrsJson: string,
+  ): void {
+    const q = (this.upgradeStmts ??= prepareUpgrade(this.db));
+    const id = existing.id;
+    const indexed = this.ftsStmt !== null || id <= Number(getSetting(this.db, FTS_CURSOR) ?? 0);
+    if (indexed) q.ftsDelete.run(id, ...(q.ftsValues.get(id) as unknown[]));
+    q.update.run(...row.slice(0, RECORD_KEY_SLOT), ...row.slice(HASH_SLOT + 1), id);
+    q.payload.run(ev.raw, attrsJson, id);
+    if (indexed) q.ftsInsert.run(id, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp);
+    this.sightingStmt.run(id, existing.evidence_id, existing.record_index);
+    const evidenceId = row[HASH_SLOT + 1] as number;
+    const recordIndex = row[HASH_SLOT + 2] as number;
+    // The new copy's position may be a sighting already (a case written before copies were compared).
+    q.unsight.run(id, evidenceId, recordIndex);
+    this.onUpgrade?.({
+      eventId: id,
+      from: { evidenceId: existing.evidence_id, recordIndex: existing.record_index },
+      lossBefore,
+      lossAfter: row[LOSS_SLOT] as number,
+    });
   }
 
   /** Quarantines a record that could not be normalized, keeping its raw text and the reason. */

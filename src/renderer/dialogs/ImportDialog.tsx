@@ -155,7 +155,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           </label>
           <div className="full muted" style={{ fontSize: 12 }}>
             Every file is stored verbatim and SHA-256 hashed before it is parsed. Records that cannot be read are quarantined with the
-            reason, never dropped; records already in the case are counted as duplicates and their new location is kept.
+            reason, never dropped; records already in the case are counted as duplicates and their new location is kept (a fuller copy,
+            where the case held one PowerShell had cut short or a flattened portal CSV, takes the poorer one's place).
           </div>
         </div>
       )}
@@ -170,6 +171,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           <div className="banner ok">
             {n(report.read)} records read = {n(report.imported)} imported + {n(report.duplicates)} duplicates + {n(report.quarantined)}{' '}
             quarantined
+            {report.upgraded ? ` (${n(report.upgraded)} of the duplicates replaced a poorer copy of their record)` : ''}
           </div>
           {incomplete > 0 && (
             <div className="banner warn" role="status">

@@ -68,6 +68,12 @@ export interface IngestSummary {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /**
+   * Of the duplicates, those whose copy was fuller than the one the case held (a copy PowerShell had
+   * cut at its serialisation depth, a flattened portal CSV) and took its place; the replaced copy
+   * stays linked as a sighting.
+   */
+  upgraded: number;
   /** Time (µs, UTC) of the earliest record read that became an event or a duplicate; null when none did. */
   firstUs: number | null;
   /** Time (µs, UTC) of the latest such record. */
@@ -108,6 +114,8 @@ export interface ImportFileResult {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /** Of the duplicates, those that replaced a poorer stored copy ({@link IngestSummary.upgraded}); absent when none did. */
+  upgraded?: number;
   /** Earliest and latest record time (µs, UTC) of the file ({@link IngestSummary.firstUs}); null when it holds none. */
   firstUs: number | null;
   lastUs: number | null;
@@ -145,6 +153,8 @@ export interface ImportReport {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /** Of the duplicates, those that replaced a poorer stored copy; absent when none did. */
+  upgraded?: number;
   /**
    * About the import as a whole, when its last steps could not finish (the disk holding the case
    * filled while the indexes were rebuilt, or a journal entry could not be written); absent when

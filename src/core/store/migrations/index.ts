@@ -12,6 +12,7 @@ import { m0005Analysis } from './0005-analysis';
 import { m0006EventPayloads } from './0006-event-payloads';
 import { m0007RecordHash } from './0007-record-hash';
 import { m0008FtsHashsize } from './0008-fts-hashsize';
+import { m0009CopyLoss } from './0009-copy-loss';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   m0006EventPayloads,
   m0007RecordHash,
   m0008FtsHashsize,
+  m0009CopyLoss,
 ];
 
 /** The schema version this build writes. */
