@@ -12,7 +12,7 @@ export function renderMethodology(doc: ReportDoc, ctx: ReportContext): void {
     'Acquisition: every byte stream (an imported export file or an API response) was stored verbatim in the encrypted case file and its SHA-256 computed before any parsing. A parse failure never loses the input.',
     'Completeness: every input record became an event, a counted duplicate (same record identity seen again; the extra sighting is kept), or a quarantined record with the reason. Import and collection totals add up.',
     'Time: stored times are UTC with microsecond resolution, parsed without locale guesses. This report shows them in the display zone with the UTC offset of each instant.',
-    'Identity: records are deduplicated by their service identity (audit record Id, sign-in id, activity Id), across overlapping acquisitions.',
+    'Identity: records are deduplicated by their service identity (audit record Id, sign-in id, activity Id), across overlapping acquisitions. Where copies of a record differ, the event shows the fuller one (a copy whose nested values PowerShell cut at its serialisation depth, or a row of the flattened Entra portal sign-in CSV, yields to a whole copy, whichever was acquired first); the location of every copy is kept and each replacement is journaled.',
     'Custody: every acquisition, import, annotation, analysis run, export and verification is an entry in an append-only journal; each entry hashes the previous one (SHA-256 over RFC 8785 canonical JSON), so any change breaks the chain.',
     'Storage: the case file is SQLCipher 4 compatible (AES-256, PBKDF2-HMAC-SHA512, 16 KiB pages); the passphrase is never stored.',
   ]);
