@@ -51,8 +51,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       notify(
         counts.failed || cut ? 'info' : 'ok',
         `Imported ${n(r.imported)} events from ${describeImportFiles(counts, 'could not be imported', n)}${
-          cut ? `; ${n(cut)} ${cut === 1 ? 'looks' : 'look'} incomplete` : ''
-        }.`,
+          r.upgraded ? `; ${n(r.upgraded)} fuller ${r.upgraded === 1 ? 'copy' : 'copies'} replaced what the case held` : ''
+        }${cut ? `; ${n(cut)} ${cut === 1 ? 'looks' : 'look'} incomplete` : ''}.`,
       );
     } catch (err) {
       setError(
