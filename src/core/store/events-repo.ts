@@ -359,10 +359,7 @@ export function indexPendingEvents(db: Db, bulkFrom = FTS_BULK_EVENTS): number {
       : null;
     if (automerge !== null) setFtsAutomerge(db, 0);
     const info = db
-      .prepare(
-        `INSERT INTO events_fts (rowid, summary, operation, actor, mailbox, object, user_agent, client_app)
-         SELECT id, summary, operation, actor, mailbox, object, user_agent, client_app FROM events WHERE id > ? AND id <= ?`,
-      )
+      .prepare(`INSERT INTO events_fts (rowid, ${FTS_COLUMNS}) SELECT id, ${FTS_COLUMNS} FROM events WHERE id > ? AND id <= ?`)
       .run(upto, maxId);
     putSetting(db, FTS_CURSOR, String(maxId));
     if (automerge !== null) setFtsAutomerge(db, automerge);
