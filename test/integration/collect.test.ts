@@ -10,7 +10,14 @@ import type { RequestRecord } from '../../src/core/auth/transport';
 import { listCollectionGaps } from '../../src/core/store/collect-repo';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import type { CollectProgress, DeviceCodePrompt } from '../../src/shared/model/collection';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeCollect } from '../../src/cli/commands/collect';
+import { importPaths } from '../../src/core/ingest';
 import { tempCase } from '../helpers/case';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 import { collectedKeys, emulatorTuning, missing, truthKeys } from './collect-support';
 
 let emu: RunningEmulator;
@@ -106,6 +113,46 @@ describe('collect from the emulator (flaky faults)', () => {
       }
       expect(requests.filter((r) => new URL(r.url).hostname !== '127.0.0.1')).toEqual([]);
       expect(listCollectionGaps(t.session.db)).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('says how many collected records were a fuller copy than the case held (sign-ins the portal CSV had)', async () => {
+    const t = tempCase();
+    try {
+      // Three of the tenant's sign-ins as the Entra portal's CSV download has them (the fixture's row
+      // under their request ids), imported before the collection.
+      const lines = readFileSync(join(FIXTURES, 'entra-signin-csv', 'InteractiveSignIns_2026-01-24.csv'), 'utf8').split(/\r?\n/);
+      const ids = [...emu.truthIds('signins')].slice(0, 3);
+      const rows = ids.map((id) =>
+        lines[1]!
+          .split(',')
+          .map((v, i) => (i === 1 ? id : v))
+          .join(','),
+      );
+      const csv = join(tmpdir(), `mailtrail-signins-${process.pid}.csv`);
+      writeFileSync(csv, [lines[0], ...rows, ''].join('\r\n'));
+      try {
+        expect((await importPaths(t.session, [csv])).imported).toBe(3);
+      } finally {
+        rmSync(csv, { force: true });
+      }
+      const result = await collect(t.session, base({ sources: ['signins'] }));
+      expect(result.state).toBe('completed');
+      const s = result.sources.signins!;
+      expect(s).toMatchObject({ duplicates: 3, upgraded: 3, imported: emu.truth.signins - 3 });
+      expect(describeCollect(result).join('\n')).toContain('duplicates 3 (3 replaced a poorer copy)');
+      const journaled = t.session.db
+        .prepare(`SELECT details FROM custody WHERE action = 'collect.source'`)
+        .pluck(true)
+        .all()
+        .map((d) => JSON.parse(d as string) as unknown);
+      expect(journaled).toEqual([expect.objectContaining({ source: 'signins', duplicates: 3, upgraded: 3 })]);
+      // The events now hold the Graph records, the CSV rows are sightings.
+      const fromCsv = t.session.db.prepare(`SELECT count(*) FROM events WHERE evidence_id = 1`).pluck(true).get();
+      expect(fromCsv).toBe(0);
+      expect(t.session.db.prepare(`SELECT count(*) FROM event_sightings WHERE evidence_id = 1`).pluck(true).get()).toBe(3);
     } finally {
       t.cleanup();
     }

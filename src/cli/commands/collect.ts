@@ -20,6 +20,7 @@ import {
 } from '../../shared/model/collection';
 import { EXIT } from '../exit-codes';
 import { withCase } from '../open-case';
+import { replaced } from './import';
 import { usageError, withCommonOptions, type CliIo, type CommandResult, type CommonOptions, type Runner } from '../runtime';
 
 /** Options of `collect`. */
@@ -108,7 +109,7 @@ export function describeCollect(result: CollectResult): string[] {
   const lines = [`run ${result.runId}: ${result.state}${result.resumed ? ' (resumed)' : ''}`];
   for (const [source, s] of Object.entries(result.sources)) {
     lines.push(
-      `  ${source.padEnd(10)} ${String(s.windows).padStart(6)} windows  ${s.declared === null ? '' : `declared ${s.declared}  `}received ${s.received}  imported ${s.imported}  duplicates ${s.duplicates}  quarantined ${s.quarantined}  requests ${s.requests} (${s.retries} retries, ${s.throttled} throttled)`,
+      `  ${source.padEnd(10)} ${String(s.windows).padStart(6)} windows  ${s.declared === null ? '' : `declared ${s.declared}  `}received ${s.received}  imported ${s.imported}  duplicates ${s.duplicates}${replaced(s.upgraded)}  quarantined ${s.quarantined}  requests ${s.requests} (${s.retries} retries, ${s.throttled} throttled)`,
     );
     for (const g of s.gaps) lines.push(`    gap ${g.kind}: ${g.detail}`);
   }

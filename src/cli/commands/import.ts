@@ -61,8 +61,8 @@ export function importJson(report: ImportReport): unknown {
   };
 }
 
-/** ` (N replaced a poorer copy)` after a duplicate count, when any did. */
-function replaced(upgraded: number | undefined): string {
+/** ` (N replaced a poorer copy)` after a duplicate count, when any did (also `collect`'s summary). */
+export function replaced(upgraded: number | undefined): string {
   return upgraded ? ` (${upgraded} replaced a poorer copy)` : '';
 }
 

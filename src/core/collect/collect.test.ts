@@ -131,7 +131,7 @@ const ingest: IngestFn = async (session, evidenceId) => {
       });
     })
     .immediate();
-  return { read: doc.value.length, imported, duplicates: doc.value.length - imported, quarantined: 0 };
+  return { read: doc.value.length, imported, duplicates: doc.value.length - imported, quarantined: 0, upgraded: 0 };
 };
 
 const cleanups: (() => void)[] = [];

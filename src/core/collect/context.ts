@@ -228,7 +228,7 @@ export class SourceContext {
       declaredCount: options.declared ?? null,
     });
     const format = options.format ?? null;
-    let counts: IngestCounts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
+    let counts: IngestCounts = { read: 0, imported: 0, duplicates: 0, quarantined: 0, upgraded: 0 };
     if (format) counts = await this.run.ingest(this.session, item.id, { format, mailbox: options.mailbox });
     return { evidenceId: item.id, status: res.status, format, requestedAtUs: res.requestedAtUs, counts };
   }
@@ -267,6 +267,7 @@ export class SourceContext {
           imported: p.counts.imported,
           duplicates: p.counts.duplicates,
           quarantined: p.counts.quarantined,
+          upgraded: p.counts.upgraded,
           requestedAtUs: p.requestedAtUs,
         });
       }

@@ -34,6 +34,7 @@ import {
   tasksOf,
   throttledMailAccess,
   unrecordedResponses,
+  upgradedTotal,
   updateRunParams,
   updateTask,
   type RunParams,
@@ -322,7 +323,7 @@ async function recoverUnrecorded(run: RunContext, sources: readonly CollectSourc
     const { format, mailbox } = ok ? formatOfResponse(origin) : { format: null };
     const counts = format
       ? await run.ingest(run.session, row.id, { format, mailbox, signal: run.signal })
-      : { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
+      : { read: 0, imported: 0, duplicates: 0, quarantined: 0, upgraded: 0 };
     run.session.db
       .transaction(() =>
         insertPage(run.session.db, {
@@ -336,6 +337,7 @@ async function recoverUnrecorded(run: RunContext, sources: readonly CollectSourc
           imported: counts.imported,
           duplicates: counts.duplicates,
           quarantined: counts.quarantined,
+          upgraded: counts.upgraded,
           requestedAtUs: origin.requestedAtUs,
         }),
       )
@@ -354,6 +356,7 @@ function summarize(
 ): SourceSummary {
   const t = taskTotals(run.session.db, run.runId, source, COLLECTORS[source].windowKinds);
   const s = run.api.statsOf(source);
+  const upgraded = upgradedTotal(run.session.db, run.runId, source);
   return {
     state: t.pending === 0 && t.failed === 0 ? 'completed' : 'incomplete',
     windows: t.windows,
@@ -362,6 +365,7 @@ function summarize(
     imported: t.imported + recovered.imported,
     duplicates: t.duplicates + recovered.duplicates,
     quarantined: t.quarantined + recovered.quarantined,
+    ...(upgraded > 0 ? { upgraded } : {}),
     pages: t.pages + recovered.pages,
     requests: s.requests + (previous?.requests ?? 0),
     retries: s.retries + (previous?.retries ?? 0),
@@ -539,6 +543,7 @@ export async function collect(session: CaseSession, request: CollectRequest, hoo
           imported: sum.imported,
           duplicates: sum.duplicates,
           quarantined: sum.quarantined,
+          ...(sum.upgraded !== undefined ? { upgraded: sum.upgraded } : {}),
           pages: sum.pages,
           requests: sum.requests,
           retries: sum.retries,

@@ -12,6 +12,8 @@ export interface IngestCounts {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /** Of the duplicates, those whose fuller copy replaced the case's (`IngestSummary.upgraded`). */
+  upgraded: number;
 }
 
 /** Parses a stored evidence item with a given format. */
@@ -34,5 +36,5 @@ export const ingestResponse: IngestFn = async (session, evidenceId, options) => 
     deferIndex: true,
     checkCompleteness: false,
   });
-  return { read: r.read, imported: r.imported, duplicates: r.duplicates, quarantined: r.quarantined };
+  return { read: r.read, imported: r.imported, duplicates: r.duplicates, quarantined: r.quarantined, upgraded: r.upgraded };
 };

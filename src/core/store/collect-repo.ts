@@ -3,13 +3,7 @@
  * stored for them and the gaps the service imposed. Read functions here are what the UI and the
  * report use: {@link listCollectionRuns}, {@link listCollectionGaps}, {@link collectedRecordKeys}.
  */
-import type {
-  CollectionGap,
-  CollectionRun,
-  CollectSource,
-  GapKind,
-  SourceSummary,
-} from '../../shared/model/collection';
+import type { CollectionGap, CollectionRun, CollectSource, GapKind, SourceSummary } from '../../shared/model/collection';
 import type { Db } from './database';
 
 /** Run states. */
@@ -250,14 +244,17 @@ export interface NewPage {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /** Of the duplicates, those that replaced a poorer copy the case held. */
+  upgraded: number;
   requestedAtUs: number;
 }
 
 /** Records a stored page. */
 export function insertPage(db: Db, p: NewPage): void {
   db.prepare(
-    `INSERT INTO collect_pages (run_id, task_id, source, evidence_id, status, format, received, imported, duplicates, quarantined, requested_at_us)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO collect_pages (run_id, task_id, source, evidence_id, status, format, received, imported, duplicates, quarantined, upgraded,
+       requested_at_us)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     p.runId,
     p.taskId,
@@ -269,8 +266,17 @@ export function insertPage(db: Db, p: NewPage): void {
     p.imported,
     p.duplicates,
     p.quarantined,
+    p.upgraded,
     p.requestedAtUs,
   );
+}
+
+/** Duplicates of a source's pages in a run that replaced a poorer copy the case held. */
+export function upgradedTotal(db: Db, runId: string, source: CollectSource): number {
+  return db
+    .prepare('SELECT coalesce(sum(upgraded), 0) FROM collect_pages WHERE run_id = ? AND source = ?')
+    .pluck(true)
+    .get(runId, source) as number;
 }
 
 /**

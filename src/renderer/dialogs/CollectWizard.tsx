@@ -397,7 +397,10 @@ function CollectSummary({ result }: { result: CollectResult }) {
               <td className="num">{n(s.declared)}</td>
               <td className="num">{n(s.received)}</td>
               <td className="num">{n(s.imported)}</td>
-              <td className="num">{n(s.duplicates)}</td>
+              <td className="num" title={s.upgraded ? 'of which a fuller copy replaced the one the case held' : undefined}>
+                {n(s.duplicates)}
+                {s.upgraded ? ` (${n(s.upgraded)} replaced)` : ''}
+              </td>
               <td className="num">{n(s.quarantined)}</td>
               <td className="num">
                 {n(s.requests)} ({n(s.retries)} retries, {n(s.throttled)} throttled)

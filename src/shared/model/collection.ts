@@ -90,6 +90,11 @@ export interface SourceSummary {
   imported: number;
   duplicates: number;
   quarantined: number;
+  /**
+   * Of the duplicates, those that were a fuller copy of a record than the case held (a Graph
+   * sign-in for a row of the portal's CSV) and took its place; absent when none did.
+   */
+  upgraded?: number;
   /** Responses stored as evidence. */
   pages: number;
   /** HTTP requests sent (including retries). */

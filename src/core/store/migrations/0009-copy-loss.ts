@@ -1,3 +1,4 @@
+import { hasColumn } from './columns';
 import type { Migration } from './types';
 
 /**
@@ -9,6 +10,6 @@ export const m0009CopyLoss: Migration = {
   version: 9,
   name: 'copy-loss',
   up(db) {
-    db.exec('ALTER TABLE events ADD COLUMN copy_loss INTEGER');
+    if (!hasColumn(db, 'events', 'copy_loss')) db.exec('ALTER TABLE events ADD COLUMN copy_loss INTEGER');
   },
 };

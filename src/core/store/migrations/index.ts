@@ -13,6 +13,7 @@ import { m0006EventPayloads } from './0006-event-payloads';
 import { m0007RecordHash } from './0007-record-hash';
 import { m0008FtsHashsize } from './0008-fts-hashsize';
 import { m0009CopyLoss } from './0009-copy-loss';
+import { m0010CollectUpgraded } from './0010-collect-upgraded';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   m0007RecordHash,
   m0008FtsHashsize,
   m0009CopyLoss,
+  m0010CollectUpgraded,
 ];
 
 /** The schema version this build writes. */
