@@ -93,13 +93,20 @@ export function toTimelineEvent(row: EventRow): TimelineEvent {
   };
 }
 
-/** Positions of `record_key`, `record_hash` and `copy_loss` among the insert's parameters. */
+/** Positions of `record_key`, `record_hash`, `evidence_id`, `record_index` and `copy_loss` among the insert's parameters. */
 const RECORD_KEY_SLOT = 20;
 const HASH_SLOT = 21;
+const EVIDENCE_SLOT = 22;
+const INDEX_SLOT = 23;
 const LOSS_SLOT = 25;
 
 /** The full-text columns, in the order of `events_fts`. */
 const FTS_COLUMNS = 'summary, operation, actor, mailbox, object, user_agent, client_app';
+
+/** An event's values for `events_fts`, rowid first, in the order of {@link FTS_COLUMNS}. */
+function ftsRow(id: number | bigint, ev: Omit<NormalizedEvent, 'attrs'>): unknown[] {
+  return [id, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp];
+}
 
 /** The statements of {@link EventWriter}'s copy upgrade (`replaceCopy`). */
 function prepareUpgrade(db: Db) {
@@ -265,7 +272,7 @@ export class EventWriter {
       info = this.insertStmt.run(row);
     }
     this.payloadStmt.run(info.lastInsertRowid, ev.raw, attrsJson);
-    this.ftsStmt?.run(info.lastInsertRowid, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp);
+    this.ftsStmt?.run(ftsRow(info.lastInsertRowid, ev));
     return 'imported';
   }
 
@@ -300,10 +307,10 @@ export class EventWriter {
     if (indexed) q.ftsDelete.run(id, ...(q.ftsValues.get(id) as unknown[]));
     q.update.run(...row.slice(0, RECORD_KEY_SLOT), ...row.slice(HASH_SLOT + 1), id);
     q.payload.run(ev.raw, attrsJson, id);
-    if (indexed) q.ftsInsert.run(id, ev.summary, ev.operation, ev.actor, ev.mailbox, ev.object, ev.userAgent, ev.clientApp);
+    if (indexed) q.ftsInsert.run(ftsRow(id, ev));
     this.sightingStmt.run(id, existing.evidence_id, existing.record_index);
-    const evidenceId = row[HASH_SLOT + 1] as number;
-    const recordIndex = row[HASH_SLOT + 2] as number;
+    const evidenceId = row[EVIDENCE_SLOT] as number;
+    const recordIndex = row[INDEX_SLOT] as number;
     // The new copy's position may be a sighting already (a case written before copies were compared).
     q.unsight.run(id, evidenceId, recordIndex);
     this.onUpgrade?.({
