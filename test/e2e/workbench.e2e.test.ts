@@ -337,6 +337,30 @@ describe('workbench (loopback host)', () => {
     expect(readFileSync(join(ui.dataDir, 'recent-cases.json'), 'utf8')).not.toContain(PASS);
   });
 
+  it('imports a password-protected zip with the password typed into the import dialog', async () => {
+    await page.getByTestId('open-import').click();
+    const dialog = page.getByTestId('import-dialog');
+    const zip = join(import.meta.dirname, '..', 'fixtures', 'archives', 'encrypted', 'aes256.zip');
+    await dialog.locator('textarea[name=paths]').fill(zip);
+    await dialog.getByTestId('import-archive-passwords').fill('not it\ninfected');
+    await screenshot(page, '03-import-encrypted');
+    await dialog.getByTestId('import-start').click();
+    const report = dialog.getByTestId('import-report');
+    await report.waitFor({ timeout: 60_000 });
+    expect(await report.textContent()).toContain('aes256.zip!export/records.jsonl');
+    expect(await report.textContent()).not.toMatch(/password-protected/);
+    await screenshot(page, '03-import-encrypted-report');
+    // The passwords left the form with the import.
+    await dialog.getByRole('button', { name: 'Import more' }).click();
+    expect(await dialog.getByTestId('import-archive-passwords').inputValue()).toBe('');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Nothing the page keeps holds the password.
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(
+      'infected',
+    );
+  });
+
   it('made no remote requests and logged no errors', () => {
     expect(problems).toEqual([]);
   });

@@ -17,7 +17,7 @@ export interface CliRun {
 export function mailtrail(args: string[], env: Record<string, string> = {}): CliRun {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, MAILTRAIL_PASSPHRASE: '', MAILTRAIL_NEW_PASSPHRASE: '', ...env },
+    env: { ...process.env, MAILTRAIL_PASSPHRASE: '', MAILTRAIL_NEW_PASSPHRASE: '', MAILTRAIL_ARCHIVE_PASSWORD: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 120_000,
   });

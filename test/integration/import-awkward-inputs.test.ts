@@ -247,7 +247,7 @@ describe('files that are not exports', () => {
       ['locked.zip', null],
       [
         'locked.zip!purview.csv',
-        'encrypted archive member (a password-protected zip), which mailtrail does not decrypt: extract it with its password and import what it holds (the archive itself stays stored as evidence)',
+        "encrypted archive member (a password-protected zip): give its password (import --archive-passwords FILE, or MAILTRAIL_ARCHIVE_PASSWORD; in the app, the import dialog's archive password) and import the archive again (it stays stored as evidence)",
       ],
     ]);
     // A member compressed with Deflate64 (method 9), as Windows Explorer writes large files.
@@ -433,7 +433,7 @@ describe('a zip cut off part-way', () => {
     expect([...rows.keys()]).toEqual(['', '!export/purview.csv', '!export/audit.jsonl', '!export/README.txt']);
     const member = rows.get('!export/audit.jsonl')!;
     const failed = member.error ?? member.warnings?.[0] ?? '';
-    expect(failed).toMatch(/this member (fails its CRC-32 or size check|'s compressed data is damaged after)/);
+    expect(failed).toMatch(/this member (fails its integrity check|'s compressed data is damaged after)/);
     expect(rows.get('')!.warnings![0]).toMatch(/; 3 found, 1 damaged \(see its own row\)$/);
 
     // Sizes after the data, and deflate data that does not inflate from its first byte: the member

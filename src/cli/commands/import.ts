@@ -3,6 +3,7 @@
  * evidence, parses it, and prints a summary per file and in total (exit 1 when any file failed,
  * after importing the others). Runs in-process with a progress bar on a TTY.
  */
+import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { importPaths, type ImportProgress } from '../../core/ingest';
@@ -17,6 +18,29 @@ import { usageError, withCommonOptions, type CliIo, type CommandResult, type Com
 interface ImportOptions extends CommonOptions {
   format?: string;
   mailbox?: string;
+  archivePasswords?: string;
+}
+
+/**
+ * The passwords to try on encrypted zip members: `MAILTRAIL_ARCHIVE_PASSWORD`, then each line of
+ * the `--archive-passwords` file (read here, never stored). A file rather than an argument keeps
+ * them out of the process list and the shell history.
+ */
+export function archivePasswords(env: NodeJS.ProcessEnv, file: string | undefined): string[] {
+  const out: string[] = [];
+  const fromEnv = env['MAILTRAIL_ARCHIVE_PASSWORD'];
+  if (fromEnv !== undefined && fromEnv !== '') out.push(fromEnv);
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw usageError(`cannot read the archive passwords file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) if (line !== '' && !out.includes(line)) out.push(line);
+    if (out.length === 0) throw usageError(`the archive passwords file ${file} holds no password (one a line)`);
+  }
+  return out;
 }
 
 function mb(bytes: number): string {
@@ -121,6 +145,10 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
       .argument('<paths...>', 'files or folders to import')
       .option('--format <format>', `input format instead of detection (${FORMAT_INFO.map((f) => f.id).join(', ')})`)
       .option('--mailbox <upn>', 'owner of per-mailbox exports (Activities, inbox rules, mailbox settings) that do not name it')
+      .option(
+        '--archive-passwords <file>',
+        'passwords for encrypted zip members, one a line (tried in order; also MAILTRAIL_ARCHIVE_PASSWORD); never stored',
+      )
       .option('--examiner <name>', 'examiner performing the import'),
   ).action(
     run(async (file: string, paths: string[], opts: ImportOptions): Promise<CommandResult> => {
@@ -129,6 +157,7 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
         if (!isFormatId(opts.format)) throw usageError(`unknown format ${opts.format} (one of ${FORMAT_INFO.map((f) => f.id).join(', ')})`);
         format = opts.format;
       }
+      const passwords = archivePasswords(io.env, opts.archivePasswords);
       return withCase(io, file, opts, async (session) => {
         const tty = Boolean(io.stderr.isTTY) && !opts.json;
         const bar = tty
@@ -165,6 +194,7 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
             format,
             mailbox: opts.mailbox,
             onProgress,
+            archivePasswords: passwords,
             ...(batch > 0 ? { batchRecords: batch } : {}),
             ...(bulk === 'on' || bulk === 'off' ? { bulkIndexes: bulk === 'on' } : {}),
             ...(thread === 'on' || thread === 'off' ? { parseThread: thread === 'on' } : {}),

@@ -14,6 +14,7 @@ import { decodeChunk } from '../evidence/codec';
 import { chunkAt, itemById } from '../store/evidence-repo';
 import type { ByteSource } from './byte-source';
 import { tarMembers, type TarEnd, type TarGaps } from './tar-members';
+import { encryptionOf, findPassword, PROBE_BYTES, unlock, type EncryptedMember, type ZipEncryption } from './zip-crypto';
 import { salvageZipMembers, type SalvagedMember } from './zip-salvage';
 
 /** True when `head` starts like a zip archive (local file header or empty-archive record). */
@@ -90,8 +91,10 @@ export interface ArchiveMember {
   size: number;
   /** False for a member of a cut-off zip whose size is not known or not all there. */
   sizeExact: boolean;
-  /** Why it cannot be read (encrypted, unsupported compression), else null. */
+  /** Why it cannot be read (encrypted without its password, unsupported compression), else null. */
   problem: string | null;
+  /** How it was encrypted, when it was decrypted with a password given to the import. */
+  decrypted: ZipEncryption | null;
   open(): Promise<Readable>;
   /** After it was read: where its content stopped short or failed its check (a cut-off archive), else null. */
   cut(): InflateCut | null;
@@ -102,8 +105,20 @@ export interface ArchiveMember {
   endsWalk: 'cut' | 'lost' | null;
 }
 
-const ENCRYPTED_MEMBER =
-  'encrypted archive member (a password-protected zip), which mailtrail does not decrypt: extract it with its password and import what it holds (the archive itself stays stored as evidence)';
+/** Where an import is given archive passwords (the CLI and the import dialog). */
+const PASSWORD_ADVICE =
+  "give its password (import --archive-passwords FILE, or MAILTRAIL_ARCHIVE_PASSWORD; in the app, the import dialog's archive password) and import the archive again (it stays stored as evidence)";
+
+const ENCRYPTED_MEMBER = `encrypted archive member (a password-protected zip): ${PASSWORD_ADVICE}`;
+
+/** Encrypted members are decrypted from an intact zip only: a salvaged one lacks the central directory's fields. */
+const SALVAGED_ENCRYPTED =
+  'encrypted member of a zip whose list of members is missing or damaged, which mailtrail does not decrypt: extract what a repair tool (zip -FF, 7-Zip) recovers, with its password, and import that (the archive itself stays stored as evidence)';
+
+/** Why an encrypted member none of the passwords opens was not read. */
+function wrongPasswords(count: number): string {
+  return `encrypted archive member (a password-protected zip) that ${count === 1 ? 'the archive password given does not open' : `none of the ${count} archive passwords given opens`} (or whose data is damaged at its start): ${PASSWORD_ADVICE}`;
+}
 
 function unsupportedMethod(method: number): string {
   return `compressed with ${COMPRESSION_METHODS.get(method) ?? `method ${method}`}, which mailtrail cannot decompress: extract it with 7-Zip and import what it holds (the archive itself stays stored as evidence)`;
@@ -122,6 +137,7 @@ export async function* archiveMembers(
   evidenceId: number,
   size: number,
   onSalvage?: (why: string) => void,
+  passwords: readonly string[] = [],
 ): AsyncGenerator<ArchiveMember> {
   const reader = new EvidenceReader(db, evidenceId);
   let zip: yauzl.ZipFile;
@@ -142,16 +158,23 @@ export async function* archiveMembers(
       listed = entry.relativeOffsetOfLocalHeader;
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
       if (name.endsWith('/')) continue;
-      const problem = entry.isEncrypted()
-        ? ENCRYPTED_MEMBER
-        : !entry.canDecodeFileData()
-          ? unsupportedMethod(entry.compressionMethod)
-          : null;
+      const encryption = encryptionOf(entry);
+      if (encryption !== null && typeof encryption !== 'string') {
+        yield await encryptedMember(zip, entry, name, encryption, passwords);
+        continue;
+      }
+      const problem =
+        typeof encryption === 'string'
+          ? `${encryption}: extract it with the tool that made it and import what it holds (the archive itself stays stored as evidence)`
+          : !entry.canDecodeFileData()
+            ? unsupportedMethod(entry.compressionMethod)
+            : null;
       yield {
         name,
         size: entry.uncompressedSize,
         sizeExact: true,
         problem,
+        decrypted: null,
         open: () => zip.openReadStreamPromise(entry),
         cut: () => null,
         endsWalk: null,
@@ -164,6 +187,76 @@ export async function* archiveMembers(
   } finally {
     zip.close();
   }
+}
+
+/** The raw (still encrypted) bytes of a member's data from `start` to `end`. */
+async function rawBytes(zip: yauzl.ZipFile, entry: yauzl.Entry, start: number, end: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of await zip.openReadStreamPromise(entry, { decodeFileData: false, start, end })) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+/**
+ * A password-protected member, opened with the first of `passwords` that decrypts it. Its content
+ * is checked as it is read against the CRC-32 (ZipCrypto, AE-1), the size and AES's authentication
+ * code (AE-1, AE-2): a mismatch is reported like a damaged member's.
+ */
+async function encryptedMember(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  name: string,
+  encryption: EncryptedMember,
+  passwords: readonly string[],
+): Promise<ArchiveMember> {
+  const dataEnd = entry.compressedSize - encryption.trailerBytes;
+  const base = { name, size: entry.uncompressedSize, sizeExact: true, endsWalk: null, cut: () => null, decrypted: null };
+  const refuse = (problem: string): ArchiveMember => ({ ...base, problem, open: () => Promise.reject(new Error(problem)) });
+  if (passwords.length === 0) return refuse(ENCRYPTED_MEMBER);
+  if (encryption.method !== 0 && encryption.method !== 8) return refuse(unsupportedMethod(encryption.method));
+  if (dataEnd < encryption.headerBytes)
+    return refuse('encrypted archive member too short to hold its encryption header: the archive is damaged (get it again)');
+  const probeEnd = Math.min(dataEnd, encryption.headerBytes + PROBE_BYTES);
+  const head = await rawBytes(zip, entry, 0, probeEnd);
+  const password = findPassword(encryption, head, passwords, probeEnd === dataEnd);
+  if (password === null) return refuse(wrongPasswords(passwords.length));
+  let cut: InflateCut | null = null;
+  return {
+    ...base,
+    problem: null,
+    decrypted: encryption.scheme,
+    open: () => {
+      cut = null;
+      let authentic = true;
+      const decrypter = unlock(encryption, password, head)!;
+      async function* plain(): AsyncGenerator<Buffer> {
+        const data = await zip.openReadStreamPromise(entry, { decodeFileData: false, start: encryption.headerBytes, end: dataEnd });
+        for await (const c of data) yield decrypter.decrypt(c as Buffer);
+        if (encryption.trailerBytes > 0) authentic = decrypter.authentic(await rawBytes(zip, entry, dataEnd, entry.compressedSize));
+      }
+      const content = encryption.method === 8 ? inflateAsFarAsItGoes(plain(), 'deflate-raw', (c) => (cut = c)) : plain();
+      const checked = measured(content, (crc, bytes) => {
+        if (cut === null && (!authentic || (encryption.crcValid && crc !== entry.crc32) || bytes !== entry.uncompressedSize))
+          cut = { how: 'checksum', contentBytes: bytes };
+      });
+      return Promise.resolve(Readable.from(checked, { objectMode: false }));
+    },
+    cut: () => cut,
+  };
+}
+
+/** Yields `content` as it is, then calls `onEnd` with its CRC-32 and length. */
+async function* measured(
+  content: AsyncIterable<Buffer> | Iterable<Buffer>,
+  onEnd: (crc: number, bytes: number) => void,
+): AsyncGenerator<Buffer> {
+  let crc = 0;
+  let bytes = 0;
+  for await (const c of content) {
+    crc = crc32(c, crc);
+    bytes += c.length;
+    yield c;
+  }
+  onEnd(crc, bytes);
 }
 
 /** The members found by their local headers after the one whose header is at `after`. */
@@ -184,30 +277,25 @@ const GUESSED_RATIO = 8;
 function salvagedMember(reader: EvidenceReader, archiveSize: number, m: SalvagedMember): ArchiveMember {
   const dataEnd = Math.min(m.end ?? archiveSize, archiveSize);
   const problem = m.encrypted
-    ? ENCRYPTED_MEMBER
+    ? SALVAGED_ENCRYPTED
     : m.method !== 0 && m.method !== 8
       ? unsupportedMethod(m.method)
       : m.ends === 'unknown'
         ? 'stored without compression and with its size after its data, in a zip whose list of members is missing, and no size after it agrees with where the next member starts: where it ends cannot be found, so it and the members after it are not read; extract what a repair tool (zip -FF, 7-Zip) recovers and import that'
         : null;
   let cut: InflateCut | null = null;
-  async function* checked(content: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
-    let crc = 0;
-    let bytes = 0;
-    for await (const c of content) {
-      crc = crc32(c, crc);
-      bytes += c.length;
-      yield c;
-    }
-    if (cut === null && m.ends === 'cut') cut = { how: 'cut off', contentBytes: bytes };
-    if (cut === null && ((m.crc !== null && crc !== m.crc) || (m.size !== null && bytes !== m.size)))
-      cut = { how: 'checksum', contentBytes: bytes };
-  }
+  const checked = (content: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> =>
+    measured(content, (crc, bytes) => {
+      if (cut === null && m.ends === 'cut') cut = { how: 'cut off', contentBytes: bytes };
+      if (cut === null && ((m.crc !== null && crc !== m.crc) || (m.size !== null && bytes !== m.size)))
+        cut = { how: 'checksum', contentBytes: bytes };
+    });
   return {
     name: m.name,
     size: m.size ?? (dataEnd - m.start) * (m.method === 0 ? 1 : GUESSED_RATIO),
     sizeExact: m.size !== null && m.ends === 'whole',
     problem,
+    decrypted: null,
     open: () => {
       const data = reader.range(m.start, dataEnd);
       const content = m.method === 8 ? inflateAsFarAsItGoes(data, 'deflate-raw', (c) => (cut = c)) : data;
@@ -226,7 +314,7 @@ export function describeMemberCut(archive: 'zip' | 'tar', { how, contentBytes }:
   return how === 'cut off'
     ? `the ${archive} archive is cut off inside this member, after ${at}: its records up to there were read, the rest is missing (get the archive again)`
     : how === 'checksum'
-      ? `this member fails its CRC-32 or size check (${at} read): some of it is damaged, and records that did not read were quarantined (get the archive again)`
+      ? `this member fails its integrity check (CRC-32, size, or an encrypted member's authentication code; ${at} read): some of it is damaged, and records that did not read were quarantined (get the archive again)`
       : `this member's compressed data is damaged after ${at}: its records up to there were read, the rest is missing (get the archive again)`;
 }
 
@@ -248,6 +336,7 @@ export function* tarArchiveMembers(
       size: m.size,
       sizeExact: !m.cut,
       problem: m.problem,
+      decrypted: null,
       open: () => Promise.resolve(Readable.from(reader.range(m.start, m.start + available), { objectMode: false })),
       cut: () => (m.cut ? { how: 'cut off', contentBytes: available } : null),
       endsWalk: null,

@@ -20,7 +20,9 @@ export function importHandlers(requireCase: () => CaseSession, emit: Emit) {
       const s = requireCase();
       const warnings = warningsByEvidence(s.db);
       return {
-        items: s.evidence.list().map((item) => ({ ...item, sightings: s.evidence.sightings(item.id), warnings: warnings.get(item.id) ?? [] })),
+        items: s.evidence
+          .list()
+          .map((item) => ({ ...item, sightings: s.evidence.sightings(item.id), warnings: warnings.get(item.id) ?? [] })),
       };
     },
     'import:formats': async (): Promise<ChannelOutput<'import:formats'>> => ({ formats: [...FORMAT_INFO] }),
@@ -36,7 +38,12 @@ export function importHandlers(requireCase: () => CaseSession, emit: Emit) {
         return await runJob(
           session,
           'import',
-          { paths: input.paths, ...(input.format ? { format: input.format } : {}), ...(input.mailbox ? { mailbox: input.mailbox } : {}) },
+          {
+            paths: input.paths,
+            ...(input.format ? { format: input.format } : {}),
+            ...(input.mailbox ? { mailbox: input.mailbox } : {}),
+            ...(input.archivePasswords?.length ? { archivePasswords: input.archivePasswords } : {}),
+          },
           { jobId: input.jobId, signal: controller.signal, onProgress: (p) => emit('import:progress', p) },
         );
       } finally {

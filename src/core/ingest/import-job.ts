@@ -8,6 +8,8 @@ export interface ImportJobInput {
   paths: string[];
   format?: FormatId;
   mailbox?: string;
+  /** Passwords for encrypted zip members (never journaled or stored). */
+  archivePasswords?: string[];
   /** Records per write transaction (tuning). */
   batchRecords?: number;
 }
@@ -18,6 +20,7 @@ export const importJob: JobHandler<ImportJobInput, ImportReport> = async (input,
   return importPaths(ctx.session, input.paths, {
     format: input.format,
     mailbox: input.mailbox,
+    archivePasswords: input.archivePasswords,
     batchRecords: input.batchRecords,
     signal: ctx.signal,
     onProgress: (p) => {

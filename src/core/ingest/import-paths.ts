@@ -81,6 +81,11 @@ export interface ImportPathsOptions {
   bulkIndexes?: boolean | undefined;
   /** Parse in a second thread: forced on or off; by item size when undefined (`ingestEvidence`). */
   parseThread?: boolean | undefined;
+  /**
+   * Passwords tried, in order, on the encrypted members of zip archives (never journaled or
+   * logged; the member's evidence records which cipher was undone).
+   */
+  archivePasswords?: readonly string[] | undefined;
   /** Evidence codec for stored files (default: deflate-raw above {@link COMPRESS_ABOVE} bytes). */
   codec?: EvidenceCodec | undefined;
 }
@@ -383,7 +388,13 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
         }
         const list =
           archive === 'zip'
-            ? archiveMembers(session.db, item.id, item.bytes, (why) => (salvaged = { why, cut: 0, damaged: 0, stoppedAt: null }))
+            ? archiveMembers(
+                session.db,
+                item.id,
+                item.bytes,
+                (why) => (salvaged = { why, cut: 0, damaged: 0, stoppedAt: null }),
+                opts.archivePasswords,
+              )
             : tarArchiveMembers(session.db, item.id, item.bytes, (how, gaps) => {
                 tarEnd = how;
                 tarGaps = gaps;
@@ -419,6 +430,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
               path: origin.type === 'file' ? origin.path : display,
               member: origin.type === 'file' && origin.member ? `${origin.member}!${m.name}` : m.name,
               mtimeUs: null,
+              ...(m.decrypted !== null ? { decrypted: m.decrypted } : {}),
             },
             'archive-member',
             depth + 1,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticPurview } from '../../../bench/import.bench';
 import { tempCase } from '../../../test/helpers/case';
 import type { Progress } from '../../shared/model/progress';
+import { inputSchema } from '../../shared/ipc/contract';
 import { createCore } from '../index';
 import { resolveWorkerEntry, runJob } from './runner';
 
@@ -103,5 +104,24 @@ describe('import contract handlers', () => {
     expect(next.items.map((i) => i.location)).toEqual(['line 4']);
     expect(await core.handlers['import:cancel']({ jobId: 'nothing' })).toEqual({ cancelled: false });
     core.dispose();
+  });
+
+  it('import:start hands archive passwords to the worker, and the contract bounds them', async () => {
+    const t = tempCase();
+    cleanups.push(t.cleanup);
+    const core = createCore({ emit: () => undefined });
+    core.adopt(t.session);
+    const zip = join(FIXTURES, 'archives/encrypted/aes256.zip');
+    const report = await core.handlers['import:start']({ jobId: 'ui-2', paths: [zip], archivePasswords: ['wrong', 'infected'] });
+    expect(report.files.filter((f) => f.error !== undefined)).toEqual([]);
+    expect(report.imported).toBeGreaterThan(0);
+    core.dispose();
+    const input = inputSchema('import:start');
+    expect(input.safeParse({ jobId: 'j', paths: ['/a.zip'], archivePasswords: ['infected'] }).success).toBe(true);
+    expect(input.safeParse({ jobId: 'j', paths: ['/a.zip'], archivePasswords: [''] }).success).toBe(false);
+    expect(input.safeParse({ jobId: 'j', paths: ['/a.zip'], archivePasswords: ['x'.repeat(1025)] }).success).toBe(false);
+    expect(
+      input.safeParse({ jobId: 'j', paths: ['/a.zip'], archivePasswords: Array.from({ length: 101 }, (_, i) => `p${i}`) }).success,
+    ).toBe(false);
   });
 });

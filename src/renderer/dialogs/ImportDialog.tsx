@@ -19,6 +19,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   const formats = useAsync(() => call('import:formats', {}), []);
   const [paths, setPaths] = useState('');
   const [format, setFormat] = useState<FormatId | ''>('');
+  // One a line, like the CLI's passwords file; kept in this dialog's memory only.
+  const [passwords, setPasswords] = useState('');
   const [jobId] = useState(() => `import-${Date.now().toString(36)}`);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [running, setRunning] = useState(false);
@@ -44,7 +46,13 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     setError(null);
     setReport(null);
     try {
-      const r = await call('import:start', { jobId, paths: list, ...(format ? { format } : {}) });
+      const archivePasswords = [...new Set(passwords.split('\n').filter((p) => p !== ''))];
+      const r = await call('import:start', {
+        jobId,
+        paths: list,
+        ...(format ? { format } : {}),
+        ...(archivePasswords.length > 0 ? { archivePasswords } : {}),
+      });
       setReport(r);
       const counts = importFileCounts(r.files);
       const cut = r.files.filter((f) => f.warnings?.length).length;
@@ -61,6 +69,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           : errorMessage(err),
       );
     } finally {
+      setPasswords(''); // secrets leave the form once used (docs/app.md)
       setRunning(false);
       bumpData();
     }
@@ -152,6 +161,19 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                 </option>
               ))}
             </select>
+          </label>
+          <label className="field full">
+            <span>Archive passwords (for password-protected .zip files; one per line, tried in order, never stored)</span>
+            <textarea
+              name="archive-passwords"
+              rows={2}
+              className="mono secret"
+              spellCheck={false}
+              autoComplete="off"
+              value={passwords}
+              onChange={(e) => setPasswords(e.target.value)}
+              data-testid="import-archive-passwords"
+            />
           </label>
           <div className="full muted" style={{ fontSize: 12 }}>
             Every file is stored verbatim and SHA-256 hashed before it is parsed. Records that cannot be read are quarantined with the

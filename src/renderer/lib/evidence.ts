@@ -1,6 +1,6 @@
 /** The case's evidence items, fetched once per data version and shared by the screens that show them. */
 import type { EvidenceListEntry } from '../../shared/model/ingest';
-import type { EvidenceOrigin } from '../../shared/model/evidence';
+import { decryptionNote, type EvidenceOrigin } from '../../shared/model/evidence';
 import { call } from '../api';
 
 let cache: { version: number; items: Promise<EvidenceListEntry[]> } | null = null;
@@ -19,7 +19,7 @@ export function evidenceItems(version: number): Promise<EvidenceListEntry[]> {
 export function describeOrigin(origin: EvidenceOrigin): string {
   switch (origin.type) {
     case 'file':
-      return origin.member ? `${origin.path} ! ${origin.member}` : origin.path;
+      return origin.member ? `${origin.path} ! ${origin.member}${decryptionNote(origin)}` : origin.path;
     case 'http': {
       const q = new URLSearchParams(origin.query).toString();
       return `${origin.method} ${origin.url}${q ? `?${q}` : ''} → ${origin.status}`;

@@ -179,6 +179,11 @@ export const contract = {
         format: z.enum(FORMAT_IDS).optional(),
         /** Owner of per-mailbox exports (Activities, inbox rules, mailbox settings) that do not name it. */
         mailbox: z.string().trim().min(3).max(320).optional(),
+        /**
+         * Passwords tried, in order, on encrypted zip members (ZipCrypto, WinZip AES). Held in memory
+         * for the import only: never journaled, logged or stored.
+         */
+        archivePasswords: z.array(z.string().min(1).max(1024)).max(100).optional(),
       })
       .strict(),
     output: returns<ImportReport>(),
@@ -246,7 +251,9 @@ export const contract = {
   },
   /** Events ± `minutes` (default 30) around an event, same actor (or mailbox). */
   'events:context': {
-    input: z.object({ id: eventId, minutes: z.number().int().min(1).max(10080).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    input: z
+      .object({ id: eventId, minutes: z.number().int().min(1).max(10080).optional(), limit: z.number().int().min(1).max(1000).optional() })
+      .strict(),
     output: returns<EventContextResult>(),
   },
   /** Events sharing the session / IP / user agent / app / token / actor / device of an event, with the query expressing it. */
@@ -303,7 +310,11 @@ export const contract = {
   /** Stored findings, most severe first. */
   'findings:list': {
     input: z
-      .object({ minSeverity: z.enum(['info', 'low', 'medium', 'high']).optional(), analyzer: z.string().max(64).optional(), eventId: eventId.optional() })
+      .object({
+        minSeverity: z.enum(['info', 'low', 'medium', 'high']).optional(),
+        analyzer: z.string().max(64).optional(),
+        eventId: eventId.optional(),
+      })
       .strict(),
     output: returns<{ findings: Finding[] }>(),
   },

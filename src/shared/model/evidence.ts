@@ -8,6 +8,8 @@ export type EvidenceOrigin =
       member?: string | null;
       /** File modification time (µs) when known. */
       mtimeUs?: number | null;
+      /** How the archive member was encrypted, when it was decrypted with a password given to the import (never the password). */
+      decrypted?: 'zipcrypto' | 'aes-128' | 'aes-192' | 'aes-256';
     }
   | {
       type: 'http';
@@ -51,4 +53,10 @@ export interface AddEvidenceResult {
   item: EvidenceItem;
   /** True when identical bytes were already stored and the existing item was reused. */
   repeated: boolean;
+}
+
+/** What a file origin adds when its archive member was decrypted: ` (decrypted: AES-256)`, else ''. */
+export function decryptionNote(origin: EvidenceOrigin): string {
+  if (origin.type !== 'file' || origin.decrypted === undefined) return '';
+  return ` (decrypted: ${origin.decrypted === 'zipcrypto' ? 'ZipCrypto' : origin.decrypted.toUpperCase()})`;
 }

@@ -1,5 +1,5 @@
 /** Evidence inventory: every sealed item with its origin, acquisition time, SHA-256 and record counts. */
-import type { EvidenceOrigin } from '../../../shared/model/evidence';
+import { decryptionNote, type EvidenceOrigin } from '../../../shared/model/evidence';
 import { eventsByEvidence, quarantineByEvidence, sightingsByEvidence } from '../../store/report-repo';
 import type { ReportContext } from '../context';
 import type { ReportDoc } from '../pdf/document';
@@ -8,7 +8,7 @@ import type { ReportDoc } from '../pdf/document';
 export function describeOrigin(origin: EvidenceOrigin): string {
   switch (origin.type) {
     case 'file':
-      return origin.member ? `${origin.path} \u203A ${origin.member}` : origin.path;
+      return origin.member ? `${origin.path} \u203A ${origin.member}${decryptionNote(origin)}` : origin.path;
     case 'http': {
       const query = Object.entries(origin.query ?? {})
         .map(([k, v]) => `${k}=${v}`)
