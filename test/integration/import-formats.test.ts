@@ -1,8 +1,8 @@
 // Every fixture format (with its quirks and its malformed variants) imported into a fresh case:
 // detected format, counts that add up, the mapped fields, idempotent re-import, clear quarantine reasons.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths } from '../../src/core/ingest';
 import { eventById } from '../../src/core/store/events-repo';
@@ -22,6 +22,32 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
   ['archives/extractor-suite-output.zip!export/purview.csv', 'purview-csv', 1, 1, 0, 0],
   ['archives/extractor-suite-output.zip!export/signins.json', 'entra-signin-json', 1, 1, 0, 0],
   ['archives/extractor-suite-output.zip!export/README.txt', null, 0, 0, 0, 0, /neither JSON nor a CSV export/],
+  // Password-protected, imported without a password: each member says how to give one
+  // (import-encrypted.test.ts imports them with it).
+  ['archives/encrypted/aes128-stored.zip', null, 0, 0, 0, 0],
+  ['archives/encrypted/aes128-stored.zip!export/records.jsonl', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/aes128-stored.zip!export/signins.json', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/aes256.zip', null, 0, 0, 0, 0],
+  ['archives/encrypted/aes256.zip!export/records.jsonl', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/aes256.zip!export/signins.json', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/zipcrypto-latin1-password.zip', null, 0, 0, 0, 0],
+  [
+    'archives/encrypted/zipcrypto-latin1-password.zip!export/records.jsonl',
+    null,
+    0,
+    0,
+    0,
+    0,
+    /password-protected zip\): give its password/,
+  ],
+  ['archives/encrypted/zipcrypto-streamed.zip', null, 0, 0, 0, 0],
+  ['archives/encrypted/zipcrypto-streamed.zip!-', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/zipcrypto-utf8-password.zip', null, 0, 0, 0, 0],
+  ['archives/encrypted/zipcrypto-utf8-password.zip!export/signins.json', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/zipcrypto-utf8-password.zip!export/records.jsonl', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/zipcrypto.zip', null, 0, 0, 0, 0],
+  ['archives/encrypted/zipcrypto.zip!export/signins.json', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/zipcrypto.zip!export/records.jsonl', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
   ['archives/records.jsonl.gz', null, 0, 0, 0, 0],
   ['archives/records.jsonl.gz!records.jsonl', 'ual-json', 2, 2, 0, 0],
   ['azure-monitor-entra/eventhub.json', 'azure-monitor-entra', 7, 7, 0, 0],
@@ -56,6 +82,9 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
   ['purview-csv/utf8-stray-byte.csv', 'purview-csv', 3, 2, 0, 1],
   ['purview-csv/windows-1252.csv', 'purview-csv', 1, 1, 0, 0],
   ['ual-json/content-blob.json', 'ual-json', 4, 4, 0, 0],
+  // Advanced-hunting rows whose query projected RawEventData away: CloudAppEvents read from their
+  // columns, a Defender for Identity row quarantined as no Microsoft 365 record.
+  ['ual-json/defender-cloudappevents-projected.jsonl', 'ual-json', 3, 2, 0, 1],
   ['ual-json/pretty.json', 'ual-json', 3, 3, 0, 0],
   ['ual-json/records.jsonl', 'ual-json', 5, 3, 0, 2],
   ['ual-json/sentinel-officeactivity.jsonl', 'ual-json', 1, 1, 0, 0],
@@ -84,6 +113,14 @@ function journaledEncodings(t: ReturnType<typeof fresh>): unknown[] {
 }
 
 describe('every fixture imports, adds up, and re-imports as duplicates', () => {
+  it('lists every fixture file (their READMEs aside)', () => {
+    const listed = new Set(EXPECTED.map((e) => e[0].split('!')[0]!));
+    const onDisk = (readdirSync(FIXTURES, { recursive: true }) as string[])
+      .map((f) => f.split(sep).join('/'))
+      .filter((f) => statSync(join(FIXTURES, f)).isFile() && !f.endsWith('README.md'));
+    expect(onDisk.filter((f) => !listed.has(f))).toEqual([]);
+  });
+
   const byFile = new Map<string, typeof EXPECTED>();
   for (const e of EXPECTED) {
     const file = e[0].split('!')[0]!;
@@ -111,8 +148,10 @@ describe('every fixture imports, adds up, and re-imports as duplicates', () => {
         const err = expected[i]![6];
         if (err) expect(f.error).toMatch(err);
         else expect(f.error).toBeUndefined();
-        expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
-        expect(f.evidenceId).not.toBeNull();
+        // A member that cannot be extracted (encrypted, no password) is held by its archive's item only.
+        const heldByArchive = /password-protected/.test(f.error ?? '');
+        expect(f.sha256).toMatch(heldByArchive ? /^$/ : /^[0-9a-f]{64}$/);
+        expect(f.evidenceId === null).toBe(heldByArchive);
       }
       expect(first.read).toBe(first.imported + first.duplicates + first.quarantined);
       // Every quarantined record names its position and a reason.
@@ -485,5 +524,33 @@ describe('reference data of an acquisition', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Defender advanced-hunting rows without RawEventData', () => {
+  it('reads CloudAppEvents rows from their columns and quarantines an identity table row', async () => {
+    const t = fresh();
+    const r = await importPaths(t.session, [join(FIXTURES, 'ual-json/defender-cloudappevents-projected.jsonl')]);
+    expect(r).toMatchObject({ read: 3, imported: 2, quarantined: 1 });
+    const [rule, read] = events(t.session.db);
+    expect(rule).toMatchObject({
+      operation: 'New-InboxRule',
+      category: 'rule-change',
+      actor: 'ceo@contoso.com',
+      mailbox: 'ceo@contoso.com',
+      clientIp: '185.73.124.135',
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+      recordKey: 'defender-cloudapp:a1b2c3d4-0001-4e5f-8a9b-000000000001',
+      summary: 'New-InboxRule "." on ceo@contoso.com [Defender columns, no RawEventData]',
+    });
+    expect(rule!.attrs.fields?.['defenderColumns']).toMatchObject({ ActivityType: 'Create', ObjectType: 'Inbox rule' });
+    // No folders or items in the columns: the summary does not claim "0 items".
+    expect(read).toMatchObject({ category: 'mail-read', object: 'Inbox', actor: '4d6c0a3e-7f61-4f0e-9a43-0c1c1b2f6a11' });
+    expect(read!.summary).toBe(
+      'MailItemsAccessed by 4d6c0a3e-7f61-4f0e-9a43-0c1c1b2f6a11 on Inbox from 185.73.124.135 [Defender columns, no RawEventData]',
+    );
+    expect(listQuarantine(t.session.db, {}).items.map((i) => i.reason)).toEqual([
+      'Defender advanced-hunting row (ActionType "LdapSearch") without RawEventData: not a Microsoft 365 audit record',
+    ]);
   });
 });

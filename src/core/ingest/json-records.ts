@@ -25,6 +25,7 @@ import {
 import { fromSigninLogsRow, normalizeSignin, signInEventTypeOf } from '../normalize/signin';
 import { parseDotNetDateUs, parseIsoUs, parseUsDateUs } from '../normalize/time';
 import { fromOfficeActivity, normalizeUal, stripODataAnnotations } from '../normalize/ual';
+import { isCloudAppEventsRow, normalizeCloudAppEventsColumns } from '../normalize/ual/cloud-app-events';
 import { isObj, str, type Obj } from '../normalize/values';
 
 /** Record shapes recognised in JSON input. */
@@ -63,7 +64,8 @@ export function classifyJson(o: Obj): JsonRecordKind | null {
     ('Operations' in o || 'RunspaceId' in o || 'ResultIndex' in o || 'UserIds' in o || 'CreationDate' in o)
   )
     return 'ual-powershell';
-  if ('RawEventData' in o && 'ActionType' in o) return 'defender-cloudapp';
+  // An advanced-hunting row (every table has these three); a query may have projected RawEventData away.
+  if ('ActionType' in o && ('RawEventData' in o || ('Timestamp' in o && 'ReportId' in o))) return 'defender-cloudapp';
   const type = str(o['Type']);
   if (type !== null) {
     const t = type.toLowerCase();
@@ -282,6 +284,7 @@ export function normalizeJsonRecord(record: Obj, format: FormatId, ctx: Normaliz
       let raw = o['RawEventData'];
       if (typeof raw === 'string') raw = parseAuditDataString(raw, 'RawEventData');
       if (!isObj(raw) || Object.keys(raw).length === 0) {
+        if (isCloudAppEventsRow(o)) return normalizeCloudAppEventsColumns(o, ctx);
         throw new RecordError(
           `Defender advanced-hunting row (ActionType ${JSON.stringify(o['ActionType'] ?? null)}) without RawEventData: not a Microsoft 365 audit record`,
         );

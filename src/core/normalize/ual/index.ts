@@ -541,7 +541,8 @@ function ualResult(opLower: string, r: Obj, ext: Obj): string | null {
   return normalizeResult(r['ResultStatus']) ?? normalizeResult(ext['ResultStatusDetail']);
 }
 
-function defaultSummary(operation: string, actor: string | null, object: string | null, ip: string | null): string {
+/** The summary of an operation no mapping describes: what, by whom, on what, from where. */
+export function defaultSummary(operation: string, actor: string | null, object: string | null, ip: string | null): string {
   let s = operation;
   if (actor) s += ` by ${actor}`;
   if (object) s += ` on ${clip(object, 100)}`;
