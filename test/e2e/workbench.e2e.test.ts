@@ -337,18 +337,24 @@ describe('workbench (loopback host)', () => {
     expect(readFileSync(join(ui.dataDir, 'recent-cases.json'), 'utf8')).not.toContain(PASS);
   });
 
-  it('imports a password-protected zip with the password typed into the import dialog', async () => {
+  it('imports a password-protected zip and day-first sign-in dates with what the examiner typed into the import dialog', async () => {
     await page.getByTestId('open-import').click();
     const dialog = page.getByTestId('import-dialog');
     const zip = join(import.meta.dirname, '..', 'fixtures', 'archives', 'encrypted', 'aes256.zip');
-    await dialog.locator('textarea[name=paths]').fill(zip);
+    const csv = join(import.meta.dirname, '..', 'fixtures', 'entra-signin-csv', 'older-layout-24h.csv');
+    await dialog.locator('textarea[name=paths]').fill(`${zip}\n${csv}`);
     await dialog.getByTestId('import-archive-passwords').fill('not it\ninfected');
+    await dialog.getByTestId('import-date-order').selectOption('day/month');
     await screenshot(page, '03-import-encrypted');
     await dialog.getByTestId('import-start').click();
     const report = dialog.getByTestId('import-report');
     await report.waitFor({ timeout: 60_000 });
     expect(await report.textContent()).toContain('aes256.zip!export/records.jsonl');
     expect(await report.textContent()).not.toMatch(/password-protected/);
+    // Read, imported, duplicates, quarantined: every sign-in of the 24-hour file imported.
+    const cells = report.locator('tr', { hasText: 'older-layout-24h.csv' }).locator('td');
+    expect(await cells.nth(4).textContent()).toBe('2');
+    expect(await cells.nth(5).textContent()).toBe('2');
     await screenshot(page, '03-import-encrypted-report');
     // The passwords left the form with the import.
     await dialog.getByRole('button', { name: 'Import more' }).click();

@@ -103,6 +103,17 @@ describe('mailtrail import', () => {
     expect((r.json()['files'] as { error: string }[])[0]!.error).toMatch(/does not look like entra-signin-csv/);
   });
 
+  it('reads ambiguous locale dates in the --date-order given, and refuses any other value', () => {
+    const csv = join(FIXTURES, 'entra-signin-csv/older-layout-24h.csv');
+    expect(mailtrail(['import', file, csv, '--date-order', 'dd/mm'], env)).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/--date-order must be day\/month or month\/day, not dd\/mm/) as string,
+    });
+    const r = mailtrail(['import', file, csv, '--date-order', 'day/month', '--json'], env);
+    expect(r.status).toBe(0);
+    expect(r.json()).toMatchObject({ read: 2, imported: 2, quarantined: 0, files: [{ first: '2026-03-05T14:22:01.000000Z' }] });
+  });
+
   it('leaves a case that verifies', () => {
     const v = mailtrail(['verify', file], env);
     expect(v.status).toBe(0);

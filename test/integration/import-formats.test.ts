@@ -56,6 +56,8 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
   ['entra-signin-csv/InteractiveSignIns_2026-01-24.csv', 'entra-signin-csv', 3, 2, 1, 0],
   ['entra-signin-csv/older-layout.csv', 'entra-signin-csv', 3, 2, 0, 1],
   ['entra-signin-csv/older-layout-day-first.csv', 'entra-signin-csv', 3, 3, 0, 0],
+  // 24-hour locale dates, none of which tells day from month: quarantined unless the examiner says (--date-order).
+  ['entra-signin-csv/older-layout-24h.csv', 'entra-signin-csv', 2, 0, 0, 2],
   ['entra-signin-json/signins.json', 'entra-signin-json', 2, 2, 0, 0],
   ['graph-audit-records/page.json', 'graph-audit-records', 3, 3, 0, 0],
   ['graph-directory-audits/page.json', 'graph-directory-audits', 2, 2, 0, 0],
@@ -288,6 +290,35 @@ describe('field mapping per format', () => {
     expect(r).toMatchObject({ read: 3, imported: 2, quarantined: 1 });
     expect(objects(t)).toEqual(['Überweisung für Müller', '請求書 – Rechnung']);
     expect(journaledEncodings(t)).toEqual(['utf-8']);
+  });
+
+  it('older Entra sign-in CSV: 24-hour dates that all read both ways import in the order the examiner gives, on either path', async () => {
+    for (const parseThread of [false, true]) {
+      const t = fresh();
+      const file = join(FIXTURES, 'entra-signin-csv/older-layout-24h.csv');
+      const first = await importPaths(t.session, [file], { parseThread });
+      expect(first).toMatchObject({ read: 2, imported: 0, quarantined: 2 });
+      // The same bytes again, with the order: the rows import and their quarantine entries go.
+      const again = await importPaths(t.session, [file], { parseThread, dateOrder: 'day/month' });
+      expect(again).toMatchObject({ read: 2, imported: 2, quarantined: 0 });
+      expect(listQuarantine(t.session.db, {}).total).toBe(0);
+      expect(events(t.session.db).map((e) => [new Date(e.tsUs / 1000).toISOString(), e.attrs.timeReading?.note ?? null])).toEqual([
+        ['2026-03-05T14:22:01.000Z', 'read day/month, the order the examiner gave for this import (--date-order)'],
+        ['2026-03-06T09:02:45.000Z', 'read day/month, the order the examiner gave for this import (--date-order)'],
+      ]);
+      expect(
+        t.session.journal
+          .list(0, 100)
+          .filter((e) => e.action === 'import.evidence')
+          .map((e) => e.details['date_order_given']),
+      ).toEqual([undefined, 'day/month']);
+      const us = fresh();
+      await importPaths(us.session, [file], { parseThread, dateOrder: 'month/day' });
+      expect(events(us.session.db).map((e) => new Date(e.tsUs / 1000).toISOString())).toEqual([
+        '2026-05-03T14:22:01.000Z',
+        '2026-06-03T09:02:45.000Z',
+      ]);
+    }
   });
 
   it("older Entra sign-in CSV: locale dates read in the order the file's other dates show, on either path", async () => {

@@ -19,6 +19,7 @@ interface ImportOptions extends CommonOptions {
   format?: string;
   mailbox?: string;
   archivePasswords?: string;
+  dateOrder?: string;
 }
 
 /**
@@ -149,6 +150,10 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
         '--archive-passwords <file>',
         'passwords for encrypted zip members, one a line (tried in order; also MAILTRAIL_ARCHIVE_PASSWORD); never stored',
       )
+      .option(
+        '--date-order <order>',
+        'day/month or month/day: how to read locale dates that read both ways (older Entra sign-in CSV downloads), when the file does not show it',
+      )
       .option('--examiner <name>', 'examiner performing the import'),
   ).action(
     run(async (file: string, paths: string[], opts: ImportOptions): Promise<CommandResult> => {
@@ -158,6 +163,9 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
         format = opts.format;
       }
       const passwords = archivePasswords(io.env, opts.archivePasswords);
+      const dateOrder = opts.dateOrder;
+      if (dateOrder !== undefined && dateOrder !== 'day/month' && dateOrder !== 'month/day')
+        throw usageError(`--date-order must be day/month or month/day, not ${dateOrder}`);
       return withCase(io, file, opts, async (session) => {
         const tty = Boolean(io.stderr.isTTY) && !opts.json;
         const bar = tty
@@ -195,6 +203,7 @@ export function registerImport(program: Command, io: CliIo, run: Runner): void {
             mailbox: opts.mailbox,
             onProgress,
             archivePasswords: passwords,
+            dateOrder,
             ...(batch > 0 ? { batchRecords: batch } : {}),
             ...(bulk === 'on' || bulk === 'off' ? { bulkIndexes: bulk === 'on' } : {}),
             ...(thread === 'on' || thread === 'off' ? { parseThread: thread === 'on' } : {}),

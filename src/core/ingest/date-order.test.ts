@@ -52,4 +52,27 @@ describe('the order of locale dates in an older Entra sign-in CSV', () => {
     });
     expect(readingOf('31/04/2026 14:00', none, false)).toMatchObject({ order: null, reason: expect.stringMatching(/not a date/) });
   });
+
+  it('reads an ambiguous date in the order the examiner gave, unless the file shows the other order', () => {
+    const given = (
+      order: 'day/month' | 'month/day',
+      lines: { dayFirstLine: number | null; monthFirstLine: number | null } = { dayFirstLine: null, monthFirstLine: null },
+    ) => ({ ...lines, given: order });
+    expect(readingOf('3/4/2026 14:00', given('day/month'), false)).toEqual({
+      order: 'day/month',
+      note: 'read day/month, the order the examiner gave for this import (--date-order)',
+    });
+    // The examiner's order wins over the US guess for AM/PM text, and agrees with a file that shows the same.
+    expect(readingOf('3/4/2026 2:00 PM', given('day/month'), true)).toMatchObject({ order: 'day/month' });
+    expect(readingOf('3/4/2026 14:00', given('month/day', { dayFirstLine: null, monthFirstLine: 5 }), false)).toMatchObject({
+      order: 'month/day',
+    });
+    expect(readingOf('3/4/2026 14:00', given('month/day', { dayFirstLine: 7, monthFirstLine: null }), false)).toEqual({
+      order: null,
+      reason:
+        'date "3/4/2026 14:00" reads both ways, and the order given (--date-order month/day) is contradicted by the file\'s date on line 7, which can only be day/month',
+    });
+    // A date that tells its own order is read that way whatever was given.
+    expect(readingOf('1/24/2026 18:40', given('day/month'), false)).toEqual({ order: 'month/day', note: null });
+  });
 });

@@ -13,8 +13,9 @@ export type LocaleDateReading = { order: DateOrder; note: string | null } | { or
 
 /**
  * The order to read `text` in, given the file's survey: its own when only one reading is a date;
- * else the one the file's other dates show; else month/day for text with AM/PM, as the US portal
- * wrote it (said in the note); 24-hour text and files that show both orders are not guessed.
+ * else the order the examiner gave (`survey.given`), unless a date in the file can only be read the
+ * other way; else the one the file's other dates show; else month/day for text with AM/PM, as the
+ * US portal wrote it (said in the note); 24-hour text and files that show both orders are not guessed.
  */
 export function readingOf(text: string, survey: DateOrderSurvey | null, hasAmPm: boolean): LocaleDateReading {
   const orders = localeDateOrders(text);
@@ -27,6 +28,17 @@ export function readingOf(text: string, survey: DateOrderSurvey | null, hasAmPm:
       order: null,
       reason: `date ${JSON.stringify(text)} reads both ways, and the file holds dates in both orders (day/month on line ${day}, month/day on line ${month})`,
     };
+  const given = survey?.given ?? null;
+  if (given !== null) {
+    // The examiner's word decides dates that read both ways, unless the file itself shows otherwise.
+    const against = given === 'day/month' ? month : day;
+    if (against !== null)
+      return {
+        order: null,
+        reason: `date ${JSON.stringify(text)} reads both ways, and the order given (--date-order ${given}) is contradicted by the file's date on line ${against}, which can only be ${given === 'day/month' ? 'month/day' : 'day/month'}`,
+      };
+    return { order: given, note: `read ${given}, the order the examiner gave for this import (--date-order)` };
+  }
   if (day !== null) return { order: 'day/month', note: `read day/month, as the file's date on line ${day} can only be` };
   if (month !== null) return { order: 'month/day', note: `read month/day, as the file's date on line ${month} can only be` };
   if (hasAmPm)

@@ -43,6 +43,7 @@ export function importHandlers(requireCase: () => CaseSession, emit: Emit) {
             ...(input.format ? { format: input.format } : {}),
             ...(input.mailbox ? { mailbox: input.mailbox } : {}),
             ...(input.archivePasswords?.length ? { archivePasswords: input.archivePasswords } : {}),
+            ...(input.dateOrder ? { dateOrder: input.dateOrder } : {}),
           },
           { jobId: input.jobId, signal: controller.signal, onProgress: (p) => emit('import:progress', p) },
         );

@@ -1,6 +1,7 @@
 /** The `import` job: {@link importPaths} inside a worker thread, progress in the shared `Progress` shape. */
 import type { FormatId, ImportReport } from '../../shared/model/ingest';
 import type { JobHandler } from '../jobs/types';
+import type { DateOrder } from '../normalize/time';
 import { importPaths } from './import-paths';
 
 /** Input of the import job (structured-cloneable). */
@@ -10,6 +11,8 @@ export interface ImportJobInput {
   mailbox?: string;
   /** Passwords for encrypted zip members (never journaled or stored). */
   archivePasswords?: string[];
+  /** The order of locale dates that read both ways (older Entra sign-in CSV). */
+  dateOrder?: DateOrder;
   /** Records per write transaction (tuning). */
   batchRecords?: number;
 }
@@ -21,6 +24,7 @@ export const importJob: JobHandler<ImportJobInput, ImportReport> = async (input,
     format: input.format,
     mailbox: input.mailbox,
     archivePasswords: input.archivePasswords,
+    dateOrder: input.dateOrder,
     batchRecords: input.batchRecords,
     signal: ctx.signal,
     onProgress: (p) => {

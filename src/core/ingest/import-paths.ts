@@ -12,6 +12,7 @@ import type { FormatId, ImportFileResult, ImportReport } from '../../shared/mode
 import type { CaseSession } from '../case/case-file';
 import type { IpEnricher } from '../enrich';
 import type { EvidenceCodec } from '../evidence/codec';
+import type { DateOrder } from '../normalize/time';
 import { indexPendingEvents } from '../store/events-repo';
 import { itemById } from '../store/evidence-repo';
 import {
@@ -86,6 +87,8 @@ export interface ImportPathsOptions {
    * logged; the member's evidence records which cipher was undone).
    */
   archivePasswords?: readonly string[] | undefined;
+  /** The order of locale dates that read both ways (older Entra sign-in CSV; `IngestOptions.dateOrder`). */
+  dateOrder?: DateOrder | undefined;
   /** Evidence codec for stored files (default: deflate-raw above {@link COMPRESS_ABOVE} bytes). */
   codec?: EvidenceCodec | undefined;
 }
@@ -493,6 +496,7 @@ export async function importPaths(session: CaseSession, paths: string[], opts: I
       const s = await ingestEvidence(session, item.id, {
         format: opts.format,
         mailbox: opts.mailbox,
+        dateOrder: opts.dateOrder,
         signal: opts.signal,
         enricher: opts.enricher,
         batchRecords: opts.batchRecords,

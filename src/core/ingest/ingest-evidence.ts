@@ -17,7 +17,7 @@ import { isFormatId, type FormatId, type IngestSummary } from '../../shared/mode
 import type { CaseSession } from '../case/case-file';
 import { defaultIpEnricher, type IpEnricher } from '../enrich';
 import type { NormalizeContext } from '../normalize/event';
-import type { DateOrderSurvey } from '../normalize/time';
+import type { DateOrder, DateOrderSurvey } from '../normalize/time';
 import { beginFtsBatch, endFtsBatch, maxEventId, type EventEnrichment } from '../store/events-repo';
 import { restoreCacheSize, setCacheSize } from '../store/database';
 import type { CompletenessSignals, ItemCompleteness } from './completeness';
@@ -60,6 +60,12 @@ export interface IngestOptions {
    * collected pages). By default the index is filled inline, in each batch's transaction.
    */
   deferIndex?: boolean | undefined;
+  /**
+   * The order of locale dates that read both ways (`3/4/2026 14:54` in an older Entra sign-in CSV),
+   * as the examiner knows it from where the file was downloaded; a date in the file that can only
+   * be read the other way still wins (those rows are quarantined, saying so).
+   */
+  dateOrder?: DateOrder | undefined;
   /**
    * Parse in a second thread: forced on or off; when undefined, on for items of at least
    * {@link PARSE_THREAD_MIN_BYTES}. Falls back to this thread when a worker cannot start.
@@ -151,7 +157,12 @@ export async function ingestEvidence(session: CaseSession, evidenceId: number, o
   // Detection reads the start of the item here, so an unreadable item fails before any thread starts.
   const { format, sample } = sampleAndDetect(reader, item.bytes, opts.format);
   const mailbox = opts.mailbox?.trim().toLowerCase() || null;
-  const dateOrder = format === 'entra-signin-csv' ? surveyDateOrder(session.db, evidenceId, sample) : null;
+  // Only the older Entra sign-in CSV writes locale dates that read both ways.
+  const surveyed = format === 'entra-signin-csv' ? surveyDateOrder(session.db, evidenceId, sample) : null;
+  const dateOrder: DateOrderSurvey | null =
+    format !== 'entra-signin-csv' || opts.dateOrder === undefined
+      ? surveyed
+      : { ...(surveyed ?? { dayFirstLine: null, monthFirstLine: null }), given: opts.dateOrder };
   if (opts.parseThread ?? item.bytes >= PARSE_THREAD_MIN_BYTES) {
     const threaded = await ingestWithParseThread(session, item, format, mailbox, dateOrder, opts);
     if (threaded !== null) return threaded;
@@ -223,7 +234,16 @@ async function ingestInThisThread(
         const c = nextChunk();
         if (c === null) {
           parser.end();
-          completeness = finishItem(session, item, format, reader.info, ctx.mailbox, out, checked(parser.signals));
+          completeness = finishItem(
+            session,
+            item,
+            format,
+            reader.info,
+            ctx.mailbox,
+            out,
+            checked(parser.signals),
+            dateOrder?.given ?? null,
+          );
           if (inlineFts) endFtsBatch(db);
           return true;
         }
@@ -338,7 +358,7 @@ async function ingestWithParseThread(
       if (!open) begin();
       if (m.type === 'end') {
         bytes = m.bytes;
-        const completeness = finishItem(session, item, format, m.info, m.mailbox, out, checked(m.signals));
+        const completeness = finishItem(session, item, format, m.info, m.mailbox, out, checked(m.signals), dateOrder?.given ?? null);
         commit();
         return { evidenceId, format, ...out.counts, upgraded: out.upgraded, ...out.span, ...completeness };
       }

@@ -5,6 +5,7 @@
 import type { NormalizedEvent } from '../../shared/model/event';
 import type { FormatId } from '../../shared/model/ingest';
 import type { CaseSession } from '../case/case-file';
+import type { DateOrder } from '../normalize/time';
 import type { IpEnricher } from '../enrich';
 import { derivedCursor, resetDerived } from '../store/derived-repo';
 import { EventWriter, type CopyUpgrade, type EventEnrichment } from '../store/events-repo';
@@ -149,6 +150,7 @@ export function finishItem(
   mailbox: string | null,
   out: RecordWriter,
   signals: CompletenessSignals | null,
+  dateOrderGiven: DateOrder | null = null,
 ): ItemCompleteness {
   out.finish();
   const { counts: c, span } = out;
@@ -164,6 +166,8 @@ export function finishItem(
     format,
     encoding: `${info.encoding}${info.bom ? ' with BOM' : ''}`,
     mailbox,
+    // The examiner's reading of locale dates that read both ways (import --date-order).
+    ...(dateOrderGiven !== null ? { date_order_given: dateOrderGiven } : {}),
     read: c.read,
     imported: c.imported,
     duplicates: c.duplicates,

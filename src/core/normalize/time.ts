@@ -167,6 +167,8 @@ export interface DateOrderSurvey {
   dayFirstLine: number | null;
   /** First line whose date reads only month/day (`1/24/2026`), or null. */
   monthFirstLine: number | null;
+  /** The order the examiner gave for dates that read both ways (`import --date-order`), or null/absent. */
+  given?: DateOrder | null;
 }
 
 /**

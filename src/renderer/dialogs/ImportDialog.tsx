@@ -21,6 +21,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   const [format, setFormat] = useState<FormatId | ''>('');
   // One a line, like the CLI's passwords file; kept in this dialog's memory only.
   const [passwords, setPasswords] = useState('');
+  const [dateOrder, setDateOrder] = useState<'' | 'day/month' | 'month/day'>('');
   const [jobId] = useState(() => `import-${Date.now().toString(36)}`);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [running, setRunning] = useState(false);
@@ -52,6 +53,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         paths: list,
         ...(format ? { format } : {}),
         ...(archivePasswords.length > 0 ? { archivePasswords } : {}),
+        ...(dateOrder ? { dateOrder } : {}),
       });
       setReport(r);
       const counts = importFileCounts(r.files);
@@ -160,6 +162,19 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                   {f.label}
                 </option>
               ))}
+            </select>
+          </label>
+          <label className="field full">
+            <span>Dates that read both ways (3/4/2026 in an older Entra sign-in download)</span>
+            <select
+              name="date-order"
+              value={dateOrder}
+              onChange={(e) => setDateOrder(e.target.value as '' | 'day/month' | 'month/day')}
+              data-testid="import-date-order"
+            >
+              <option value="">As the file's other dates show; else quarantined with the reason (recommended)</option>
+              <option value="day/month">Day/month: downloaded in a day-first locale (UK, Europe, Australia)</option>
+              <option value="month/day">Month/day: downloaded in a US locale</option>
             </select>
           </label>
           <label className="field full">

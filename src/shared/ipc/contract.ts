@@ -184,6 +184,11 @@ export const contract = {
          * for the import only: never journaled, logged or stored.
          */
         archivePasswords: z.array(z.string().min(1).max(1024)).max(100).optional(),
+        /**
+         * How to read locale dates that read both ways (`3/4/2026 14:54` in an older Entra sign-in
+         * CSV), as the examiner knows from where the file was downloaded. Default: from the file.
+         */
+        dateOrder: z.enum(['day/month', 'month/day']).optional(),
       })
       .strict(),
     output: returns<ImportReport>(),
