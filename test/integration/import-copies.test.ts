@@ -96,6 +96,50 @@ describe('a fuller copy of a record already in the case', () => {
     expect(eventByKey(t, `signin:${id}`).clientIp).toBe('203.0.113.77');
   });
 
+  it('journals every replacement: a thousand an entry as the import goes, the rest with the file, on either path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailtrail-copies-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const n = 2_345;
+    // MailItemsAccessed records, first as PowerShell cut them (FolderItems written as its type name), then whole.
+    const record = (i: number, items: unknown) =>
+      JSON.stringify({
+        Id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        CreationTime: '2026-01-24T07:10:00',
+        Operation: 'MailItemsAccessed',
+        RecordType: 50,
+        UserId: 'ceo@contoso.com',
+        Workload: 'Exchange',
+        Folders: [{ Path: '\\Inbox', FolderItems: items }],
+      });
+    const cut = join(dir, 'cut.jsonl');
+    const whole = join(dir, 'whole.jsonl');
+    writeFileSync(cut, Array.from({ length: n }, (_, i) => record(i, 'System.Object[]')).join('\n'));
+    writeFileSync(whole, Array.from({ length: n }, (_, i) => record(i, [{ InternetMessageId: `<${i}@contoso.com>` }])).join('\n'));
+    for (const parseThread of [false, true]) {
+      const t = fresh();
+      await importPaths(t.session, [cut], { parseThread });
+      const second = await importPaths(t.session, [whole], { parseThread });
+      expect(second).toMatchObject({ duplicates: n, upgraded: n });
+      const evidenceId = second.files[0]!.evidenceId;
+      const entries = custody(t.session, 'import.replaced') as { evidence_id: number; upgraded_events: { event_id: number }[] }[];
+      expect(entries.map((e) => [e.evidence_id, e.upgraded_events.length])).toEqual([
+        [evidenceId, 1000],
+        [evidenceId, 1000],
+      ]);
+      const last = custody(t.session, 'import.evidence').at(-1) as {
+        upgraded: number;
+        replaced_entries: number;
+        upgraded_events: { event_id: number }[];
+      };
+      expect(last).toMatchObject({ upgraded: n, replaced_entries: 2 });
+      expect(last.upgraded_events).toHaveLength(n - 2000);
+      // Every event once.
+      const ids = [...entries.flatMap((e) => e.upgraded_events), ...last.upgraded_events].map((u) => u.event_id);
+      expect(new Set(ids).size).toBe(n);
+      expect(t.session.db.prepare('SELECT count(*) FROM events').pluck(true).get()).toBe(n);
+    }
+  });
+
   it('Entra: the portal CSV row after the Graph record is only a sighting', async () => {
     const t = fresh();
     const { csv, json, id } = signinCopies();

@@ -21,8 +21,22 @@ const MAX_QUARANTINE_RAW = 1024 * 1024;
  */
 const FLAT_LAYOUT_FORMATS: ReadonlySet<FormatId> = new Set(['entra-signin-csv']);
 
-/** Upgrades an item's journal entry lists one by one; past this, only their count. */
-const MAX_JOURNALED_UPGRADES = 1000;
+/**
+ * Replacements journaled per entry: each full set goes into an `import.replaced` entry as the import
+ * goes (so memory stays bounded), the rest into the item's `import.evidence` entry.
+ */
+export const REPLACEMENTS_PER_ENTRY = 1000;
+
+/** A replacement as the journal details it. */
+function journaledUpgrade(u: CopyUpgrade): Record<string, number | null> {
+  return {
+    event_id: u.eventId,
+    replaced_evidence_id: u.from.evidenceId,
+    replaced_record_index: u.from.recordIndex,
+    loss_before: u.lossBefore,
+    loss_after: u.lossAfter,
+  };
+}
 
 /** Counts of one item's records as written. */
 export interface Counts {
@@ -47,8 +61,10 @@ export class RecordWriter {
   readonly counts: Counts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
   /** Duplicates whose copy was fuller than the stored one and took its place (counted in `duplicates` too). */
   upgraded = 0;
-  /** The first {@link MAX_JOURNALED_UPGRADES} of them. */
+  /** Those not journaled yet (fewer than {@link REPLACEMENTS_PER_ENTRY}). */
   readonly upgrades: CopyUpgrade[] = [];
+  /** `import.replaced` entries written for this item so far. */
+  replacedEntries = 0;
   /** What the item covers: beside the search's range, it shows which end of a cut export is missing. */
   readonly span: RecordSpan = { firstUs: null, lastUs: null };
   /** Counts and span as of the last batch its transaction kept (see {@link markCommitted}). */
@@ -70,7 +86,15 @@ export class RecordWriter {
 
   private upgradedOne(u: CopyUpgrade): void {
     this.upgraded++;
-    if (this.upgrades.length < MAX_JOURNALED_UPGRADES) this.upgrades.push(u);
+    this.upgrades.push(u);
+    // In the batch's transaction: a batch that rolls back takes its replacements and their entry with it.
+    if (this.upgrades.length === REPLACEMENTS_PER_ENTRY) {
+      this.session.journal.append('import.replaced', {
+        evidence_id: this.evidenceId,
+        upgraded_events: this.upgrades.splice(0).map(journaledUpgrade),
+      });
+      this.replacedEntries++;
+    }
     // The counts and histograms hold the replaced copy's values: fold every event in again.
     if (u.eventId <= derivedCursor(this.session.db)) resetDerived(this.session.db);
   }
@@ -176,17 +200,13 @@ export function finishItem(
     last_us: span.lastUs,
     // Rows an earlier parse of these bytes (as another format) quarantined that this one did not.
     ...(out.replacedQuarantine > 0 ? { quarantine_replaced: out.replacedQuarantine } : {}),
-    // Duplicates whose fuller copy replaced the stored one: where each replaced copy is (a sighting now).
+    // Duplicates whose fuller copy replaced the stored one: where each replaced copy is (a sighting
+    // now); those not in the item's `import.replaced` entries (`replaced_entries` of them) are here.
     ...(out.upgraded > 0
       ? {
           upgraded: out.upgraded,
-          upgraded_events: out.upgrades.map((u) => ({
-            event_id: u.eventId,
-            replaced_evidence_id: u.from.evidenceId,
-            replaced_record_index: u.from.recordIndex,
-            loss_before: u.lossBefore,
-            loss_after: u.lossAfter,
-          })),
+          upgraded_events: out.upgrades.map(journaledUpgrade),
+          ...(out.replacedEntries > 0 ? { replaced_entries: out.replacedEntries } : {}),
         }
       : {}),
     ...(judged.warnings.length > 0 ? { warnings: judged.warnings } : {}),
