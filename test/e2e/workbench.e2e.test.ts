@@ -1,7 +1,8 @@
 // The examiner's path through the UI, in Debian's Chromium against `mailtrail ui`: create a case,
 // import an emulated BEC scenario, read the overview, the timeline (grouped, brushed), search (with
 // a parse error), open an event, tag, star and comment it, run the analyzers and open a finding,
-// verify the journal, export the report, switch zone and theme, reopen the case from the recent list.
+// verify the journal, export the report, switch zone and theme, reopen the case from the recent list,
+// import a password-protected zip, day-first dates and a fuller copy of a sign-in.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -342,7 +343,15 @@ describe('workbench (loopback host)', () => {
     const dialog = page.getByTestId('import-dialog');
     const zip = join(import.meta.dirname, '..', 'fixtures', 'archives', 'encrypted', 'aes256.zip');
     const csv = join(import.meta.dirname, '..', 'fixtures', 'entra-signin-csv', 'older-layout-24h.csv');
-    await dialog.locator('textarea[name=paths]').fill(`${zip}\n${csv}`);
+    // A portal CSV sign-in, then the same sign-in as Graph returns it: the fuller copy replaces the row.
+    const portal = join(import.meta.dirname, '..', 'fixtures', 'entra-signin-csv', 'InteractiveSignIns_2026-01-24.csv');
+    const requestId = readFileSync(portal, 'utf8').split(/\r?\n/)[1]!.split(',')[1]!;
+    const graphRecord = (
+      JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'entra-signin-json', 'signins.json'), 'utf8')) as object[]
+    )[0]!;
+    const graph = join(scenario, 'graph-copy.json');
+    writeFileSync(graph, JSON.stringify({ value: [{ ...graphRecord, id: requestId }] }));
+    await dialog.locator('textarea[name=paths]').fill([zip, csv, portal, graph].join('\n'));
     await dialog.getByTestId('import-archive-passwords').fill('not it\ninfected');
     await dialog.getByTestId('import-date-order').selectOption('day/month');
     await screenshot(page, '03-import-encrypted');
@@ -355,6 +364,9 @@ describe('workbench (loopback host)', () => {
     const cells = report.locator('tr', { hasText: 'older-layout-24h.csv' }).locator('td');
     expect(await cells.nth(4).textContent()).toBe('2');
     expect(await cells.nth(5).textContent()).toBe('2');
+    expect(await report.locator('tr', { hasText: 'graph-copy.json' }).getByTestId('import-upgraded').textContent()).toBe(
+      '1 of its duplicates replaced a poorer copy of their record',
+    );
     await screenshot(page, '03-import-encrypted-report');
     // The passwords left the form with the import.
     await dialog.getByRole('button', { name: 'Import more' }).click();

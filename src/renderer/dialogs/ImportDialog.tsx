@@ -254,6 +254,11 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                     {f.error && <div className="field-error">{f.error}</div>}
                     {f.note && <div className="muted">{f.note}</div>}
                     {f.skipped && <div className="muted">{f.skipped}</div>}
+                    {f.upgraded ? (
+                      <div className="muted" data-testid="import-upgraded">
+                        {n(f.upgraded)} of its duplicates replaced a poorer copy of their record
+                      </div>
+                    ) : null}
                     {f.firstUs !== null && f.lastUs !== null && <RecordSpan first={f.firstUs} last={f.lastUs} />}
                     <IncompleteWarnings warnings={f.warnings} testId="import-warning" />
                   </td>
