@@ -137,6 +137,32 @@ describe('a fuller copy of a record already in the case', () => {
       const ids = [...entries.flatMap((e) => e.upgraded_events), ...last.upgraded_events].map((u) => u.event_id);
       expect(new Set(ids).size).toBe(n);
       expect(t.session.db.prepare('SELECT count(*) FROM events').pluck(true).get()).toBe(n);
+
+      // In batches of 700, cancelled after the second: each committed batch journaled its own
+      // replacements, and the journal names exactly the events the case now shows from the whole copy.
+      const c = fresh();
+      await importPaths(c.session, [cut], { parseThread });
+      const controller = new AbortController();
+      await expect(
+        importPaths(c.session, [whole], {
+          parseThread,
+          batchRecords: 700,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.phase === 'parsing' && p.records >= 1400) controller.abort();
+          },
+        }),
+      ).rejects.toThrow(/cancelled/);
+      const replaced = c.session.db
+        .prepare(`SELECT id FROM events WHERE evidence_id = (SELECT max(id) FROM evidence_items) ORDER BY id`)
+        .pluck(true)
+        .all();
+      expect(replaced.length).toBeGreaterThanOrEqual(1400);
+      expect(replaced.length).toBeLessThan(n);
+      const journaled = (custody(c.session, 'import.replaced') as { upgraded_events: { event_id: number }[] }[]).flatMap((e) =>
+        e.upgraded_events.map((u) => u.event_id),
+      );
+      expect(journaled.sort((a, b) => a - b)).toEqual(replaced);
     }
   });
 

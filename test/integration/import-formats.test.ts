@@ -30,6 +30,8 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
   ['archives/encrypted/aes256.zip', null, 0, 0, 0, 0],
   ['archives/encrypted/aes256.zip!export/records.jsonl', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
   ['archives/encrypted/aes256.zip!export/signins.json', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
+  ['archives/encrypted/aes256-stored-large.zip', null, 0, 0, 0, 0],
+  ['archives/encrypted/aes256-stored-large.zip!ual-stored.jsonl', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
   ['archives/encrypted/zipcrypto-latin1-password.zip', null, 0, 0, 0, 0],
   [
     'archives/encrypted/zipcrypto-latin1-password.zip!export/records.jsonl',
@@ -40,6 +42,8 @@ const EXPECTED: [string, string | null, number, number, number, number, RegExp?]
     0,
     /password-protected zip\): give its password/,
   ],
+  ['archives/encrypted/zipcrypto-stored-large.zip', null, 0, 0, 0, 0],
+  ['archives/encrypted/zipcrypto-stored-large.zip!ual-stored.jsonl', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
   ['archives/encrypted/zipcrypto-streamed.zip', null, 0, 0, 0, 0],
   ['archives/encrypted/zipcrypto-streamed.zip!-', null, 0, 0, 0, 0, /password-protected zip\): give its password/],
   ['archives/encrypted/zipcrypto-utf8-password.zip', null, 0, 0, 0, 0],

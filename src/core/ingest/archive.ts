@@ -14,7 +14,7 @@ import { decodeChunk } from '../evidence/codec';
 import { chunkAt, itemById } from '../store/evidence-repo';
 import type { ByteSource } from './byte-source';
 import { tarMembers, type TarEnd, type TarGaps } from './tar-members';
-import { encryptionOf, findPassword, PROBE_BYTES, unlock, type EncryptedMember, type ZipEncryption } from './zip-crypto';
+import { encryptionOf, findPassword, PROBE_BYTES, unlock, type EncryptedMember, type PasswordKey, type ZipEncryption } from './zip-crypto';
 import { salvageZipMembers, type SalvagedMember } from './zip-salvage';
 
 /** True when `head` starts like a zip archive (local file header or empty-archive record). */
@@ -117,7 +117,7 @@ const SALVAGED_ENCRYPTED =
 
 /** Why an encrypted member none of the passwords opens was not read. */
 function wrongPasswords(count: number): string {
-  return `encrypted archive member (a password-protected zip) that ${count === 1 ? 'the archive password given does not open' : `none of the ${count} archive passwords given opens`} (or whose data is damaged at its start): ${PASSWORD_ADVICE}`;
+  return `encrypted archive member (a password-protected zip) that ${count === 1 ? 'the archive password given does not open' : `none of the ${count} archive passwords given opens`} (or whose data is damaged): ${PASSWORD_ADVICE}`;
 }
 
 function unsupportedMethod(method: number): string {
@@ -216,9 +216,26 @@ async function encryptedMember(
   if (dataEnd < encryption.headerBytes)
     return refuse('encrypted archive member too short to hold its encryption header: the archive is damaged (get it again)');
   const probeEnd = Math.min(dataEnd, encryption.headerBytes + PROBE_BYTES);
-  const head = await rawBytes(zip, entry, 0, probeEnd);
-  const password = findPassword(encryption, head, passwords, probeEnd === dataEnd);
-  if (password === null) return refuse(wrongPasswords(passwords.length));
+  let head: Buffer;
+  let key: PasswordKey | null;
+  try {
+    head = await rawBytes(zip, entry, 0, probeEnd);
+    const tail = probeEnd === dataEnd ? await rawBytes(zip, entry, dataEnd, entry.compressedSize) : null;
+    const finding = findPassword(encryption, head, tail, passwords);
+    key =
+      finding.kind === 'verify'
+        ? // None checking whole: for AES, whose check passed, the member is damaged (reported as it is read).
+          ((await firstOpeningWhole(zip, entry, encryption, head, finding.keys)) ??
+          (encryption.scheme !== 'zipcrypto' ? finding.keys[0]! : null))
+        : finding.kind === 'none'
+          ? null
+          : finding.key;
+  } catch (err) {
+    // This member's data cannot be read (a damaged local header): it fails alone, the others still read.
+    return refuse(`cannot read: ${(err as Error).message}`);
+  }
+  if (key === null) return refuse(wrongPasswords(passwords.length));
+  const opening = key;
   let cut: InflateCut | null = null;
   return {
     ...base,
@@ -227,7 +244,7 @@ async function encryptedMember(
     open: () => {
       cut = null;
       let authentic = true;
-      const decrypter = unlock(encryption, password, head)!;
+      const decrypter = unlock(encryption, opening.bytes, head)!;
       async function* plain(): AsyncGenerator<Buffer> {
         const data = await zip.openReadStreamPromise(entry, { decodeFileData: false, start: encryption.headerBytes, end: dataEnd });
         for await (const c of data) yield decrypter.decrypt(c as Buffer);
@@ -242,6 +259,34 @@ async function encryptedMember(
     },
     cut: () => cut,
   };
+}
+
+/**
+ * The first of `keys` that decrypts a stored member to content that checks over all of it (size,
+ * CRC-32 when kept, AES's code), or null: stored data tells nothing in its first bytes, so each
+ * candidate costs a pass over the member (usually one: the examiner's password).
+ */
+async function firstOpeningWhole(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  encryption: EncryptedMember,
+  head: Buffer,
+  keys: readonly PasswordKey[],
+): Promise<PasswordKey | null> {
+  const dataEnd = entry.compressedSize - encryption.trailerBytes;
+  const tail = await rawBytes(zip, entry, dataEnd, entry.compressedSize);
+  for (const key of keys) {
+    const d = unlock(encryption, key.bytes, head)!;
+    let crc = 0;
+    let bytes = 0;
+    for await (const c of await zip.openReadStreamPromise(entry, { decodeFileData: false, start: encryption.headerBytes, end: dataEnd })) {
+      const plain = d.decrypt(c as Buffer);
+      crc = crc32(plain, crc);
+      bytes += plain.length;
+    }
+    if (bytes === encryption.contentBytes && (!encryption.crcValid || crc === encryption.crc) && d.authentic(tail)) return key;
+  }
+  return null;
 }
 
 /** Yields `content` as it is, then calls `onEnd` with its CRC-32 and length. */

@@ -254,6 +254,7 @@ async function ingestInThisThread(
           opts.onProgress({ records: out.counts.read, bytes });
         }
         if (out.counts.read - startRead >= batchRecords || target.chars >= BATCH_CHARS) {
+          out.endBatch();
           if (inlineFts) endFtsBatch(db);
           return false;
         }
@@ -340,6 +341,7 @@ async function ingestWithParseThread(
     chars = 0;
   };
   const commit = (): void => {
+    out.endBatch(); // nothing left after finishItem, which journals the last batch's
     if (inlineFts) endFtsBatch(db);
     db.exec(nested ? 'RELEASE parse_batch' : 'COMMIT');
     open = false;

@@ -87,14 +87,7 @@ export class RecordWriter {
   private upgradedOne(u: CopyUpgrade): void {
     this.upgraded++;
     this.upgrades.push(u);
-    // In the batch's transaction: a batch that rolls back takes its replacements and their entry with it.
-    if (this.upgrades.length === REPLACEMENTS_PER_ENTRY) {
-      this.session.journal.append('import.replaced', {
-        evidence_id: this.evidenceId,
-        upgraded_events: this.upgrades.splice(0).map(journaledUpgrade),
-      });
-      this.replacedEntries++;
-    }
+    if (this.upgrades.length === REPLACEMENTS_PER_ENTRY) this.journalReplacements();
     // The counts and histograms hold the replaced copy's values: fold every event in again.
     if (u.eventId <= derivedCursor(this.session.db)) resetDerived(this.session.db);
   }
@@ -108,6 +101,25 @@ export class RecordWriter {
     if (outcome === 'imported') this.counts.imported++;
     else this.counts.duplicates++;
     if (this.earlier.any) this.replacedQuarantine += this.earlier.drop(index);
+  }
+
+  /**
+   * Journals the replacements not journaled yet in an `import.replaced` entry. In the batch's
+   * transaction: a batch that rolls back takes its replacements and their entry with it, and one
+   * that commits has journaled all of its own.
+   */
+  private journalReplacements(): void {
+    if (this.upgrades.length === 0) return;
+    this.session.journal.append('import.replaced', {
+      evidence_id: this.evidenceId,
+      upgraded_events: this.upgrades.splice(0).map(journaledUpgrade),
+    });
+    this.replacedEntries++;
+  }
+
+  /** Ends a batch that is not the item's last (whose replacements {@link finishItem} journals): call inside its transaction, before it commits. */
+  endBatch(): void {
+    this.journalReplacements();
   }
 
   /**
@@ -205,7 +217,7 @@ export function finishItem(
     ...(out.upgraded > 0
       ? {
           upgraded: out.upgraded,
-          upgraded_events: out.upgrades.map(journaledUpgrade),
+          upgraded_events: out.upgrades.splice(0).map(journaledUpgrade),
           ...(out.replacedEntries > 0 ? { replaced_entries: out.replacedEntries } : {}),
         }
       : {}),

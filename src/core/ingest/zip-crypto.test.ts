@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { constants, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { encryptionOf, findPassword, unlock, type EncryptedMember } from './zip-crypto';
+import { encryptionOf, findPassword, passwordKeys, unlock, type EncryptedMember } from './zip-crypto';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'archives', 'encrypted');
 const RECORDS = readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'ual-json', 'records.jsonl'));
@@ -26,7 +26,8 @@ async function firstMember(file: string, name: RegExp): Promise<{ entry: yauzl.E
 
 /** Decrypts (and inflates) a whole member the way the importer does, in pieces of `piece` bytes. */
 function decryptAll(m: EncryptedMember, raw: Buffer, password: string, piece: number): { content: Buffer; authentic: boolean } {
-  const d = unlock(m, password, raw)!;
+  const key = passwordKeys([password]).find((k) => unlock(m, k.bytes, raw) !== null)!;
+  const d = unlock(m, key.bytes, raw)!;
   expect(d).not.toBeNull();
   const data = raw.subarray(m.headerBytes, raw.length - m.trailerBytes);
   const parts: Buffer[] = [];
@@ -58,20 +59,32 @@ describe('encrypted zip members', () => {
     }
   });
 
+  /** What findPassword concludes for `raw` (header, data, trailer) probed whole or through its first `probe` bytes of data. */
+  const find = (m: EncryptedMember, raw: Buffer, passwords: string[], probe?: number) => {
+    const dataEnd = raw.length - m.trailerBytes;
+    const whole = probe === undefined || m.headerBytes + probe >= dataEnd;
+    const head = raw.subarray(0, whole ? dataEnd : m.headerBytes + probe);
+    const f = findPassword(m, head, whole ? raw.subarray(dataEnd) : null, passwords);
+    return f.kind === 'opens' || f.kind === 'damaged'
+      ? `${f.kind} ${f.key.password}`
+      : f.kind === 'verify'
+        ? f.keys.map((k) => k.password)
+        : f.kind;
+  };
+
   it('finds the right password among wrong ones, and none when it is not given', async () => {
     for (const file of ['zipcrypto.zip', 'aes256.zip']) {
       const { entry, raw } = await firstMember(file, /records\.jsonl$/);
       const m = encryptionOf(entry) as EncryptedMember;
-      // Enough wrong passwords that some pass ZipCrypto's one-byte check: the inflate probe turns them away.
+      // Enough wrong passwords that some pass ZipCrypto's one-byte check: the content checks turn them away.
       // (AES derives a key for each, a millisecond apiece: fewer.)
       const wrong = Array.from({ length: file === 'aes256.zip' ? 100 : 2000 }, (_, i) => `guess-${i}`);
-      const data = raw.subarray(0, raw.length - m.trailerBytes);
-      expect(findPassword(m, data, [...wrong, 'infected'], true)).toBe('infected');
-      expect(findPassword(m, data, wrong, true)).toBeNull();
-      // A probe of part of the data: the wrong ones still fail (none inflates to its length).
-      expect(findPassword(m, data.subarray(0, 300), [...wrong, 'infected'], false)).toBe('infected');
-      expect(findPassword(m, data.subarray(0, 300), wrong, false)).toBeNull();
-      if (m.scheme === 'zipcrypto') expect(wrong.filter((p) => unlock(m, p, raw) !== null).length).toBeGreaterThan(0);
+      expect(find(m, raw, [...wrong, 'infected'])).toBe('opens infected');
+      expect(find(m, raw, wrong)).toBe('none');
+      // A probe of part of the data: the wrong ones still fail (none inflates through it).
+      expect(find(m, raw, [...wrong, 'infected'], 300)).toBe('opens infected');
+      expect(find(m, raw, wrong, 300)).toBe('none');
+      if (m.scheme === 'zipcrypto') expect(wrong.filter((p) => unlock(m, Buffer.from(p), raw) !== null).length).toBeGreaterThan(0);
     }
   });
 
@@ -79,7 +92,7 @@ describe('encrypted zip members', () => {
     const { entry, raw } = await firstMember('zipcrypto.zip', /records\.jsonl$/);
     const m = encryptionOf(entry) as EncryptedMember;
     const inflatesCleanly = (p: string): boolean => {
-      const d = unlock(m, p, raw);
+      const d = unlock(m, Buffer.from(p), raw);
       if (d === null) return false;
       try {
         inflateRawSync(d.decrypt(raw.subarray(m.headerBytes)), { finishFlush: constants.Z_SYNC_FLUSH });
@@ -91,11 +104,45 @@ describe('encrypted zip members', () => {
     // About 1 in 40,000 wrong passwords passes the check byte and decrypts to data that inflates.
     const lucky = Array.from({ length: 200_000 }, (_, i) => `guess-${i}`).filter(inflatesCleanly);
     expect(lucky.length).toBeGreaterThan(0);
-    for (const whole of [true, false]) {
-      const data = whole ? raw : raw.subarray(0, 400);
-      expect(findPassword(m, data, lucky, whole)).toBeNull();
-      expect(findPassword(m, data, [...lucky, 'infected'], whole)).toBe('infected');
+    for (const probe of [undefined, 400]) {
+      expect(find(m, raw, lucky, probe)).toBe('none');
+      expect(find(m, raw, [...lucky, 'infected'], probe)).toBe('opens infected');
     }
+  });
+
+  it('stored data: whole, only the content that checks opens it; longer than the probe, every key passing the header is left to check whole', async () => {
+    for (const [file, member] of [
+      ['aes128-stored.zip', /records\.jsonl$/],
+      ['zipcrypto-stored-large.zip', /ual-stored\.jsonl$/],
+    ] as const) {
+      const { entry, raw } = await firstMember(file, member);
+      const m = encryptionOf(entry) as EncryptedMember;
+      expect(m.method).toBe(0);
+      const wrong = Array.from({ length: m.scheme === 'zipcrypto' ? 2000 : 50 }, (_, i) => `guess-${i}`);
+      const passing = wrong.filter((p) => unlock(m, Buffer.from(p), raw) !== null);
+      if (m.scheme === 'zipcrypto') expect(passing.length).toBeGreaterThan(0);
+      // Whole in the probe: checked there (no wrong password is taken for damage).
+      expect(find(m, raw, wrong)).toBe('none');
+      expect(find(m, raw, [...wrong, 'infected'])).toBe('opens infected');
+      // Through a probe of part of it: nothing tells, so all that pass the header go to be checked whole.
+      expect(find(m, raw, [...wrong, 'infected'], 1000)).toEqual([...passing, 'infected']);
+    }
+  });
+
+  it("tries a password's single-byte form even when its UTF-8 form passes the header check by chance", async () => {
+    const { entry, raw } = await firstMember('zipcrypto-latin1-password.zip', /records\.jsonl$/);
+    const real = encryptionOf(entry) as EncryptedMember;
+    // The check byte the UTF-8 form decrypts to, accepted as well: as if it had passed by chance.
+    const utf8 = new Uint8Array(Buffer.from('Über', 'utf8'));
+    const header = raw.subarray(0, real.headerBytes);
+    const lastByte = (k: Uint8Array) => {
+      for (let b = 0; b < 256; b++) if (unlock({ ...real, checkBytes: [b] }, Buffer.from(k), header) !== null) return b;
+      throw new Error('no check byte');
+    };
+    const m = { ...real, checkBytes: [...real.checkBytes, lastByte(utf8)] };
+    expect(unlock(m, Buffer.from(utf8), header)).not.toBeNull();
+    expect(find(m, raw, ['Über'])).toBe('opens Über');
+    expect(passwordKeys(['Über']).map((k) => k.bytes.toString('hex'))).toEqual(['c39c626572', 'dc626572']);
   });
 
   it('a changed byte of AES data fails its authentication code', async () => {

@@ -197,94 +197,129 @@ class AesDecrypter implements MemberDecrypter {
   }
 }
 
-/** The byte strings a password may have been encrypted with: UTF-8, and the single-byte form older Windows tools used. */
-function passwordBytes(password: string): Buffer[] {
-  const utf8 = Buffer.from(password, 'utf8');
-  const latin1 = Buffer.from(password, 'latin1');
-  const singleByte = [...password].every((c) => c.charCodeAt(0) <= 0xff);
-  return singleByte && !utf8.equals(latin1) ? [utf8, latin1] : [utf8];
+/** A password and one byte string it may have been encrypted with. */
+export interface PasswordKey {
+  password: string;
+  bytes: Buffer;
 }
 
 /**
- * A decrypter for the member's data (positioned after its `header`) when `password` passes the
- * header's check, else null. The check is a single byte for ZipCrypto (1 in 256 wrong passwords
- * pass it) and two for AES: {@link findPassword} looks further.
+ * The byte strings each password may have been encrypted with, in order: UTF-8, and the
+ * single-byte form older Windows tools used, each tried on its own (either may pass a header check
+ * by chance).
  */
-export function unlock(m: EncryptedMember, password: string, header: Buffer): MemberDecrypter | null {
-  if (header.length < m.headerBytes) return null;
-  for (const bytes of passwordBytes(password)) {
-    if (m.scheme === 'zipcrypto') {
-      const d = new ZipCryptoDecrypter(bytes);
-      const plain = d.decrypt(header.subarray(0, ZIPCRYPTO_HEADER));
-      if (m.checkBytes.includes(plain[ZIPCRYPTO_HEADER - 1]!)) return d;
-      continue;
-    }
-    const keyBytes = (m.headerBytes - 2) * 2;
-    const salt = header.subarray(0, keyBytes / 2);
-    const derived = pbkdf2Sync(bytes, salt, 1000, keyBytes * 2 + 2, 'sha1');
-    if (derived.subarray(keyBytes * 2).equals(header.subarray(keyBytes / 2, keyBytes / 2 + 2)))
-      return new AesDecrypter(derived.subarray(0, keyBytes), derived.subarray(keyBytes, keyBytes * 2));
+export function passwordKeys(passwords: readonly string[]): PasswordKey[] {
+  const keys: PasswordKey[] = [];
+  for (const password of passwords) {
+    const utf8 = Buffer.from(password, 'utf8');
+    keys.push({ password, bytes: utf8 });
+    const singleByte = [...password].every((c) => c.charCodeAt(0) <= 0xff);
+    const latin1 = Buffer.from(password, 'latin1');
+    if (singleByte && !utf8.equals(latin1)) keys.push({ password, bytes: latin1 });
   }
-  return null;
+  return keys;
+}
+
+/**
+ * A decrypter for the member's data (positioned after its `header`) when `key` passes the header's
+ * check, else null. The check is a single byte for ZipCrypto (1 in 256 wrong passwords pass it) and
+ * two for AES: {@link findPassword} looks further.
+ */
+export function unlock(m: EncryptedMember, key: Buffer, header: Buffer): MemberDecrypter | null {
+  if (header.length < m.headerBytes) return null;
+  if (m.scheme === 'zipcrypto') {
+    const d = new ZipCryptoDecrypter(key);
+    const plain = d.decrypt(header.subarray(0, ZIPCRYPTO_HEADER));
+    return m.checkBytes.includes(plain[ZIPCRYPTO_HEADER - 1]!) ? d : null;
+  }
+  const keyBytes = (m.headerBytes - 2) * 2;
+  const salt = header.subarray(0, keyBytes / 2);
+  const derived = pbkdf2Sync(key, salt, 1000, keyBytes * 2 + 2, 'sha1');
+  if (!derived.subarray(keyBytes * 2).equals(header.subarray(keyBytes / 2, keyBytes / 2 + 2))) return null;
+  return new AesDecrypter(derived.subarray(0, keyBytes), derived.subarray(keyBytes, keyBytes * 2));
 }
 
 /** Encrypted bytes after the header that {@link findPassword} decrypts to tell a wrong password that passed the header check. */
 export const PROBE_BYTES = 16 * 1024;
 
 /**
- * Bytes of a damaged member's data that must inflate before a password is taken for its own:
- * random data (a wrong password that passed the header check) that inflates at all stops within a
- * few dozen bytes.
+ * Bytes of a damaged member's deflate data that must inflate before a password is taken for its
+ * own: random data (a wrong password that passed the header check) that inflates at all stops
+ * within a few dozen bytes.
  */
 const DAMAGED_MIN_CLEAN = 256;
 
+/** What {@link findPassword} concluded. */
+export type PasswordFinding =
+  /** The key's content checks (whole: CRC-32, size, AES code; else deflate data through the probe). */
+  | { kind: 'opens'; key: PasswordKey }
+  /** Stored data longer than the probe, which tells nothing: each key must be checked over the whole member, in order. */
+  | { kind: 'verify'; keys: PasswordKey[] }
+  /** Deflate data that inflates far with this key, then fails: the member is damaged there. */
+  | { kind: 'damaged'; key: PasswordKey }
+  | { kind: 'none' };
+
 /**
- * The password of `passwords` that opens the member, given its first bytes (`head`: the header and
- * up to {@link PROBE_BYTES} of data; `whole` when that is all of its data), or null.
+ * Which of `passwords` opens the member, given its first bytes: `head` holds the header and up to
+ * {@link PROBE_BYTES} of data, and `tail` is the member's trailer (AES's code; empty for ZipCrypto)
+ * when `head` holds all of its data, else null.
  *
- * A password that passes the header's check (one byte for ZipCrypto: 1 in 256 wrong ones pass) must
- * also give content that checks: the member's CRC-32 and size when the probe holds all of it, else
- * deflate data that inflates through the whole probe (random data that inflates at all reaches an
- * early end of stream: about 1 wrong ZipCrypto password in 40,000 does). When no password gives that
- * (the member is damaged within the probe), the one whose data inflates furthest is taken if that is
- * past {@link DAMAGED_MIN_CLEAN} bytes, and the damage is reported as the member is read.
+ * A key that passes the header's check must also give content that checks: the member's CRC-32,
+ * size and AES code when the probe holds all of it ({@link wholeChecks}); else deflate data that
+ * inflates through the whole probe (random data that inflates at all reaches an early end of
+ * stream: about 1 wrong ZipCrypto password in 40,000 does); stored data longer than the probe is
+ * left to the caller to check whole (`verify`). When no key gives that and the deflate data of one
+ * inflates past {@link DAMAGED_MIN_CLEAN} bytes before it fails, the member is damaged there and that
+ * key is taken, as is, for AES, the first key that passed its two-byte check; nothing tells a wrong
+ * ZipCrypto password from damage in stored data.
  */
-export function findPassword(m: EncryptedMember, head: Buffer, passwords: readonly string[], whole: boolean): string | null {
-  let best: { password: string; clean: number } | null = null;
-  for (const password of passwords) {
-    const d = unlock(m, password, head);
+export function findPassword(m: EncryptedMember, head: Buffer, tail: Buffer | null, passwords: readonly string[]): PasswordFinding {
+  const toVerify: PasswordKey[] = [];
+  let best: { key: PasswordKey; clean: number } | null = null;
+  let firstPassing: PasswordKey | null = null;
+  for (const key of passwordKeys(passwords)) {
+    const d = unlock(m, key.bytes, head);
     if (d === null) continue;
+    firstPassing ??= key;
     const plain = d.decrypt(head.subarray(m.headerBytes));
     if (m.method !== 8) {
-      if (!whole || matches(m, plain)) return password;
-      best ??= { password, clean: plain.length };
+      if (tail === null) toVerify.push(key);
+      else if (wholeChecks(m, plain, d, tail)) return { kind: 'opens', key };
       continue;
     }
-    const out = inflated(plain);
-    if (out !== null && (whole ? matches(m, out.content) : out.consumed === plain.length)) return password;
+    const out = inflated(plain, tail !== null);
+    if (out !== null && (tail !== null ? wholeChecks(m, out.content, d, tail) : out.consumed === plain.length))
+      return { kind: 'opens', key };
     const clean = out !== null ? out.consumed : inflatingPrefix(plain);
-    if (best === null || clean > best.clean) best = { password, clean };
+    if (best === null || clean > best.clean) best = { key, clean };
   }
-  return best !== null && best.clean >= Math.min(DAMAGED_MIN_CLEAN, head.length - m.headerBytes) ? best.password : null;
+  if (toVerify.length > 0) return { kind: 'verify', keys: toVerify };
+  if (best !== null && best.clean >= DAMAGED_MIN_CLEAN) return { kind: 'damaged', key: best.key };
+  // AES's two-byte check lets 1 wrong password in 65,536 through: content that fails after it is damage.
+  return m.scheme !== 'zipcrypto' && firstPassing !== null ? { kind: 'damaged', key: firstPassing } : { kind: 'none' };
 }
 
-/** True when `content` is the member's whole content: its size, and its CRC-32 when the header keeps it. */
-function matches(m: EncryptedMember, content: Buffer): boolean {
-  return content.length === m.contentBytes && (!m.crcValid || crc32(content) === m.crc);
+/**
+ * True when `content` is the member's whole content, `d` having decrypted all of its data: its
+ * size, its CRC-32 when the header keeps it, and AES's authentication code (`tail`).
+ */
+export function wholeChecks(m: EncryptedMember, content: Buffer, d: MemberDecrypter, tail: Buffer): boolean {
+  return content.length === m.contentBytes && (!m.crcValid || crc32(content) === m.crc) && d.authentic(tail);
 }
 
 const PROBE_OUTPUT_LIMIT = 64 * 1024 * 1024;
 
 /**
- * What `data` inflates to as the start of a raw deflate stream and how much of it the stream took
- * (less than all of it when the stream ends early), or null at an error in it.
+ * What `data` inflates to as the start of a raw deflate stream (or, `whole`, as all of one) and how
+ * much of it the stream took (less than all of it when the stream ends early), or null at an error.
  */
-function inflated(data: Buffer): { content: Buffer; consumed: number } | null {
+function inflated(data: Buffer, whole = false): { content: Buffer; consumed: number } | null {
   try {
-    const r = inflateRawSync(data, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: PROBE_OUTPUT_LIMIT, info: true }) as unknown as {
-      buffer: Buffer;
-      engine: { bytesWritten: number };
-    };
+    const r = inflateRawSync(data, {
+      finishFlush: whole ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+      maxOutputLength: PROBE_OUTPUT_LIMIT,
+      info: true,
+    }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     return { content: r.buffer, consumed: r.engine.bytesWritten };
   } catch (err) {
     // More content than the limit came out of it: that is data, not noise.
