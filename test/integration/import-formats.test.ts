@@ -9,6 +9,7 @@ import { eventById } from '../../src/core/store/events-repo';
 import { listQuarantine } from '../../src/core/store/ingest-repo';
 import type { TimelineEvent } from '../../src/shared/model/event';
 import { casesPerTest } from '../helpers/case';
+import { custody } from '../helpers/import';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const fresh = casesPerTest();
@@ -318,10 +319,33 @@ describe('field mapping per format', () => {
       ).toEqual([undefined, 'day/month']);
       const us = fresh();
       await importPaths(us.session, [file], { parseThread, dateOrder: 'month/day' });
-      expect(events(us.session.db).map((e) => new Date(e.tsUs / 1000).toISOString())).toEqual([
-        '2026-05-03T14:22:01.000Z',
-        '2026-06-03T09:02:45.000Z',
+      const before = events(us.session.db);
+      expect(before.map((e) => new Date(e.tsUs / 1000).toISOString())).toEqual(['2026-05-03T14:22:01.000Z', '2026-06-03T09:02:45.000Z']);
+      // Read again the other way: the same events (ids kept) take the new reading, journaled as replacements.
+      const reread = await importPaths(us.session, [file], { parseThread, dateOrder: 'day/month' });
+      expect(reread).toMatchObject({ read: 2, imported: 0, duplicates: 2, upgraded: 2 });
+      const after = events(us.session.db);
+      expect(after.map((e) => [e.id, new Date(e.tsUs / 1000).toISOString()])).toEqual([
+        [before[0]!.id, '2026-03-05T14:22:01.000Z'],
+        [before[1]!.id, '2026-03-06T09:02:45.000Z'],
       ]);
+      expect(custody(us.session, 'import.evidence').at(-1)).toMatchObject({
+        date_order_given: 'day/month',
+        upgraded: 2,
+        upgraded_events: [
+          { event_id: before[0]!.id, replaced_evidence_id: after[0]!.evidenceId, reason: 'date order' },
+          { event_id: before[1]!.id, reason: 'date order' },
+        ],
+      });
+      expect(us.session.db.prepare('SELECT count(*) FROM event_sightings').pluck(true).get()).toBe(0);
+      // The same order again, or none, changes nothing: without it the dates cannot be read, but the
+      // case holds these records, read from the same bytes before, so they are duplicates, not quarantined.
+      expect(await importPaths(us.session, [file], { parseThread, dateOrder: 'day/month' })).toMatchObject({ duplicates: 2 });
+      const plain = await importPaths(us.session, [file], { parseThread });
+      expect(plain).toMatchObject({ read: 2, duplicates: 2, quarantined: 0 });
+      expect(plain.upgraded).toBeUndefined();
+      expect(listQuarantine(us.session.db, {}).total).toBe(0);
+      expect(events(us.session.db).map((e) => e.tsUs)).toEqual(after.map((e) => e.tsUs));
     }
   });
 

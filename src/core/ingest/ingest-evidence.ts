@@ -198,7 +198,8 @@ function writeSetup(session: CaseSession, item: Item, format: FormatId, opts: In
     inlineFts,
     batchRecords: opts.batchRecords ?? BATCH_RECORDS,
     prevCache: setCacheSize(session.db, importCacheKib(maxEventId(session.db))),
-    out: new RecordWriter(session, item.id, inlineFts, format),
+    // Read again in the examiner's date order: records read another way before take the new reading.
+    out: new RecordWriter(session, item.id, inlineFts, format, format === 'entra-signin-csv' && opts.dateOrder !== undefined),
     /** The parser's completeness signals, or null when the caller does not want them judged. */
     checked: (s: CompletenessSignals): CompletenessSignals | null => (opts.checkCompleteness === false ? null : s),
   };

@@ -28,13 +28,14 @@ const FLAT_LAYOUT_FORMATS: ReadonlySet<FormatId> = new Set(['entra-signin-csv'])
 export const REPLACEMENTS_PER_ENTRY = 1000;
 
 /** A replacement as the journal details it. */
-function journaledUpgrade(u: CopyUpgrade): Record<string, number | null> {
+function journaledUpgrade(u: CopyUpgrade): Record<string, number | string> {
   return {
     event_id: u.eventId,
     replaced_evidence_id: u.from.evidenceId,
     replaced_record_index: u.from.recordIndex,
     loss_before: u.lossBefore,
     loss_after: u.lossAfter,
+    ...(u.reason !== undefined ? { reason: u.reason } : {}),
   };
 }
 
@@ -56,6 +57,8 @@ export interface RecordSpan {
 export class RecordWriter {
   private readonly writer: EventWriter;
   private readonly earlier: EarlierQuarantine;
+  /** For an item parsed before: finds the event an earlier parse made of a record (`events_evidence`). */
+  private readonly eventAtStmt;
   /** Quarantine rows of an earlier parse this one removed or gave another reason ({@link EarlierQuarantine}). */
   replacedQuarantine = 0;
   readonly counts: Counts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
@@ -75,13 +78,19 @@ export class RecordWriter {
     private readonly evidenceId: number,
     inlineFts: boolean,
     format: FormatId,
+    retime = false,
   ) {
     this.writer = new EventWriter(session.db, {
       inlineFts,
+      retime,
       flatLayout: FLAT_LAYOUT_FORMATS.has(format),
       onUpgrade: (u) => this.upgradedOne(u),
     });
     this.earlier = earlierQuarantine(session.db, evidenceId);
+    this.eventAtStmt =
+      session.evidence.get(evidenceId).parsedCount !== null
+        ? session.db.prepare('SELECT 1 FROM events WHERE evidence_id = ? AND record_index = ?').pluck(true)
+        : null;
   }
 
   private upgradedOne(u: CopyUpgrade): void {
@@ -136,6 +145,12 @@ export class RecordWriter {
    */
   reject(index: number, location: string, reason: string, raw: string | null): void {
     this.counts.read++;
+    // An earlier parse of these bytes read this record (in the examiner's date order, which this
+    // import was not given): the case holds it, so it is a duplicate, not a record lost.
+    if (this.eventAtStmt !== null && !this.earlier.at(index) && this.eventAtStmt.get(this.evidenceId, index) !== undefined) {
+      this.counts.duplicates++;
+      return;
+    }
     this.counts.quarantined++;
     const text = raw !== null && raw.length > MAX_QUARANTINE_RAW ? `${raw.slice(0, MAX_QUARANTINE_RAW)}…[truncated]` : raw;
     if (this.earlier.at(index)) this.replacedQuarantine += this.earlier.replace(index, location, reason, text);

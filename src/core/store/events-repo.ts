@@ -142,6 +142,8 @@ export interface CopyUpgrade {
   /** The replaced copy's loss and the new one's (`copy-loss.ts`). */
   lossBefore: number;
   lossAfter: number;
+  /** Why: a fuller copy (absent), or the same record read again in the examiner's date order. */
+  reason?: 'date order';
 }
 
 /** Options of {@link EventWriter}. */
@@ -156,6 +158,13 @@ export interface EventWriterOptions {
   flatLayout?: boolean;
   /** Told of each upgrade (an outcome `upgraded`), once it is written. */
   onUpgrade?: (upgrade: CopyUpgrade) => void;
+  /**
+   * The records are read again in the examiner's order for dates that read both ways
+   * (`import --date-order`): a record already in the case from the same bytes (same evidence item
+   * and position) whose time this reading changes takes the new reading, as an upgrade whose
+   * `reason` is `date order` (the event keeps its id, tags, comments and findings).
+   */
+  retime?: boolean;
 }
 
 /**
@@ -170,6 +179,8 @@ export class EventWriter {
   private readonly quarantineStmt;
   private readonly ftsStmt;
   private readonly lossStmt;
+  /** The stored time of an event, when records are read again in a new date order ({@link EventWriterOptions.retime}). */
+  private readonly tsStmt;
   private rawStmt: ReturnType<Db['prepare']> | null = null;
   private readonly flatLayout: boolean;
   private readonly onUpgrade: ((upgrade: CopyUpgrade) => void) | undefined;
@@ -197,6 +208,7 @@ export class EventWriter {
     this.lossStmt = db.prepare('SELECT copy_loss FROM events WHERE id = ?').pluck(true);
     this.flatLayout = options.flatLayout ?? false;
     this.onUpgrade = options.onUpgrade;
+    this.tsStmt = options.retime ? db.prepare('SELECT ts_us FROM events WHERE id = ?').pluck(true) : null;
   }
 
   /**
@@ -258,7 +270,11 @@ export class EventWriter {
       const found = this.keys.find(ev.recordKey!);
       if ('event' in found) {
         const existing = found.event;
-        if (existing.evidence_id === evidenceId && existing.record_index === recordIndex) return 'duplicate';
+        if (existing.evidence_id === evidenceId && existing.record_index === recordIndex) {
+          if (this.tsStmt === null || this.tsStmt.get(existing.id) === ev.tsUs) return 'duplicate';
+          this.replaceCopy(existing, this.storedLoss(existing.id), row, ev, attrsJson, 'date order');
+          return 'upgraded';
+        }
         const loss = row[LOSS_SLOT] as number;
         const stored = this.storedLoss(existing.id);
         if (loss < stored) {
@@ -300,6 +316,7 @@ export class EventWriter {
     row: unknown[],
     ev: Omit<NormalizedEvent, 'attrs'>,
     attrsJson: string,
+    reason?: 'date order',
   ): void {
     const q = (this.upgradeStmts ??= prepareUpgrade(this.db));
     const id = existing.id;
@@ -318,6 +335,7 @@ export class EventWriter {
       from: { evidenceId: existing.evidence_id, recordIndex: existing.record_index },
       lossBefore,
       lossAfter: row[LOSS_SLOT] as number,
+      ...(reason !== undefined ? { reason } : {}),
     });
   }
 
