@@ -10,21 +10,17 @@ import { importPaths } from '../../src/core/ingest';
 import { describeOrigin } from '../../src/core/report/sections/evidence';
 import type { EvidenceOrigin } from '../../src/shared/model/evidence';
 import type { ImportFileResult } from '../../src/shared/model/ingest';
-import { tempCase, tempDir } from '../helpers/case';
+import { casesPerTest, tempDir } from '../helpers/case';
 import { mailtrail } from '../helpers/cli';
 import { custody } from '../helpers/import';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const ENCRYPTED = join(FIXTURES, 'archives', 'encrypted');
 const PLAIN = [join(FIXTURES, 'ual-json', 'records.jsonl')];
+const fresh = casesPerTest();
+/** Temporary folders of the test, removed after it. */
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function fresh() {
-  const t = tempCase();
-  cleanups.push(t.cleanup);
-  return t;
-}
 
 /** The counts of a row, to compare a decrypted member with the file it was made from. */
 const counts = (f: ImportFileResult) => ({
