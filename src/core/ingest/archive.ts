@@ -14,7 +14,16 @@ import { decodeChunk } from '../evidence/codec';
 import { chunkAt, itemById } from '../store/evidence-repo';
 import type { ByteSource } from './byte-source';
 import { tarMembers, type TarEnd, type TarGaps } from './tar-members';
-import { encryptionOf, findPassword, PROBE_BYTES, unlock, type EncryptedMember, type PasswordKey, type ZipEncryption } from './zip-crypto';
+import {
+  encryptionOf,
+  findPassword,
+  headerAgrees,
+  PROBE_BYTES,
+  unlock,
+  type EncryptedMember,
+  type PasswordKey,
+  type ZipEncryption,
+} from './zip-crypto';
 import { salvageZipMembers, type SalvagedMember } from './zip-salvage';
 
 /** True when `head` starts like a zip archive (local file header or empty-archive record). */
@@ -252,8 +261,7 @@ async function encryptedMember(
       }
       const content = encryption.method === 8 ? inflateAsFarAsItGoes(plain(), 'deflate-raw', (c) => (cut = c)) : plain();
       const checked = measured(content, (crc, bytes) => {
-        if (cut === null && (!authentic || (encryption.crcValid && crc !== entry.crc32) || bytes !== entry.uncompressedSize))
-          cut = { how: 'checksum', contentBytes: bytes };
+        if (cut === null && !(authentic && headerAgrees(encryption, crc, bytes))) cut = { how: 'checksum', contentBytes: bytes };
       });
       return Promise.resolve(Readable.from(checked, { objectMode: false }));
     },
@@ -284,7 +292,7 @@ async function firstOpeningWhole(
       crc = crc32(plain, crc);
       bytes += plain.length;
     }
-    if (bytes === encryption.contentBytes && (!encryption.crcValid || crc === encryption.crc) && d.authentic(tail)) return key;
+    if (headerAgrees(encryption, crc, bytes) && d.authentic(tail)) return key;
   }
   return null;
 }

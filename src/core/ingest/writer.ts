@@ -22,8 +22,8 @@ const MAX_QUARANTINE_RAW = 1024 * 1024;
 const FLAT_LAYOUT_FORMATS: ReadonlySet<FormatId> = new Set(['entra-signin-csv']);
 
 /**
- * Replacements journaled per entry: each full set goes into an `import.replaced` entry as the import
- * goes (so memory stays bounded), the rest into the item's `import.evidence` entry.
+ * Replacements an `import.replaced` entry details at most: a batch's go into such entries as the
+ * import goes (so memory stays bounded), the last batch's into the item's `import.evidence` entry.
  */
 export const REPLACEMENTS_PER_ENTRY = 1000;
 
@@ -145,8 +145,8 @@ export class RecordWriter {
    */
   reject(index: number, location: string, reason: string, raw: string | null): void {
     this.counts.read++;
-    // An earlier parse of these bytes read this record (in the examiner's date order, which this
-    // import was not given): the case holds it, so it is a duplicate, not a record lost.
+    // An earlier parse of these bytes made an event of this record (read in a --date-order this
+    // import was not given, or as another --format): the case holds it, so it is a duplicate.
     if (this.eventAtStmt !== null && !this.earlier.at(index) && this.eventAtStmt.get(this.evidenceId, index) !== undefined) {
       this.counts.duplicates++;
       return;

@@ -304,7 +304,12 @@ export function findPassword(m: EncryptedMember, head: Buffer, tail: Buffer | nu
  * size, its CRC-32 when the header keeps it, and AES's authentication code (`tail`).
  */
 export function wholeChecks(m: EncryptedMember, content: Buffer, d: MemberDecrypter, tail: Buffer): boolean {
-  return content.length === m.contentBytes && (!m.crcValid || crc32(content) === m.crc) && d.authentic(tail);
+  return headerAgrees(m, crc32(content), content.length) && d.authentic(tail);
+}
+
+/** True when content of this CRC-32 and length is what the header says: its size, and its CRC-32 when it keeps it. */
+export function headerAgrees(m: EncryptedMember, crc: number, bytes: number): boolean {
+  return bytes === m.contentBytes && (!m.crcValid || crc === m.crc);
 }
 
 const PROBE_OUTPUT_LIMIT = 64 * 1024 * 1024;
