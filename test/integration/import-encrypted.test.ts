@@ -102,6 +102,10 @@ describe('password-protected zip archives', () => {
       // Wrong ones only: none opens it (none was taken for damage).
       const none = await importPaths(fresh().session, [join(ENCRYPTED, file)], { archivePasswords: wrong });
       expect(none.files[1]!.error).toMatch(/none of the 100 archive passwords given opens/);
+      // Two candidates that pass the header (the same password twice): the whole-member pass picks one.
+      const twice = await importPaths(fresh().session, [join(ENCRYPTED, file)], { archivePasswords: ['infected', 'infected'] });
+      expect(twice).toMatchObject({ read: 60, imported: 60 });
+      expect(twice.files[1]!.warnings).toBeUndefined();
     },
   );
 

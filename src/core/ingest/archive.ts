@@ -231,11 +231,14 @@ async function encryptedMember(
     head = await rawBytes(zip, entry, 0, probeEnd);
     const tail = probeEnd === dataEnd ? await rawBytes(zip, entry, dataEnd, entry.compressedSize) : null;
     const finding = findPassword(encryption, head, tail, passwords);
+    // AES: a key that passed the two-byte check and fails whole is taken all the same (the member is
+    // damaged, as its read reports), so a lone candidate needs no pass of its own.
+    const aes = encryption.scheme !== 'zipcrypto';
     key =
       finding.kind === 'verify'
-        ? // None checking whole: for AES, whose check passed, the member is damaged (reported as it is read).
-          ((await firstOpeningWhole(zip, entry, encryption, head, finding.keys)) ??
-          (encryption.scheme !== 'zipcrypto' ? finding.keys[0]! : null))
+        ? aes && finding.keys.length === 1
+          ? finding.keys[0]!
+          : ((await firstOpeningWhole(zip, entry, encryption, head, finding.keys)) ?? (aes ? finding.keys[0]! : null))
         : finding.kind === 'none'
           ? null
           : finding.key;
