@@ -226,11 +226,13 @@ async function encryptedMember(
     return refuse('encrypted archive member too short to hold its encryption header: the archive is damaged (get it again)');
   const probeEnd = Math.min(dataEnd, encryption.headerBytes + PROBE_BYTES);
   let head: Buffer;
+  // AES's authentication code after the data (none for ZipCrypto).
+  let tail: Buffer;
   let key: PasswordKey | null;
   try {
     head = await rawBytes(zip, entry, 0, probeEnd);
-    const tail = probeEnd === dataEnd ? await rawBytes(zip, entry, dataEnd, entry.compressedSize) : null;
-    const finding = findPassword(encryption, head, tail, passwords);
+    tail = await rawBytes(zip, entry, dataEnd, entry.compressedSize);
+    const finding = findPassword(encryption, head, probeEnd === dataEnd ? tail : null, passwords);
     // AES: a key that passed the two-byte check and fails whole is taken all the same (the member is
     // damaged, as its read reports), so a lone candidate needs no pass of its own.
     const aes = encryption.scheme !== 'zipcrypto';
@@ -238,7 +240,7 @@ async function encryptedMember(
       finding.kind === 'verify'
         ? aes && finding.keys.length === 1
           ? finding.keys[0]!
-          : ((await firstOpeningWhole(zip, entry, encryption, head, finding.keys)) ?? (aes ? finding.keys[0]! : null))
+          : ((await firstOpeningWhole(zip, entry, encryption, head, tail, finding.keys)) ?? (aes ? finding.keys[0]! : null))
         : finding.kind === 'none'
           ? null
           : finding.key;
@@ -248,6 +250,7 @@ async function encryptedMember(
   }
   if (key === null) return refuse(wrongPasswords(passwords.length));
   const opening = key;
+  const code = tail;
   let cut: InflateCut | null = null;
   return {
     ...base,
@@ -260,7 +263,7 @@ async function encryptedMember(
       async function* plain(): AsyncGenerator<Buffer> {
         const data = await zip.openReadStreamPromise(entry, { decodeFileData: false, start: encryption.headerBytes, end: dataEnd });
         for await (const c of data) yield decrypter.decrypt(c as Buffer);
-        if (encryption.trailerBytes > 0) authentic = decrypter.authentic(await rawBytes(zip, entry, dataEnd, entry.compressedSize));
+        authentic = decrypter.authentic(code);
       }
       const content = encryption.method === 8 ? inflateAsFarAsItGoes(plain(), 'deflate-raw', (c) => (cut = c)) : plain();
       const checked = measured(content, (crc, bytes) => {
@@ -282,10 +285,10 @@ async function firstOpeningWhole(
   entry: yauzl.Entry,
   encryption: EncryptedMember,
   head: Buffer,
+  tail: Buffer,
   keys: readonly PasswordKey[],
 ): Promise<PasswordKey | null> {
   const dataEnd = entry.compressedSize - encryption.trailerBytes;
-  const tail = await rawBytes(zip, entry, dataEnd, entry.compressedSize);
   for (const key of keys) {
     const d = unlock(encryption, key.bytes, head)!;
     let crc = 0;

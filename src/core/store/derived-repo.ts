@@ -4,6 +4,7 @@
  * `settings` remembers the last event folded in; {@link refreshDerived} folds in the rest in one
  * pass over the new rows, chunk by chunk so memory stays bounded.
  */
+import { putSetting } from './case-repo';
 import type { Db } from './database';
 import { maxEventId } from './events-repo';
 
@@ -78,7 +79,7 @@ export function derivedFresh(db: Db): boolean {
  */
 export function resetDerived(db: Db): void {
   db.exec('DELETE FROM value_counts; DELETE FROM timeline_buckets');
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(CURSOR, '0');
+  putSetting(db, CURSOR, '0');
 }
 
 /**

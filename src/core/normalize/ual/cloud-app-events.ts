@@ -9,18 +9,8 @@ import type { NormalizedEvent } from '../../../shared/model/event';
 import { consentScopes, consentSummary } from '../consent';
 import type { NormalizeContext } from '../event';
 import { parseIsoUs } from '../time';
-import { isObj, str, type Obj } from '../values';
+import { first, isObj, str, type Obj } from '../values';
 import { defaultSummary, normalizeUal } from './index';
-
-/** The first of `values` that is non-empty text (or a number, as text). */
-function text(...values: unknown[]): string | null {
-  for (const v of values) {
-    if (typeof v === 'number') return String(v);
-    const s = str(v);
-    if (s !== null && s.trim() !== '') return s;
-  }
-  return null;
-}
 
 /**
  * True for a `CloudAppEvents` row (an app such as Office 365 or Exchange Online, by its numeric
@@ -28,7 +18,7 @@ function text(...values: unknown[]): string | null {
  * multi-table export puts beside it (`LdapSearch`, `Directory Services replication`).
  */
 export function isCloudAppEventsRow(o: Obj): boolean {
-  return text(o['ApplicationId']) !== null && text(o['ActivityType']) !== null && text(o['ActionType']) !== null;
+  return first(o['ApplicationId']) !== null && first(o['ActivityType']) !== null && first(o['ActionType']) !== null;
 }
 
 /** Normalizes a `CloudAppEvents` row from its columns ({@link isCloudAppEventsRow}; no `RawEventData`). */
@@ -37,12 +27,12 @@ export function normalizeCloudAppEventsColumns(o: Obj, ctx: NormalizeContext): N
   const ev = normalizeUal(
     {
       Operation: o['ActionType'],
-      UserId: text(o['AccountUpn'], o['UserId'], o['AccountId'], o['AccountObjectId']),
-      ClientIP: text(o['IPAddress']),
-      UserAgent: text(o['UserAgent'], o['UserAgent_string']),
-      Workload: text(o['Application']),
-      ObjectId: text(o['ObjectName'], o['ObjectId']),
-      AppId: text(o['OAuthAppId'], o['AppId']),
+      UserId: first(o['AccountUpn'], o['UserId'], o['AccountId'], o['AccountObjectId']),
+      ClientIP: first(o['IPAddress']),
+      UserAgent: first(o['UserAgent'], o['UserAgent_string']),
+      Workload: first(o['Application']),
+      ObjectId: first(o['ObjectName'], o['ObjectId']),
+      AppId: first(o['OAuthAppId'], o['AppId']),
     },
     ctx,
     {
@@ -59,17 +49,17 @@ export function normalizeCloudAppEventsColumns(o: Obj, ctx: NormalizeContext): N
   ev.attrs.fields = { ...(ev.attrs.fields ?? {}), defenderColumns: columns };
   // A grant's scopes and resource are columns of their own here (the audit record's modified properties are gone).
   const consent = ev.attrs.consent;
-  const permissions = text(o['Permissions']);
+  const permissions = first(o['Permissions']);
   if (consent !== undefined && consent.scopes.length === 0 && permissions !== null) {
     consent.scopes = consentScopes(permissions);
-    consent.resourceName ??= text(o['PermissionsAddedTo']);
+    consent.resourceName ??= first(o['PermissionsAddedTo']);
     ev.summary = consentSummary(ev.operation, consent, ev.actor);
   }
   // Mail access read from columns lists no folders or items: say what the row does say, not "0 items".
   if (ev.category === 'mail-read') ev.summary = defaultSummary(ev.operation, ev.actor, ev.object, ev.clientIp);
   ev.summary = `${ev.summary} [Defender columns, no RawEventData]`;
   // The row's own id: the same row exported again with other columns is the same event.
-  const reportId = text(o['ReportId']);
+  const reportId = first(o['ReportId']);
   if (reportId !== null) ev.recordKey = `defender-cloudapp:${reportId.toLowerCase()}`;
   return ev;
 }
